@@ -1,0 +1,210 @@
+"""Every URL pattern and every API operation × every role × in/out of scope: no leak.
+
+Out-of-scope records answer 404 (never 403, never a hint). A new URL or API operation that this
+test does not know fails the test until it is classified here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tcxd.api import api
+from tcxd.authz.models import ApiToken
+from tcxd.authz.services import api_token_create
+from tcxd.orgs import committee as C
+from tcxd.orgs.kinds import CommitteeRole
+
+ROLES = ["admin", "province_officer", "leader", "commune_officer", "cell", "member"]
+WRITE_ROLES = {"admin", "province_officer", "commune_officer"}
+
+# URL name → which object its pk refers to and whether it writes.
+PK_PAGES = {
+    "orgs:detail": ("org", False), "orgs:children": ("org", False), "orgs:history": ("org", False),
+    "orgs:create": ("org", True), "orgs:edit": ("org", True), "orgs:move": ("org", True),
+    "orgs:close": ("org", True), "orgs:headcount": ("org", True), "orgs:congress_create": ("org", True),
+    "orgs:seat_create": ("org", True), "orgs:congress_edit": ("congress", True),
+    "orgs:seat_end": ("seat", True),
+}
+LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress"}
+PUBLIC = {"login", "logout"}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name
+
+
+def test_every_url_pattern_is_classified():
+    unknown = []
+    for route, name in _walk(get_resolver().url_patterns):
+        if route.startswith(("quan-tri/", "api/")):
+            continue  # admin (staff only, checked below) and API (checked by operation)
+        if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC:
+            unknown.append((route, name))
+    assert unknown == [], f"Unclassified URL patterns: {unknown}"
+
+
+@pytest.fixture
+def objects(tree, users):
+    """In- and out-of-scope records for the commune officer of commune A."""
+    seat_in = C.committee_member_add(actor=tree.admin, org=tree.cell_a1, role=CommitteeRole.SECRETARY,
+                                     person_name="Lê Văn Trong", from_date=dt.date(2025, 9, 1),
+                                     method="elected", ballot_round=1)
+    seat_out = C.committee_member_add(actor=tree.admin, org=tree.cell_b1, role=CommitteeRole.SECRETARY,
+                                      person_name="Phạm Thị Ngoài", from_date=dt.date(2025, 9, 1),
+                                      method="elected", ballot_round=1)
+    congress_in = C.congress_create(actor=tree.admin, org=tree.cell_a1, term_start_year=2025,
+                                    term_end_year=2027, held_on=dt.date(2025, 9, 1))
+    congress_out = C.congress_create(actor=tree.admin, org=tree.cell_b1, term_start_year=2025,
+                                     term_end_year=2027, held_on=dt.date(2025, 9, 1))
+    return {
+        "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in},
+        "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out},
+    }
+
+
+def _scope_contains(role, tree, org) -> bool:
+    roots = {"admin": tree.root, "province_officer": tree.province, "leader": tree.province,
+             "commune_officer": tree.commune_a, "cell": tree.cell_a1, "member": tree.cell_a1}
+    return org.path.startswith(roots[role].path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_by_role_and_scope(role, tree, users, objects):
+    client = Client()
+    client.force_login(users[role])
+    for name, (obj_kind, writes) in PK_PAGES.items():
+        for side in ("in", "out"):
+            obj = objects[side][obj_kind]
+            org = obj if obj_kind == "org" else obj.org
+            response = client.get(reverse(name, args=[obj.pk]))
+            if not _scope_contains(role, tree, org):
+                assert response.status_code == 404, (role, name, side)
+                assert org.name not in response.content.decode(), (role, name, side)
+                continue
+            if writes and role not in WRITE_ROLES:
+                assert response.status_code == 403, (role, name, side)
+            else:
+                assert response.status_code == 200, (role, name, side, response.status_code)
+            # POST out of scope must not change anything either
+        out_obj = objects["out"][obj_kind]
+        out_org = out_obj if obj_kind == "org" else out_obj.org
+        if writes and not _scope_contains(role, tree, out_org):
+            assert client.post(reverse(name, args=[out_obj.pk]), {}).status_code == 404
+    for name in LIST_PAGES:
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        if role in ("commune_officer", "cell", "member"):
+            assert tree.commune_b.name not in response.content.decode(), (role, name)
+    search = client.get(reverse("orgs:tree"), {"q": "ban cam"})
+    assert (tree.cell_b1.name in search.content.decode()) == _scope_contains(role, tree, tree.cell_b1)
+
+
+def test_anonymous_is_sent_to_login_and_admin_is_staff_only(tree, users, objects):
+    client = Client()
+    for name in LIST_PAGES:
+        assert client.get(reverse(name)).status_code == 302
+    assert client.get(reverse("orgs:detail", args=[tree.cell_a1.pk])).status_code == 302
+    client.force_login(users["province_officer"])
+    response = client.get("/quan-tri/")
+    assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+# ---- API: every operation of the OpenAPI document -------------------------------------------
+
+def _operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            yield path, method.upper(), op
+
+
+EXAMPLES = {
+    ("POST", "/api/orgs"): lambda o: {"parent_id": o["org"].pk, "code": "API1", "name": "Chi bộ API",
+                                      "kind": "group", "valid_from": "2025-09-01"},
+    ("PATCH", "/api/orgs/{org_id}"): lambda o: {"effective_on": "2025-10-01", "name": "Tên mới"},
+    ("POST", "/api/orgs/{org_id}/move"): lambda o: {"new_parent_id": o["org"].pk, "effective_on": "2025-10-01"},
+    ("POST", "/api/orgs/{org_id}/close"): lambda o: {"last_day": "2025-10-01"},
+    ("PUT", "/api/orgs/{org_id}/headcount"): lambda o: {"official": 5, "probationary": 1},
+    ("POST", "/api/orgs/{org_id}/congresses"): lambda o: {"term_start_year": 2027, "term_end_year": 2030},
+    ("PATCH", "/api/orgs/{org_id}/congresses/{congress_id}"): lambda o: {"note": "x"},
+    ("POST", "/api/orgs/{org_id}/committee"): lambda o: {"role": "deputy_secretary", "person_name": "A",
+                                                        "from_date": "2025-09-02", "method": "elected"},
+    ("POST", "/api/orgs/{org_id}/committee/{seat_id}/end"): lambda o: {"to_date": "2025-10-01"},
+}
+QUERY = {
+    "/api/orgs/congress-progress": lambda o: {"org_id": o["org"].pk, "kind": "cell", "term_start_year": 2025,
+                                              "term_end_year": 2027},
+}
+NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
+          "/api/rules/parameters/{key}"}
+
+
+def _url(path, objs):
+    return (path.replace("{org_id}", str(objs["org"].pk))
+            .replace("{congress_id}", str(objs["congress"].pk))
+            .replace("{seat_id}", str(objs["seat"].pk))
+            .replace("{key}", "org.cell_min_official_members"))
+
+
+def test_every_api_operation_documents_its_errors():
+    for path, method, op in _operations():
+        if path == "/api/auth/token":
+            assert {"401", "422"} <= {str(c) for c in op["responses"]}
+            continue
+        codes = {str(c) for c in op["responses"]}
+        assert {"401", "404", "422"} <= codes, (method, path, codes)
+        if method != "GET":
+            assert {"400", "403"} <= codes, (method, path, codes)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_operations_by_role_and_scope(role, tree, users, objects):
+    key, _ = api_token_create(actor=users[role], user=users[role])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    seen = set()
+    for path, method, op in _operations():
+        seen.add((method, path))
+        if path in NO_ORG and path not in QUERY:
+            continue
+        for side in ("in", "out"):
+            objs = objects[side]
+            url = _url(path, objs)
+            body = EXAMPLES.get((method, path), lambda o: None)(objects["in"] if "move" in path else objs)
+            params = QUERY.get(path, lambda o: {})(objs)
+            if method == "GET":
+                response = client.get(url, params)
+            else:
+                response = client.generic(method, url, json.dumps(body or {}), content_type="application/json")
+            org = objs["org"]
+            if not _scope_contains(role, tree, org):
+                assert response.status_code == 404, (role, method, path, side, response.content)
+                assert response.json()["code"] == "not_found"
+                assert org.name not in response.content.decode()
+            elif method != "GET" and role not in WRITE_ROLES:
+                assert response.status_code == 403, (role, method, path, side, response.content)
+            else:
+                assert response.status_code < 500 and response.status_code != 404, (
+                    role, method, path, side, response.status_code, response.content)
+    assert seen >= set(EXAMPLES), "EXAMPLES names an operation that no longer exists"
+
+
+def test_api_requires_authentication(tree):
+    client = Client()
+    response = client.get(f"/api/orgs/{tree.cell_a1.pk}")
+    assert response.status_code == 401
+    assert response.json() == {"code": "unauthenticated",
+                               "message": "Chưa xác thực: cần mã truy cập hoặc đăng nhập."}
+    bad = Client(HTTP_AUTHORIZATION="Bearer nope").get(f"/api/orgs/{tree.cell_a1.pk}")
+    assert bad.status_code == 401
+    assert ApiToken.objects.count() == 0

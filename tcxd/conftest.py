@@ -1,0 +1,73 @@
+"""Shared fixtures: a small tree built through the real services, and one user per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from tcxd.authz.models import Role, User
+from tcxd.orgs import services as S
+from tcxd.orgs.kinds import GrassrootsType, OrgKind
+
+_codes = itertools.count(1)
+D2015 = dt.date(2015, 1, 1)
+REFORM = dt.date(2025, 7, 1)
+
+
+def make_org(actor, parent, kind, *, name=None, valid_from=REFORM, **kw):
+    n = next(_codes)
+    if kind in (OrgKind.GRASSROOTS_CELL, OrgKind.GRASSROOTS_COMMITTEE):
+        kw.setdefault("grassroots_type", GrassrootsType.COMMUNE)
+    return S.org_create(actor=actor, parent=parent, code=kw.pop("code", f"C{n:05d}"),
+                        name=name or f"Tổ chức {n}", kind=kind, valid_from=valid_from, **kw)
+
+
+def make_user(username, role, org=None, **kw):
+    user = User(username=username, role=role, org=org, full_name=f"Người dùng {username}",
+                is_superuser=role == Role.ADMIN, is_staff=role == Role.ADMIN, **kw)
+    user.set_password("matkhau-Rat-Manh-2026")
+    user.save()
+    return user
+
+
+class Tree:
+    """root → province → commune A (cell A1, grassroots cell A2) / commune B (cell B1)."""
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("quantri", Role.ADMIN)
+
+
+@pytest.fixture
+def tree(admin_user):
+    t = Tree()
+    t.admin = admin_user
+    t.root = make_org(admin_user, None, OrgKind.CENTRAL, name="Đảng Cộng sản Việt Nam", code="TW",
+                      valid_from=D2015)
+    t.province = make_org(admin_user, t.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Lạng Sơn",
+                          code="T20", valid_from=D2015)
+    t.commune_a = make_org(admin_user, t.province, OrgKind.COMMUNE, name="Đảng bộ phường Đông Kinh",
+                           code="XA")
+    t.commune_b = make_org(admin_user, t.province, OrgKind.COMMUNE, name="Đảng bộ xã Cao Lộc", code="XB")
+    t.cell_a1 = make_org(admin_user, t.commune_a, OrgKind.CELL, name="Chi bộ Khối 1", code="XA1")
+    t.gcell_a2 = make_org(admin_user, t.commune_a, OrgKind.GRASSROOTS_CELL,
+                          name="Chi bộ Trường Tiểu học Đông Kinh", code="XA2",
+                          grassroots_type=GrassrootsType.PUBLIC_SERVICE)
+    t.cell_b1 = make_org(admin_user, t.commune_b, OrgKind.CELL, name="Chi bộ Thôn Bản Cắm", code="XB1")
+    return t
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role, scoped as the issue describes."""
+    return {
+        "admin": tree.admin,
+        "province_officer": make_user("tinh", Role.OFFICER, tree.province),
+        "leader": make_user("lanhdao", Role.LEADER, tree.province),
+        "commune_officer": make_user("xa", Role.OFFICER, tree.commune_a),
+        "cell": make_user("chibo", Role.CELL, tree.cell_a1),
+        "member": make_user("dangvien", Role.MEMBER, tree.cell_a1),
+    }

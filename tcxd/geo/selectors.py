@@ -1,0 +1,72 @@
+"""Read-side queries over administrative units and their 2025 merge lineage."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from tcxd.common.text import fold
+
+from .models import AdminUnit, Level, MapVersion
+
+_LEVEL_RANK = Case(
+    When(level=Level.PROVINCE, then=Value(0)),
+    When(level=Level.DISTRICT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def province_list(map_version: str = MapVersion.V2025) -> QuerySet[AdminUnit]:
+    """Provincial units of one map, in GSO code order (Hà Nội first)."""
+    return AdminUnit.objects.filter(map_version=map_version, level=Level.PROVINCE).order_by("code")
+
+
+def units_of(parent: AdminUnit) -> QuerySet[AdminUnit]:
+    """Direct children of a unit (districts of a pre-2025 province, communes of a 2025 province, …)."""
+    return AdminUnit.objects.filter(parent=parent).order_by("code")
+
+
+def unit_by_code(code: str, *, map_version: str = MapVersion.V2025) -> AdminUnit | None:
+    return AdminUnit.objects.filter(map_version=map_version, code=code).select_related("parent").first()
+
+
+def unit_search(
+    q: str, *, map_version: str | None = None, level: str | None = None, limit: int = 20
+) -> list[AdminUnit]:
+    """Accent-insensitive search on the folded name: "ba dinh" finds "Phường Ba Đình".
+
+    Ranking: exact full name, then full-name prefix ("phuong ba"), then word prefix ("ba dinh"),
+    then any substring; within a rank provinces before districts before communes.
+    """
+    needle = fold(q)
+    if not needle:
+        return []
+    qs = AdminUnit.objects.filter(name_norm__contains=needle)
+    if map_version:
+        qs = qs.filter(map_version=map_version)
+    if level:
+        qs = qs.filter(level=level)
+    rank = Case(
+        When(name_norm=needle, then=Value(0)),
+        When(name_norm__startswith=needle, then=Value(1)),
+        When(name_norm__contains=" " + needle, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    qs = qs.annotate(rank=rank, level_rank=_LEVEL_RANK).select_related("parent", "parent__parent")
+    return list(qs.order_by("rank", "map_version", "level_rank", "name_norm", "code")[:limit])
+
+
+def successors_of(unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """2025 units that took over (all or part of) a pre-2025 unit."""
+    return AdminUnit.objects.filter(predecessor_links__predecessor=unit).distinct().order_by("code")
+
+
+def predecessors_of(unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """Pre-2025 units merged (wholly or partly) into a 2025 unit."""
+    return (
+        AdminUnit.objects.filter(successor_links__successor=unit)
+        .distinct()
+        .select_related("parent")
+        .order_by("level", "code")
+    )

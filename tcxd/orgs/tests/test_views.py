@@ -1,0 +1,62 @@
+"""Pages: forms show Vietnamese messages on bad input and save nothing; good input saves."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from tcxd.orgs.models import Org
+
+
+def login(users, who="commune_officer"):
+    client = Client()
+    client.force_login(users[who])
+    return client
+
+
+def test_create_cell_bad_then_good(tree, users):
+    client = login(users)
+    url = reverse("orgs:create", args=[tree.commune_a.pk])
+    count = Org.objects.count()
+    bad = client.post(url, {"code": "", "name": "", "kind": "cell", "valid_from": "31/02/2025"})
+    html = bad.content.decode()
+    assert bad.status_code == 200
+    assert "Ngày không hợp lệ" in html
+    assert Org.objects.count() == count
+    empty = client.post(url, {"code": "", "name": "", "kind": "cell", "valid_from": "01/09/2025"}).content.decode()
+    assert "Mã tổ chức không được để trống." in empty and "Tên tổ chức không được để trống." in empty
+    assert Org.objects.count() == count
+    bad2 = client.post(url, {"code": "XA1", "name": "Chi bộ trùng mã", "kind": "cell", "valid_from": "01/09/2025"})
+    assert "đã được dùng" in bad2.content.decode()
+    assert Org.objects.count() == count
+    good = client.post(url, {"code": "XA7", "name": "Chi bộ Khối 7", "kind": "cell", "valid_from": "01/09/2025"})
+    assert good.status_code == 302
+    assert Org.objects.filter(code="XA7", name="Chi bộ Khối 7").exists()
+
+
+def test_org_page_shows_dates_and_numbers_the_vietnamese_way(tree, users):
+    from tcxd.orgs import services as S
+
+    S.org_headcount_set(actor=tree.admin, org=tree.gcell_a2, official=1793, probationary=2)
+    html = login(users, "province_officer").get(reverse("orgs:detail", args=[tree.gcell_a2.pk])).content.decode()
+    assert "1.793 chính thức" in html and "01/07/2025" in html
+
+
+def test_security_headers(tree, users):
+    response = login(users).get(reverse("home"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_page_and_throttling(db, users):
+    client = Client()
+    assert "Đăng nhập" in client.get(reverse("login")).content.decode()
+    for _ in range(4):
+        response = client.post(reverse("login"), {"username": "xa", "password": "sai-mat-khau"})
+        assert "không đúng" in response.content.decode()
+    fifth = client.post(reverse("login"), {"username": "xa", "password": "sai-mat-khau"})
+    assert fifth.status_code == 429 and "Tạm khóa" in fifth.content.decode()
+    # locked out: even the right password is refused for the cool-off period
+    locked = client.post(reverse("login"), {"username": "xa", "password": "matkhau-Rat-Manh-2026"})
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tcxd.api import api
+from tcxd.authz.forms import LoginForm
+from tcxd.orgs import views as org_views
+
+admin.site.site_header = "TCXD — Quản trị hệ thống"
+admin.site.site_title = "TCXD"
+admin.site.index_title = "Quản trị"
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm,
+                                                    redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("tcxd.orgs.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+handler404 = "tcxd.common.views.error_404"
+handler500 = "tcxd.common.views.error_500"
+handler403 = "tcxd.common.views.error_403"
