@@ -9,7 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf, router as auth_router
+from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf
+from tcxd.authz.api import router as auth_router
 from tcxd.common.errors import DomainError
 from tcxd.orgs.api import router as orgs_router
 from tcxd.rules.api import router as rules_router

@@ -13,13 +13,14 @@ class RequestContext:
     channel: str = "system"  # web | api | system | command
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "tcxd_request_context", default=RequestContext()
+_DEFAULT = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "tcxd_request_context", default=None
 )
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _DEFAULT
 
 
 def set_context(ctx: RequestContext) -> contextvars.Token:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from . import labels
+
 
 class AuditEntry(models.Model):
     """One write made through a service: who, when, from where, what (before/after).
@@ -24,6 +26,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField("mã đối tượng", max_length=40)
     object_repr = models.CharField("đối tượng", max_length=300, blank=True)
     org_path = models.CharField("thuộc tổ chức (path)", max_length=255, blank=True, db_index=True)
+    org_id = models.BigIntegerField("mã tổ chức liên quan", null=True, blank=True, db_index=True)
     before = models.JSONField("trước", null=True, blank=True)
     after = models.JSONField("sau", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
@@ -42,3 +45,12 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    @property
+    def action_label(self) -> str:
+        return labels.action_label(self.action)
+
+    def labeled_changes(self) -> list[tuple[str, str, str]]:
+        """Like changes(), in Vietnamese: (field label, before, after); empty→empty pairs dropped."""
+        return [(labels.field_label(k), labels.value_label(k, b), labels.value_label(k, a))
+                for k, b, a in self.changes() if k != "path"]

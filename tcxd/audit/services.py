@@ -46,6 +46,7 @@ def audit_record(
     """Insert one audit row for ``obj``. ``org`` (an Org or a path string) scopes who may read it."""
     ctx = current()
     org_path = org if isinstance(org, str) else getattr(org, "path", "") or ""
+    org_id = None if isinstance(org, str) or org is None else org.pk
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
@@ -58,6 +59,7 @@ def audit_record(
         object_id=str(getattr(obj, "pk", "") or ""),
         object_repr=str(obj)[:300],
         org_path=org_path,
+        org_id=org_id,
         before=_clean(before),
         after=_clean(after),
         note=note,
@@ -73,5 +75,6 @@ def audit_export(*, actor, what: str, scope_org=None, rows: int, note: str = "")
         actor_name=(actor.get_username() if is_user else "hệ thống"),
         ip=ctx.ip, user_agent=ctx.user_agent, channel=ctx.channel,
         action="export", object_type="export", object_id=what[:40], object_repr=what[:300],
-        org_path=getattr(scope_org, "path", "") or "", after={"rows": rows}, note=note,
+        org_path=getattr(scope_org, "path", "") or "", org_id=getattr(scope_org, "pk", None),
+        after={"rows": rows}, note=note,
     )

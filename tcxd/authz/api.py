@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
-from tcxd.common.schemas import ErrorOut, READ_ERRORS
+from tcxd.common.schemas import READ_ERRORS, ErrorOut
 
 from . import services
 

@@ -102,14 +102,16 @@ class DemoBuilder:
         for district in AdminUnit.objects.filter(parent=old_province).order_by("code")[:4]:
             label = {UnitType.TP_THUOC_TINH: "Thành ủy", UnitType.THI_XA: "Thị ủy",
                      UnitType.QUAN: "Quận ủy"}.get(district.unit_type, "Huyện ủy")
-            dorg = self._create(province, code=f"H{district.code}", name=f"Đảng bộ huyện {district.short_name}"
-                                if label == "Huyện ủy" else f"Đảng bộ {district.get_unit_type_display()} "
-                                f"{district.short_name}", short_name=f"{label} {district.short_name}",
+            level = {UnitType.TP_THUOC_TINH: "thành phố", UnitType.THI_XA: "thị xã",
+                     UnitType.QUAN: "quận"}.get(district.unit_type, "huyện")
+            dorg = self._create(province, code=f"H{district.code}", name=f"Đảng bộ {level} {district.short_name}",
+                                short_name=f"{label} {district.short_name}",
                                 kind=OrgKind.DISTRICT, valid_from=DATA_START, valid_to=PRE_END,
                                 admin_unit=district)
             for commune in AdminUnit.objects.filter(parent=district).order_by("code")[:6]:
                 ctype = GrassrootsType.WARD if commune.unit_type == UnitType.PHUONG else GrassrootsType.COMMUNE
-                self._create(dorg, code=f"X{commune.code}.2015", name=f"Đảng bộ {commune.name}",
+                self._create(dorg, code=f"X{commune.code}.2015",
+                             name=f"Đảng bộ {commune.get_unit_type_display()} {commune.short_name}",
                              short_name=commune.short_name, kind=OrgKind.GRASSROOTS_COMMITTEE,
                              grassroots_type=ctype, valid_from=DATA_START, valid_to=PRE_END,
                              admin_unit=commune)

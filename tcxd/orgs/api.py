@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from tcxd.audit.selectors import audit_for_object
+from tcxd.audit.selectors import audit_for_org
 from tcxd.authz.scope import scope_for
 from tcxd.common.fmt import fmt_ratio
 from tcxd.common.schemas import ERRORS, READ_ERRORS
@@ -121,7 +121,7 @@ def org_changes(request, org_id: int):
 def org_audit(request, org_id: int):
     org = S.org_get(actor=request.auth, pk=org_id)
     return [{"at": a.at.isoformat(), "actor": a.actor_name, "action": a.action, "ip": a.ip,
-             "before": a.before, "after": a.after, "note": a.note} for a in audit_for_object(obj=org)]
+             "before": a.before, "after": a.after, "note": a.note} for a in audit_for_org(org=org)]
 
 
 @router.get("/{org_id}/warnings", response={200: list[WarningOut], **READ_ERRORS},

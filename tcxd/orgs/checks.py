@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Max, Q
 
@@ -25,6 +25,7 @@ class Warning:
     code: str
     message: str
     rule: str
+    parent_name: str = ""
 
 
 def org_warnings(*, org: Org, day: dt.date, limit: int | None = None,
@@ -98,7 +99,10 @@ def org_warnings(*, org: Org, day: dt.date, limit: int | None = None,
                            "Chi bộ chưa có bí thư.", "Điều lệ Đảng, Điều 24"))
 
     out.sort(key=lambda w: (w.org_path, w.code))
-    return out[:limit] if limit else out
+    out = out[:limit] if limit else out
+    parents = dict(Org.objects.filter(path__in={w.org_path[:-Org.steplen] for w in out})
+                   .values_list("path", "name"))
+    return [replace(w, parent_name=parents.get(w.org_path[:-Org.steplen], "")) for w in out]
 
 
 def org_own_warnings(*, org: Org, day: dt.date) -> list[Warning]:

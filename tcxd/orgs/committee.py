@@ -8,9 +8,9 @@ from django.db import transaction
 
 from tcxd.audit.services import audit_record
 from tcxd.authz.guards import require_write
-from tcxd.rules.pure.calendar import add_months
 from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.fmt import fmt_date
+from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.org_structure import (
     CellCommitteeRules,
     cell_committee_problems,

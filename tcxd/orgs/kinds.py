@@ -102,6 +102,11 @@ ROLE_BODY = {
 }
 
 
+ROLE_ORDER = [CommitteeRole.SECRETARY, CommitteeRole.DEPUTY_SECRETARY, CommitteeRole.STANDING_MEMBER,
+              CommitteeRole.MEMBER, CommitteeRole.INSPECTION_CHAIR, CommitteeRole.INSPECTION_DEPUTY,
+              CommitteeRole.INSPECTION_MEMBER]
+
+
 class SelectionMethod(models.TextChoices):
     ELECTED = "elected", "Bầu"
     APPOINTED = "appointed", "Chỉ định"

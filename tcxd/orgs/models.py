@@ -145,6 +145,9 @@ class OrgHeadcount(models.Model):
         verbose_name = "đảng số"
         verbose_name_plural = "đảng số"
 
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.official} + {self.probationary}"
+
     @property
     def total(self) -> int:
         return self.official + self.probationary

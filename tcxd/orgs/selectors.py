@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from tcxd.authz.scope import scope_for
 from tcxd.common.paths import path_range
 from tcxd.common.text import fold
 
-from .kinds import CELL_KINDS, OrgKind, OrgStatus
+from .kinds import CELL_KINDS, ROLE_ORDER, OrgKind, OrgStatus
 from .models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
 
@@ -47,6 +48,20 @@ def org_children(*, org: Org, include_closed: bool = False) -> QuerySet[Org]:
     if not include_closed:
         qs = qs.filter(status=OrgStatus.ACTIVE)
     return qs.select_related("headcount").order_by("path")
+
+
+def org_children_totals(*, org: Org) -> dict[str, tuple[int, int]]:
+    """For each direct child of ``org`` (by path): (active orgs in its subtree, members there).
+
+    One grouped query over the subtree's headcounts: descendants are grouped by the path prefix
+    that names the child they sit under.
+    """
+    width = (org.depth + 1) * Org.steplen
+    rows = (OrgHeadcount.objects.filter(subtree_q(org, "org__path", include_self=False),
+                                        org__status=OrgStatus.ACTIVE)
+            .annotate(child=Substr("org__path", 1, width)).values("child")
+            .annotate(orgs=Count("org_id"), members=Sum(F("official") + F("probationary"))).order_by())
+    return {r["child"]: (r["orgs"], r["members"] or 0) for r in rows}
 
 
 def org_ancestors(*, actor, org: Org) -> list[Org]:
@@ -132,8 +147,10 @@ def org_changes(*, org: Org, limit: int = 100) -> QuerySet[OrgChange]:
 
 
 def org_committee(*, org: Org, day: dt.date) -> QuerySet[CommitteeMember]:
-    return CommitteeMember.objects.filter(org=org, from_date__lte=day).exclude(to_date__lt=day).order_by(
-        "body", "role", "from_date")
+    """Seats held on ``day``: secretary first, then deputies, standing members, members, inspection."""
+    rank = Case(*[When(role=r, then=Value(i)) for i, r in enumerate(ROLE_ORDER)], default=Value(99))
+    return (CommitteeMember.objects.filter(org=org, from_date__lte=day).exclude(to_date__lt=day)
+            .annotate(rank=rank).order_by("rank", "from_date", "id"))
 
 
 def org_congresses(*, org: Org) -> QuerySet[Congress]:
@@ -164,8 +181,11 @@ def congress_progress(*, org: Org, kind: str, term_start_year: int, term_end_yea
         return CongressProgress(kind, (term_start_year, term_end_year), day, 0, 0)
     low, high = path_range(root.path)
     versions = OrgVersion.objects.filter(version_valid_on(day), path__gte=low, path__lt=high, kind=kind)
-    held_q = Congress.objects.filter(org=OuterRef("org_id"), held_on__lte=day,
-                                     term_start_year=term_start_year, term_end_year=term_end_year)
+    held_q = Congress.objects.filter(org=OuterRef("org_id"), held_on__lte=day, term_start_year=term_start_year)
+    if kind != OrgKind.CELL:
+        # cells on the 30-month cycle hold two congresses per 5-year round ("2025–2027"), so a cell
+        # counts for the round whose first year its term starts in; everyone else by the exact term.
+        held_q = held_q.filter(term_end_year=term_end_year)
     agg = versions.annotate(h=Exists(held_q)).aggregate(total=Count("id"), held=Count("id", filter=Q(h=True)))
     return CongressProgress(kind, (term_start_year, term_end_year), day, agg["held"], agg["total"])
 

@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tcxd.audit.selectors import audit_for_object
+from tcxd.audit.selectors import audit_for_org
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
 from tcxd.common.fmt import parse_date
 from tcxd.common.forms import apply_domain_error
 
 from . import committee as committee_services
+from . import selectors as S
 from . import services
 from .checks import org_own_warnings, org_warnings
 from .forms import (
@@ -34,7 +35,6 @@ from .forms import (
 )
 from .kinds import ALLOWED_CHILDREN, OrgKind
 from .models import CommitteeMember, Congress, Org
-from . import selectors as S
 
 
 def _day_param(request) -> tuple[dt.date, str | None]:
@@ -95,8 +95,8 @@ def children(request, pk):
     org = S.org_get(actor=request.user, pk=pk)
     include_closed = request.GET.get("da_giai_the") == "1"
     kids = S.org_children(org=org, include_closed=include_closed)[:500]
-    return render(request, "orgs/_children.html", {"org": org, "children": kids,
-                                                   "include_closed": include_closed})
+    return render(request, "orgs/_children.html", {"org": org, "children": kids, "include_closed": include_closed,
+                                                   "totals": S.org_children_totals(org=org)})
 
 
 @login_required
@@ -110,6 +110,7 @@ def org_detail(request, pk):
         "org": org,
         "ancestors": S.org_ancestors(actor=request.user, org=org),
         "children": kids,
+        "totals": S.org_children_totals(org=org),
         "include_closed": include_closed,
         "counts": S.org_subtree_counts(org=org),
         "headcount": getattr(org, "headcount", None),
@@ -128,7 +129,7 @@ def org_history(request, pk):
     org = S.org_get(actor=request.user, pk=pk)
     return render(request, "orgs/org_history.html", {
         "org": org, "changes": S.org_changes(org=org, limit=500),
-        "audit": audit_for_object(obj=org), "ancestors": S.org_ancestors(actor=request.user, org=org),
+        "audit": audit_for_org(org=org), "ancestors": S.org_ancestors(actor=request.user, org=org),
     })
 
 

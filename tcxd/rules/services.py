@@ -49,6 +49,9 @@ def _kind(value: Any) -> str:
         return "bool"
     if isinstance(value, int | float):
         return "number"
+    for kind in (str, list, dict):  # isinstance: form fields hand over str subclasses (JSONString)
+        if isinstance(value, kind):
+            return kind.__name__
     return type(value).__name__
 
 
@@ -109,12 +112,12 @@ def rule_parameter_update(*, actor: Any, parameter: RuleParameter, value: Any, n
     if errors:
         raise ValidationFailed(errors)
     before = _parameter_snapshot(locked)
-    locked.value = value
+    locked.value = json.loads(json.dumps(value))  # plain JSON types only
     locked.save(update_fields=["value", "updated_at"])
     _audit(actor=actor, action="rule_parameter.update", obj=locked, before=before,
            after=_parameter_snapshot(locked), note=note)
     _caches_changed()
-    parameter.value = value
+    parameter.value = locked.value
     return locked
 
 

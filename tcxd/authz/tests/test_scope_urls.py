@@ -173,7 +173,7 @@ def test_api_operations_by_role_and_scope(role, tree, users, objects):
     key, _ = api_token_create(actor=users[role], user=users[role])
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     seen = set()
-    for path, method, op in _operations():
+    for path, method, _op in _operations():
         seen.add((method, path))
         if path in NO_ORG and path not in QUERY:
             continue

@@ -94,4 +94,6 @@ def test_whole_months_between_is_the_largest_fitting_count(a, b):
     k = whole_months_between(a, b)
     assert k >= 0
     if b > a:
-        assert add_months(a, k) <= b < add_months(a, k + 1) or add_months(a, k + 1) <= b and False
+        assert add_months(a, k) <= b < add_months(a, k + 1)
+    else:
+        assert k == 0

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self):
-        self.stdout.write("Tài khoản mẫu (mật khẩu: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
         for user in User.objects.order_by("id").select_related("org"):
             org = user.org.name if user.org_id else "toàn hệ thống"
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<28} {org}")
