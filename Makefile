@@ -28,6 +28,7 @@ test: test-unit test-browser
 
 test-unit: $(VENV)/.installed
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(TEST_ENV) $(PY) -m pytest -q -n $(PYTEST_WORKERS) tcxd
 
 test-browser: $(VENV)/.installed

@@ -53,4 +53,9 @@ class AuditEntry(models.Model):
     def labeled_changes(self) -> list[tuple[str, str, str]]:
         """Like changes(), in Vietnamese: (field label, before, after); empty→empty pairs dropped."""
         return [(labels.field_label(k), labels.value_label(k, b), labels.value_label(k, a))
-                for k, b, a in self.changes() if k != "path"]
+                for k, b, a in self.changes() if k != "path" and (b not in (None, "") or a not in (None, ""))]
+
+    @property
+    def channel_label(self) -> str:
+        return {"web": "giao diện web", "api": "API", "system": "hệ thống", "command": "lệnh quản trị"}.get(
+            self.channel, self.channel)

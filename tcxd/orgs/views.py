@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods
 from tcxd.audit.selectors import audit_for_org
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
-from tcxd.common.fmt import parse_date
+from tcxd.audit.services import audit_export
+from tcxd.common.export import csv_response
+from tcxd.common.fmt import fmt_date, parse_date
 from tcxd.common.forms import apply_domain_error
 
 from . import committee as committee_services
@@ -122,6 +124,30 @@ def org_detail(request, pk):
         "child_kinds": [OrgKind(k).label for k in OrgKind.values if k in ALLOWED_CHILDREN[org.kind]],
     }
     return render(request, "orgs/org_detail.html", ctx)
+
+
+@login_required
+def org_children_csv(request, pk):
+    org = S.org_get(actor=request.user, pk=pk)
+    totals = S.org_children_totals(org=org)
+    kids = S.org_children(org=org, include_closed=request.GET.get("da_giai_the") == "1")
+    rows = ((c.code, c.name, c.get_kind_display(), c.get_grassroots_type_display(), fmt_date(c.valid_from),
+             fmt_date(c.valid_to), c.get_status_display(), *totals.get(c.path, (0, 0))) for c in kids.iterator())
+    return csv_response(f"to-chuc-truc-thuoc-{org.code}.csv",
+                        ["Mã", "Tên", "Loại", "Loại hình", "Hiệu lực từ", "Hiệu lực đến", "Trạng thái",
+                         "Số tổ chức", "Số đảng viên"], rows)
+
+
+@login_required
+def committee_csv(request, pk):
+    """The committee roster holds personal names: the export is audited."""
+    org = S.org_get(actor=request.user, pk=pk)
+    seats = list(S.org_committee(org=org, day=timezone.localdate()))
+    audit_export(actor=request.user, what=f"cap-uy:{org.code}", scope_org=org, rows=len(seats))
+    rows = ((s.person_name, s.get_role_display(), fmt_date(s.from_date), s.get_method_display(), s.decision_no)
+            for s in seats)
+    return csv_response(f"cap-uy-{org.code}.csv", ["Họ và tên", "Chức danh", "Từ ngày", "Hình thức",
+                                                   "Số quyết định"], rows)
 
 
 @login_required
@@ -348,6 +374,9 @@ def warnings_list(request):
     code = request.GET.get("loai", "")
     if code:
         rows = [w for w in rows if w.code == code]
+    if request.GET.get("tai") == "csv":
+        return csv_response(f"canh-bao-{day:%Y%m%d}.csv", ["Tổ chức", "Trực thuộc", "Cảnh báo", "Căn cứ"],
+                            ((w.org_name, w.parent_name, w.message, w.rule) for w in rows))
     page = Paginator(rows, 50).get_page(request.GET.get("trang"))
     return render(request, "orgs/warnings.html", {"page": page, "day": day, "date_error": date_error,
                                                   "code": code, "total": len(rows)})

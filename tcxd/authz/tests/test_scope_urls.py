@@ -25,6 +25,7 @@ WRITE_ROLES = {"admin", "province_officer", "commune_officer"}
 # URL name → which object its pk refers to and whether it writes.
 PK_PAGES = {
     "orgs:detail": ("org", False), "orgs:children": ("org", False), "orgs:history": ("org", False),
+    "orgs:children_csv": ("org", False), "orgs:committee_csv": ("org", False),
     "orgs:create": ("org", True), "orgs:edit": ("org", True), "orgs:move": ("org", True),
     "orgs:close": ("org", True), "orgs:headcount": ("org", True), "orgs:congress_create": ("org", True),
     "orgs:seat_create": ("org", True), "orgs:congress_edit": ("congress", True),

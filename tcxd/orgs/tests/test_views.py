@@ -60,3 +60,21 @@ def test_login_page_and_throttling(db, users):
     # locked out: even the right password is refused for the cool-off period
     locked = client.post(reverse("login"), {"username": "xa", "password": "matkhau-Rat-Manh-2026"})
     assert locked.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_csv_exports_and_personal_data_export_is_audited(tree, users):
+    from tcxd.audit.models import AuditEntry
+    from tcxd.orgs import committee as C
+
+    C.committee_member_add(actor=tree.admin, org=tree.commune_a, role="secretary", person_name="Đỗ Thị Hoa",
+                           from_date=__import__("datetime").date(2025, 9, 1), method="elected", ballot_round=1)
+    client = login(users)
+    body = b"".join(client.get(reverse("orgs:children_csv", args=[tree.commune_a.pk])).streaming_content)
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Mã,Tên,Loại") and "Chi bộ Khối 1" in text
+    roster = b"".join(client.get(reverse("orgs:committee_csv", args=[tree.commune_a.pk])).streaming_content)
+    assert "Đỗ Thị Hoa" in roster.decode("utf-8-sig")
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor == users["commune_officer"] and entry.after == {"rows": 1}
+    warnings = client.get(reverse("orgs:warnings"), {"tai": "csv"})
+    assert warnings["Content-Type"].startswith("text/csv")

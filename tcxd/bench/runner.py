@@ -1,0 +1,59 @@
+"""Time one benchmark against its raw-SQL floor and produce the JSON result line."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.db import connection
+
+
+class BenchMismatch(AssertionError):
+    """A raw-SQL floor does not give the same answer as the code under test."""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    n: int  # rows the answer covers
+    run: Callable[[], object]  # the code under test
+    floors: Mapping[str, Callable[[], object]]  # hand-written raw SQL candidates; the fastest is the floor
+    expected: object  # the answer of ``run`` in comparable form; every floor must return exactly this
+
+
+def measure(fn: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    """95th percentile by nearest rank: the smallest value with at least 95 % of samples at or below it."""
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def verify(bench: Benchmark) -> None:
+    for label, floor in bench.floors.items():
+        got = floor()
+        if got != bench.expected:
+            raise BenchMismatch(f"{bench.name}: floor {label!r} gives {got!r}, expected {bench.expected!r}")
+
+
+def run_benchmark(bench: Benchmark, *, size: str, repeat: int = 15, warmup: int = 3) -> dict[str, object]:
+    verify(bench)
+    times = measure(bench.run, repeat=repeat, warmup=warmup)
+    floor = min(statistics.median(measure(f, repeat=repeat, warmup=warmup)) for f in bench.floors.values())
+    median_s = round(statistics.median(times), 7)
+    floor_s = round(floor, 7)
+    return {"bench": bench.name, "backend": connection.vendor, "size": size, "n": bench.n,
+            "median_s": median_s, "p95_s": round(p95(times), 7), "floor_s": floor_s,
+            "ratio": median_s / floor_s}
