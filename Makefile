@@ -36,8 +36,22 @@ test-browser: $(VENV)/.installed
 	  $(TEST_ENV) AXES_ENABLED=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -p no:xdist e2e; \
 	else echo "Bỏ qua kiểm thử trình duyệt: chưa cài chromium (apt-get install chromium)."; fi
 
+# Benchmarks never touch the dev database: without DATABASE_URL they use var/bench-$(SIZE).sqlite3.
+# PostgreSQL: DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/tcxd_bench_s make bench
+# (create the database first). `make dataset SIZE=M DATASET_ARGS=--replace` rebuilds a dataset.
+BENCH_ENV = $(TEST_ENV) DATABASE_URL=$(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/bench-$(SIZE).sqlite3)
+DATASET_ARGS ?=
+
+# stdout carries only the JSON lines (`make bench | jq`); everything else goes to stderr.
 bench: $(VENV)/.installed
-	$(TEST_ENV) $(PY) manage.py bench --size $(SIZE)
+	@mkdir -p var
+	@$(BENCH_ENV) $(PY) manage.py migrate --noinput >&2
+	@$(BENCH_ENV) $(PY) manage.py bench --size $(SIZE)
+
+dataset: $(VENV)/.installed
+	mkdir -p var
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py generate_dataset --size $(SIZE) $(DATASET_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
 ]
 
+
 def pytest_configure(config: pytest.Config) -> None:
     # A screenshot of every failing test, unless the command line asked for something else.
     if config.getoption("--screenshot", default=None) == "off":
@@ -92,6 +93,8 @@ def browser_errors(page: Page):
 class App:
     """The live server seen through one browser page: URLs and the login form."""
 
+    password = PASSWORD
+
     def __init__(self, page: Page, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
@@ -107,9 +110,9 @@ class App:
         self.page.get_by_label("Mật khẩu").fill(password)
         self.page.get_by_role("button", name="Đăng nhập").click()
 
-    def login(self, username: str, password: str = PASSWORD) -> None:
+    def login(self, username: str) -> None:
         self.goto("/dang-nhap/")
-        self.fill_login(username, password)
+        self.fill_login(username, self.password)
         expect(self.page).to_have_url(self.url("/"))
 
     def org_path(self, org) -> str:

@@ -53,7 +53,7 @@ def foreign_blockers() -> list[str]:
     out = []
     for rel in Org._meta.related_objects:
         model = rel.related_model
-        if model in ORG_TABLES or not rel.concrete:
+        if model in ORG_TABLES:
             continue
         n = model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).count()
         if n:

@@ -23,6 +23,8 @@ class OrgCreateForm(BootstrapFormMixin, DecisionFields):
     grassroots_type = forms.ChoiceField(label="Loại hình tổ chức cơ sở đảng",
                                         choices=BLANK + GrassrootsType.choices, required=False)
     valid_from = VnDateField(label="Ngày thành lập (hiệu lực)", required=False)
+    admin_unit = forms.CharField(label="Đơn vị hành chính (mã hoặc chọn trong danh sách)", max_length=200,
+                                 required=False, widget=forms.TextInput(attrs={"list": "admin-units"}))
     congress_cycle_months = forms.TypedChoiceField(
         label="Chu kỳ đại hội", choices=[("", "Theo quy định"), ("30", "30 tháng"), ("60", "60 tháng")],
         coerce=int, empty_value=None, required=False)

@@ -20,6 +20,7 @@ from tcxd.audit.services import audit_export
 from tcxd.common.export import csv_response
 from tcxd.common.fmt import fmt_date, parse_date
 from tcxd.common.forms import apply_domain_error
+from tcxd.geo import selectors as geo_selectors
 
 from . import committee as committee_services
 from . import selectors as S
@@ -173,19 +174,36 @@ def org_create(request, pk):
     form = OrgCreateForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
-        try:
-            org = services.org_create(
-                actor=request.user, parent=parent, code=cd["code"], name=cd["name"],
-                short_name=cd["short_name"], kind=cd["kind"], grassroots_type=cd["grassroots_type"],
-                valid_from=cd["valid_from"], congress_cycle_months=cd["congress_cycle_months"],
-                note=cd["note"], decision=_decision(cd))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
+        unit, unit_error = _admin_unit_from_input(cd["admin_unit"])
+        if unit_error:
+            form.add_error("admin_unit", unit_error)
         else:
-            messages.success(request, f"Đã thành lập {org.name}.")
-            return redirect("orgs:detail", pk=org.pk)
+            try:
+                org = services.org_create(
+                    actor=request.user, parent=parent, code=cd["code"], name=cd["name"],
+                    short_name=cd["short_name"], kind=cd["kind"], grassroots_type=cd["grassroots_type"],
+                    valid_from=cd["valid_from"], congress_cycle_months=cd["congress_cycle_months"],
+                    admin_unit=unit, note=cd["note"], decision=_decision(cd))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Đã thành lập {org.name}.")
+                return redirect("orgs:detail", pk=org.pk)
+    units = geo_selectors.units_of(parent.admin_unit)[:2000] if parent.admin_unit_id else \
+        geo_selectors.province_list()
     return _form_page(request, org=parent, form=form, template="orgs/org_form.html",
-                      title=f"Thành lập tổ chức trực thuộc {parent.name}")
+                      title=f"Thành lập tổ chức trực thuộc {parent.name}", extra={"admin_units": units})
+
+
+def _admin_unit_from_input(text: str):
+    """'00004 — Phường Ba Đình' or '00004' → the 2025 unit; (None, message) when unknown."""
+    code = (text or "").split(" — ")[0].strip()
+    if not code:
+        return None, None
+    unit = geo_selectors.unit_by_code(code)
+    if unit is None:
+        return None, f"Không có đơn vị hành chính mã “{code}” trong danh mục 2025."
+    return unit, None
 
 
 @login_required

@@ -78,3 +78,18 @@ def test_csv_exports_and_personal_data_export_is_audited(tree, users):
     assert entry.actor == users["commune_officer"] and entry.after == {"rows": 1}
     warnings = client.get(reverse("orgs:warnings"), {"tai": "csv"})
     assert warnings["Content-Type"].startswith("text/csv")
+
+
+def test_create_with_admin_unit_code(tree, users):
+    from tcxd.geo.models import AdminUnit
+
+    unit = AdminUnit.objects.get(map_version="2025", code="00004")
+    client = login(users, "province_officer")
+    url = reverse("orgs:create", args=[tree.province.pk])
+    bad = client.post(url, {"code": "XN", "name": "Đảng bộ phường Ba Đình", "kind": "commune",
+                            "valid_from": "01/07/2025", "admin_unit": "99999"})
+    assert "Không có đơn vị hành chính mã “99999”" in bad.content.decode()
+    good = client.post(url, {"code": "XN", "name": "Đảng bộ phường Ba Đình", "kind": "commune",
+                             "valid_from": "01/07/2025", "admin_unit": f"{unit.code} — {unit.name}"})
+    assert good.status_code == 302
+    assert Org.objects.get(code="XN").admin_unit == unit

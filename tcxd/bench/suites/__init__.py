@@ -1,0 +1,21 @@
+"""Registry of benchmarks: name -> factory (setup runs only for the selected ones)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..runner import Benchmark
+from . import orgs
+
+REGISTRY: dict[str, Callable[[], Benchmark]] = {
+    "orgs.subtree_count.province": orgs.subtree_count_province,
+    "orgs.subtree_count.nation": orgs.subtree_count_nation,
+    "orgs.page": orgs.page,
+}
+
+
+def select(only: list[str] | None) -> list[str]:
+    """Names matching any of ``only`` exactly or as a dotted prefix ("orgs.subtree_count")."""
+    if not only:
+        return list(REGISTRY)
+    return [n for n in REGISTRY if any(n == o or n.startswith(o.rstrip(".") + ".") for o in only)]
