@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tcxd.audit.selectors import audit_for_org
+from tcxd.audit.services import audit_export
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
-from tcxd.audit.services import audit_export
 from tcxd.common.export import csv_response
 from tcxd.common.fmt import fmt_date, parse_date
 from tcxd.common.forms import apply_domain_error
