@@ -147,7 +147,7 @@ def test_create_cell_bad_then_good_move_and_history(app, page: Page, users, tree
     cell = Org.objects.get(code="XA3")
     assert cell.kind == OrgKind.CELL and cell.parent_path == tree.commune_a.path
     app.expect_at(app.org_path(cell))
-    expect(page.get_by_role("alert")).to_contain_text("Đã thành lập Chi bộ Khu phố 3.")
+    expect(page.get_by_role("alert").filter(has_text="Đã thành lập")).to_contain_text("Đã thành lập Chi bộ Khu phố 3.")
     expect(page.get_by_test_id("org-name")).to_have_text("Chi bộ Khu phố 3")
 
     # when moving it under the grassroots committee, effective before the cell was founded
@@ -169,7 +169,7 @@ def test_create_cell_bad_then_good_move_and_history(app, page: Page, users, tree
 
     # then the cell's page, now under the committee
     app.expect_at(app.org_path(cell))
-    expect(page.get_by_role("alert")).to_contain_text(f"sang trực thuộc {committee.name}")
+    expect(page.get_by_role("alert").filter(has_text="Đã chuyển")).to_contain_text(f"sang trực thuộc {committee.name}")
     expect(page.get_by_role("navigation", name="breadcrumb")).to_contain_text(committee.name)
 
     # when opening its history

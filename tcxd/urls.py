@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tcxd.api import api
-from tcxd.authz.forms import LoginForm
+from tcxd.authz.forms import LoginForm, PasswordChangeForm
 from tcxd.orgs import views as org_views
 
 admin.site.site_header = "TCXD — Quản trị hệ thống"
@@ -15,6 +15,9 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm,
                                                     redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+         name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("tcxd.orgs.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),

@@ -1,3 +1,4 @@
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -15,3 +16,15 @@ class LoginForm(AuthenticationForm):
             field.widget.attrs["class"] = "form-control"
         self.fields["username"].widget.attrs["autofocus"] = True
 
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Đổi mật khẩu: the password policy (AUTH_PASSWORD_VALIDATORS) applies."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"old_password": "Mật khẩu hiện tại", "new_password1": "Mật khẩu mới",
+                  "new_password2": "Nhập lại mật khẩu mới"}
+        for name, field in self.fields.items():
+            field.label = labels.get(name, field.label)
+            field.widget.attrs["class"] = "form-control"

@@ -24,14 +24,22 @@ class Benchmark:
     expected: object  # the answer of ``run`` in comparable form; every floor must return exactly this
 
 
-def measure(fn: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def measure(fns: list[Callable[[], object]], *, repeat: int, warmup: int) -> list[list[float]]:
+    """Times of each of ``fns``, interleaved round by round so that load from other processes
+    on the machine hits the code under test and its floors alike."""
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+        for fn, out in zip(fns, times, strict=True):
+            out.append(_timed(fn))
     return times
 
 
@@ -50,8 +58,8 @@ def verify(bench: Benchmark) -> None:
 
 def run_benchmark(bench: Benchmark, *, size: str, repeat: int = 15, warmup: int = 3) -> dict[str, object]:
     verify(bench)
-    times = measure(bench.run, repeat=repeat, warmup=warmup)
-    floor = min(statistics.median(measure(f, repeat=repeat, warmup=warmup)) for f in bench.floors.values())
+    times, *floor_times = measure([bench.run, *bench.floors.values()], repeat=repeat, warmup=warmup)
+    floor = min(statistics.median(t) for t in floor_times)
     median_s = round(statistics.median(times), 7)
     floor_s = round(floor, 7)
     return {"bench": bench.name, "backend": connection.vendor, "size": size, "n": bench.n,

@@ -31,7 +31,8 @@ PK_PAGES = {
     "orgs:seat_create": ("org", True), "orgs:congress_edit": ("congress", True),
     "orgs:seat_end": ("seat", True),
 }
-LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress"}
+LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
+              "password_change_done"}
 PUBLIC = {"login", "logout"}
 
 

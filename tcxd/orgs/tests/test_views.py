@@ -93,3 +93,16 @@ def test_create_with_admin_unit_code(tree, users):
                              "valid_from": "01/07/2025", "admin_unit": f"{unit.code} — {unit.name}"})
     assert good.status_code == 302
     assert Org.objects.get(code="XN").admin_unit == unit
+
+
+def test_password_change_applies_the_policy(users):
+    client = login(users)
+    url = reverse("password_change")
+    weak = client.post(url, {"old_password": "matkhau-Rat-Manh-2026", "new_password1": "12345678",
+                             "new_password2": "12345678"}).content.decode()
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in weak and "quá phổ biến" in weak
+    ok = client.post(url, {"old_password": "matkhau-Rat-Manh-2026", "new_password1": "Song-Hong-chay-2026",
+                           "new_password2": "Song-Hong-chay-2026"})
+    assert ok.status_code == 302
+    users["commune_officer"].refresh_from_db()
+    assert users["commune_officer"].check_password("Song-Hong-chay-2026")

@@ -1,0 +1,90 @@
+"""Every service that writes leaves an audit row. A new public service function fails this test
+until it is added to INVOKERS with a call that exercises it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+import pytest
+
+from tcxd.audit.models import AuditEntry
+from tcxd.authz import services as authz_services
+from tcxd.orgs import committee as committee_services
+from tcxd.orgs import services as org_services
+from tcxd.rules import services as rules_services
+from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
+
+D = dt.date
+MODULES = [authz_services, org_services, committee_services, rules_services]
+READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules"}
+
+
+def _public_functions():
+    for module in MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_") and name not in READERS:
+                yield name
+
+
+def _congress(t):
+    return committee_services.congress_create(actor=t.admin, org=t.commune_a, term_start_year=2025,
+                                              term_end_year=2030)
+
+
+def _seat(t):
+    return committee_services.committee_member_add(actor=t.admin, org=t.commune_a, role="secretary",
+                                                   person_name="Vũ Văn Nam", from_date=D(2025, 9, 1),
+                                                   method="elected", ballot_round=1)
+
+
+def _configurable():
+    return RuleParameter.objects.filter(is_configurable=True, key="evaluation.excellent_cap_ratio").first()
+
+
+INVOKERS = {
+    "api_token_create": lambda t: authz_services.api_token_create(actor=t.admin, user=t.admin),
+    "api_token_revoke": lambda t: authz_services.api_token_revoke(
+        actor=t.admin, token=authz_services.api_token_create(actor=t.admin, user=t.admin)[1]),
+    "org_create": lambda t: org_services.org_create(actor=t.admin, parent=t.commune_a, code="AU1",
+                                                    name="Chi bộ A", kind="cell", valid_from=D(2025, 9, 1)),
+    "org_update": lambda t: org_services.org_update(actor=t.admin, org=t.cell_a1, effective_on=D(2025, 9, 1),
+                                                    name="Chi bộ đổi tên"),
+    "org_move": lambda t: org_services.org_move(actor=t.admin, org=t.cell_a1, new_parent=t.commune_b,
+                                                effective_on=D(2025, 9, 1)),
+    "org_close": lambda t: org_services.org_close(actor=t.admin, org=t.cell_a1, last_day=D(2025, 9, 1)),
+    "org_headcount_set": lambda t: org_services.org_headcount_set(actor=t.admin, org=t.cell_a1, official=3,
+                                                                  probationary=0),
+    "congress_create": _congress,
+    "congress_update": lambda t: committee_services.congress_update(actor=t.admin, congress=_congress(t),
+                                                                    held_on=D(2025, 8, 1)),
+    "committee_member_add": _seat,
+    "committee_member_end": lambda t: committee_services.committee_member_end(actor=t.admin, seat=_seat(t),
+                                                                              to_date=D(2025, 10, 1)),
+    "rule_parameter_update": lambda t: rules_services.rule_parameter_update(
+        actor=t.admin, parameter=_configurable(), value="0.25", note="Thử nghiệm"),
+    "holiday_create": lambda t: rules_services.holiday_create(actor=t.admin, day=D(2031, 11, 24),
+                                                              name="Ngày thử", kind="statutory"),
+    "holiday_update": lambda t: rules_services.holiday_update(
+        actor=t.admin, holiday=PublicHoliday.objects.order_by("date").first(), day=D(2015, 1, 1),
+        name="Tết Dương lịch", kind=PublicHoliday.objects.order_by("date").first().kind, note="sửa"),
+    "holiday_delete": lambda t: rules_services.holiday_delete(
+        actor=t.admin, holiday=PublicHoliday.objects.order_by("-date").first(), note="xóa"),
+    "regulation_note_update": lambda t: rules_services.regulation_note_update(
+        actor=t.admin, regulation=Regulation.objects.first(), note="Ghi chú mới"),
+}
+
+
+def test_every_writing_service_is_covered():
+    assert sorted(set(_public_functions()) - set(INVOKERS)) == []
+    assert sorted(set(INVOKERS) - set(_public_functions())) == []
+
+
+@pytest.mark.parametrize("name", sorted(INVOKERS))
+def test_service_leaves_an_audit_row(name, tree):
+    before = AuditEntry.objects.count()
+    INVOKERS[name](tree)
+    new = AuditEntry.objects.order_by("-id")[: AuditEntry.objects.count() - before]
+    assert new, f"{name} wrote no audit row"
+    last = new[0]
+    assert last.actor == tree.admin and last.actor_name == tree.admin.username
