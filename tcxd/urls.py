@@ -19,6 +19,7 @@ urlpatterns = [
          name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("tcxd.orgs.urls")),
+    path("", include("tcxd.rules.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -131,3 +131,21 @@ def add_working_days(start: date, n: int) -> date:
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end] using the maintained holiday calendar."""
     return cal.working_days_between(start, end, *holiday_set())
+
+
+def parameters_in_force(*, on: date) -> list[ParameterVersion]:
+    """Every rule parameter as in force on ``on`` (keys with no version that day are left out)."""
+    book = rulebook()
+    out: list[ParameterVersion] = []
+    for key in book.keys():
+        try:
+            out.append(book.version_in_force(key, on))
+        except LookupError:
+            continue
+    return out
+
+
+def holidays_of_year(year: int):
+    from .models import PublicHoliday
+
+    return PublicHoliday.objects.filter(date__year=year).order_by("date")

@@ -32,7 +32,7 @@ PK_PAGES = {
     "orgs:seat_end": ("seat", True),
 }
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
-              "password_change_done"}
+              "password_change_done", "rules:in_force", "rules:holidays"}
 PUBLIC = {"login", "logout"}
 
 
