@@ -5,15 +5,21 @@ Run with `make test-browser`. Screenshots of failing tests land in test-results/
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 # The shared fixtures (one small tree, one user per role) come from the unit-test conftest.
 from tcxd.conftest import admin_user, tree, users  # noqa: F401
+from tcxd.rules.models import Regulation
+from tcxd.rules.selectors import rules_cache_clear
+
+_rules_data = importlib.import_module("tcxd.rules.migrations.0002_load_data")
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls would
 # otherwise raise SynchronousOnlyOperation. Only ever set for this (browser-test) process.
@@ -38,6 +44,20 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chưa cài chromium (apt-get install chromium).")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def live_db(transactional_db) -> None:
+    """Every browser test drives the live server (another thread), so its data must be committed:
+    a transactional database, emptied after each test. The rule book (regulations, parameters,
+    holidays) comes from a data migration; load it again when an earlier test's flush removed it.
+    (serialized_rollback would restore every migrated row, ~25k administrative units included,
+    at ~10 s a test; these tests do not use administrative units.)
+    """
+    if not Regulation.objects.exists():
+        _rules_data.load_regulations(apps, None)
+        _rules_data.load_holidays(apps, None)
+    rules_cache_clear()
 
 
 @pytest.fixture

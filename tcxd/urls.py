@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tcxd.api import api
 from tcxd.authz.forms import LoginForm, PasswordChangeForm
@@ -20,6 +22,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("tcxd.orgs.urls")),
     path("", include("tcxd.rules.urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("tcxd/favicon.svg"), permanent=True), name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -33,7 +33,7 @@ PK_PAGES = {
 }
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays"}
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "favicon"}
 
 
 def _walk(patterns, prefix="", namespace=None):

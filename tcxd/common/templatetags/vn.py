@@ -54,3 +54,19 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def vn_value(value):
+    """A rule value for reading: lists joined, mappings as 'key: value', decimals with a comma."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {vn_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(vn_value(v)) for v in value)
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return fmt.fmt_int(value)
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit() and "." in value:
+        return value.replace(".", ",")
+    return value
