@@ -37,6 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # A screenshot of every failing test, unless the command line asked for something else.
     if config.getoption("--screenshot", default=None) == "off":
         config.option.screenshot = "only-on-failure"
+    # pytest-playwright 0.10's session-scoped `base_url` fixture is a method: harmless under pytest 9.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning")
 
 
 @pytest.fixture(scope="session")

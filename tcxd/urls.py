@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from tcxd.api import api
 from tcxd.authz.forms import LoginForm, PasswordChangeForm
+from tcxd.common import views as common_views
 from tcxd.orgs import views as org_views
 
 admin.site.site_header = "TCXD — Quản trị hệ thống"
@@ -22,7 +21,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("tcxd.orgs.urls")),
     path("", include("tcxd.rules.urls")),
-    path("favicon.ico", RedirectView.as_view(url=static("tcxd/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -48,6 +48,22 @@ class DatasetReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+class _Clock:
+    """Seconds spent per phase; ``lap(name)`` books the time since the previous lap to ``name``."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def totals(self) -> dict[str, float]:
+        return {**self.phases, "total": self.last - self.start}
+
+
 def _place(unit: AdminUnit) -> T.Place:
     return T.Place(unit.id, unit.code, unit.name, unit.short_name, unit.unit_type)
 
@@ -101,30 +117,25 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
         if blockers:
             raise DatasetError("Còn dữ liệu trỏ tới tổ chức, không xóa được: " + ", ".join(blockers))
     report = DatasetReport(spec.name, seed, connection.vendor, T.Stats())
-    started = time.perf_counter()
+    clock = _Clock()
     with transaction.atomic():
         if replace:
             loader.empty_org_tables()
-        report.seconds["replace"] = time.perf_counter() - started
+            clock.lap("replace")
         stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         gen = T.TreeGenerator(province_plans(spec), members=spec.members, seed=seed, stamp=stamp)
-        write_s = 0.0
         for chunk in gen:
-            t = time.perf_counter()
+            clock.lap("generate")
             for attr, model, fields in TABLES:
-                report.rows[attr] = report.rows.get(attr, 0) + loader.write_rows(model, fields,
-                                                                                getattr(chunk, attr))
-            write_s += time.perf_counter() - t
+                n = loader.write_rows(model, fields, getattr(chunk, attr))
+                report.rows[attr] = report.rows.get(attr, 0) + n
+            clock.lap("write")
             log(f"  … {report.rows['orgs']:,} tổ chức")
         Org.objects.filter(depth=1).update(note=MARKER.format(size=spec.name, seed=seed))
         loader.reset_sequences()
-        t = time.perf_counter()
-    report.seconds["commit"] = time.perf_counter() - t
-    report.seconds["write"] = write_s
-    report.seconds["generate"] = t - started - write_s - report.seconds["replace"]
-    t = time.perf_counter()
+    clock.lap("commit")  # PostgreSQL checks the deferred foreign keys here
     loader.analyze()
-    report.seconds["analyze"] = time.perf_counter() - t
-    report.seconds["total"] = time.perf_counter() - started
+    clock.lap("analyze")
+    report.seconds = clock.totals()
     report.stats = gen.stats
     return report

@@ -61,14 +61,23 @@ def foreign_blockers() -> list[str]:
     return out
 
 
+def _truncatable() -> bool:
+    """PostgreSQL refuses TRUNCATE of a table referenced from outside the truncated set."""
+    return all(rel.related_model in ORG_TABLES for model in ORG_TABLES[:-1]
+               for rel in model._meta.related_objects)
+
+
 def empty_org_tables() -> None:
     """Delete every row of the org tables (caller holds the transaction and checked blockers)."""
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and _truncatable():
             # TRUNCATE cannot touch orgs_org itself while authz_user references it, even with no rows.
             dependents = ", ".join(qn(m._meta.db_table) for m in ORG_TABLES[:-1])
+            # Fire FK checks still deferred in this transaction: TRUNCATE refuses pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {dependents} RESTART IDENTITY")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(f"DELETE FROM {qn(Org._meta.db_table)}")
         else:
             for model in ORG_TABLES:

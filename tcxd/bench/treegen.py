@@ -129,8 +129,6 @@ class Stats:
 class Node:
     id: int
     path: str
-    depth: int
-    code: str
 
 
 @dataclass
@@ -293,7 +291,7 @@ class TreeGenerator:
         self.stats.by_kind[kind] += 1
         self.stats.official += official
         self.stats.probationary += probationary
-        return Node(oid, path, depth, code)
+        return Node(oid, path)
 
     def _congress(self, org: Node, *, held: bool, delegates: bool) -> int:
         cid = self._next_congress

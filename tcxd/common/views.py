@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+
+
+def favicon(request):
+    return redirect(static("tcxd/favicon.svg"), permanent=True)
 
 
 def csrf_failure(request, reason=""):

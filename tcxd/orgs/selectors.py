@@ -97,7 +97,11 @@ class SubtreeCounts:
 
 
 def org_subtree_counts(*, org: Org, include_self: bool = False) -> SubtreeCounts:
-    """Active orgs by kind and member headcounts over the subtree (2 indexed queries)."""
+    """Active orgs by kind and member headcounts over the subtree (2 indexed queries).
+
+    ``include_self`` decides whether ``org`` itself counts among the orgs ("tổ chức trực thuộc"
+    leaves it out); its own members always count, since they are members of its party committee.
+    """
     base = Org.objects.filter(subtree_q(org, include_self=include_self), status=OrgStatus.ACTIVE)
     rows = dict(base.values_list("kind").annotate(n=Count("id")).order_by())
     ordered = {k: rows.get(k, 0) for k in OrgKind.values}

@@ -6,3 +6,29 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Tree: the first click on a toggle loads the children (htmx, "click once"); later clicks fold
+// and unfold them without asking the server again.
+document.addEventListener("click", function (event) {
+  const button = event.target.closest(".tree-toggle[aria-controls]");
+  if (!button || button.dataset.loaded !== "1") {
+    return;
+  }
+  const target = document.getElementById(button.getAttribute("aria-controls"));
+  if (!target) {
+    return;
+  }
+  target.hidden = !target.hidden;
+  button.setAttribute("aria-expanded", String(!target.hidden));
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  const id = event.detail.target && event.detail.target.id;
+  if (!id) {
+    return;
+  }
+  const button = document.querySelector('.tree-toggle[aria-controls="' + id + '"]');
+  if (button) {
+    button.dataset.loaded = "1";
+    button.setAttribute("aria-expanded", "true");
+  }
+});
