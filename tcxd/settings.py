@@ -45,6 +45,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and env_bool("TCXD_OFFLINE_COMMAND", False):
+    import secrets
+
+    SECRET_KEY = secrets.token_urlsafe(50)  # schema tooling only (see manage.py); never serves requests
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Use `make run` for a development server, or set SECRET_KEY."
