@@ -40,7 +40,8 @@ def test_login_and_logout(app, page: Page, users):
     expect(page.get_by_test_id("current-user")).to_contain_text("Chuyên viên Ban Tổ chức")
     expect(page.get_by_test_id("current-user")).to_contain_text("Đảng bộ tỉnh Lạng Sơn")
 
-    # when logging out
+    # when logging out from the user menu
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="Đăng xuất").click()
 
     # then back on the login page, and the home page is closed again
