@@ -38,13 +38,15 @@ def regulation_list(request):
     return list(Regulation.objects.order_by("effective_from", "code"))
 
 
-@router.get("/parameters/{key}", response={200: ParamOut, 400: READ_ERRORS[404], **READ_ERRORS},
+@router.get("/parameters/{key}", response={200: ParamOut, **READ_ERRORS},
             summary="Giá trị tham số quy định có hiệu lực tại một ngày")
 def parameter_value(request, key: str, on: dt.date | None = None):
     day = on or timezone.localdate()
     try:
         value = selectors.param(key, on=day)
         regulation = selectors.regulation_for(key, on=day)
-    except LookupError as exc:
-        raise DomainError("rule_not_in_force", str(exc)) from exc
+    except LookupError as exc:  # unknown key, or no version in force that day
+        error = DomainError("rule_not_in_force", str(exc))
+        error.status = 404
+        raise error from exc
     return {"key": key, "on": day, "value": value, "regulation": regulation.code}

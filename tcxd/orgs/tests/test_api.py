@@ -78,3 +78,9 @@ def test_rule_parameter_in_force(officer_client):
     response = officer_client.get("/api/rules/parameters/org.cell_min_official_members", {"on": "2025-08-01"})
     assert response.status_code == 200
     assert response.json()["value"] == 3
+
+
+def test_unknown_rule_parameter_is_404(officer_client):
+    response = officer_client.get("/api/rules/parameters/khong.ton.tai")
+    assert response.status_code == 404 and response.json()["code"] == "rule_not_in_force"
+    assert "không có trong sổ quy định" in response.json()["message"]

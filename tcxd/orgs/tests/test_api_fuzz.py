@@ -1,0 +1,21 @@
+"""Schemathesis against our own OpenAPI document, in-process (WSGI): every response conforms to
+the documented status codes and schemas, and nothing answers 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from tcxd.authz.services import api_token_create
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, tree):
+    key, _ = api_token_create(actor=tree.admin, user=tree.admin)
+    case.call_and_validate(headers={"Authorization": f"Bearer {key}"})
