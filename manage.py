@@ -3,7 +3,6 @@
 import os
 import sys
 
-
 OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
 
 
