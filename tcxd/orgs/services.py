@@ -138,6 +138,10 @@ def org_create(*, actor, parent: Org | None, code: str, name: str, kind: str,
             )
     if valid_to is not None and valid_from is not None and valid_to < valid_from:
         errors.setdefault("valid_to", []).append("Ngày kết thúc phải sau ngày thành lập.")
+    if valid_to is not None and valid_to >= _today():
+        errors.setdefault("valid_to", []).append(
+            "Ngày kết thúc chỉ dùng khi nhập tổ chức đã chấm dứt hoạt động (trước hôm nay)."
+        )
     _validate_attributes(kind=kind, parent=parent, code=code, name=name,
                          grassroots_type=grassroots_type, cycle=congress_cycle_months,
                          valid_from=valid_from, valid_to=valid_to, exclude_pk=None, errors=errors)
@@ -161,6 +165,9 @@ def org_create(*, actor, parent: Org | None, code: str, name: str, kind: str,
     version.status = OrgStatus.ACTIVE
     version.valid_to = valid_to
     version.save()
+    if valid_to is not None:  # a historic org entered after the fact: record its end as well
+        OrgChange.objects.create(org=org, kind=OrgChange.Kind.CLOSED, effective_on=valid_to + V.ONE_DAY,
+                                 summary=f"Chấm dứt hoạt động sau ngày {fmt_date(valid_to)}")
     OrgHeadcount.objects.create(org=org)
     audit_record(actor=actor, action="org.create", obj=org, after=snapshot(org), org=org)
     return org

@@ -203,3 +203,13 @@ def test_headcount_write_is_audited(tree):
     assert entry.after == {"official": 7, "probationary": 1}
     with pytest.raises(ValidationFailed):
         S.org_headcount_set(actor=tree.admin, org=tree.cell_a1, official=-1, probationary=0)
+
+
+def test_historic_org_records_its_end_and_cannot_end_in_the_future(tree):
+    org = S.org_create(actor=tree.admin, parent=tree.province, code="H09", name="Huyện ủy Văn Lãng",
+                       kind=OrgKind.DISTRICT, valid_from=D(2015, 1, 1), valid_to=D(2025, 6, 30))
+    assert [c.kind for c in org.changes.order_by("effective_on")] == ["created", "closed"]
+    with pytest.raises(ValidationFailed) as exc:
+        S.org_create(actor=tree.admin, parent=tree.commune_a, code="N10", name="Chi bộ sắp giải thể",
+                     kind=OrgKind.CELL, valid_from=D(2025, 8, 1), valid_to=dt.date.today() + dt.timedelta(days=1))
+    assert "valid_to" in exc.value.errors
