@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf
 from tcxd.authz.api import router as auth_router
 from tcxd.common.errors import DomainError
+from tcxd.members.api import router as members_router
 from tcxd.orgs.api import router as orgs_router
 from tcxd.rules.api import router as rules_router
 
@@ -68,3 +69,4 @@ def http_error(request, exc: HttpError):
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/rules", rules_router)
+api.add_router("/members", members_router)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tcxd.geo",
     "tcxd.authz",
     "tcxd.orgs",
+    "tcxd.members",
     "tcxd.demo",
     "tcxd.bench",
 ]

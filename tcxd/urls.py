@@ -21,6 +21,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("tcxd.orgs.urls")),
     path("", include("tcxd.rules.urls")),
+    path("", include("tcxd.members.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),

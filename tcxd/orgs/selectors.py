@@ -29,6 +29,13 @@ def org_get(*, actor, pk) -> Org:
         raise Http404
 
 
+def org_directory(*, code: str) -> Org | None:
+    """An active org by its exact code, whatever the scope: the one cross-scope lookup, used to name
+    the receiving org of a transfer (a giấy giới thiệu is addressed to an org outside one's subtree).
+    It answers only for an exact code and exposes nothing below the org."""
+    return Org.objects.filter(code__iexact=code.strip(), status=OrgStatus.ACTIVE).first() if code else None
+
+
 def org_scope_roots(*, actor) -> QuerySet[Org]:
     scope = scope_for(actor)
     if scope.is_everything:

@@ -21,7 +21,6 @@ Public API (stable; the Django side builds on it):
 - ``next_badge(history, on, lookup) -> BadgeDue | None``
 """
 
-from .engine import next_badge, open_deadlines, party_age, probation_end, state_on, timeline, validate
 from .types import (
     STATUS_LABELS,
     BadgeDue,
@@ -43,3 +42,15 @@ __all__ = [
     "STATUS_LABELS", "State", "Status", "Transfer", "next_badge", "open_deadlines", "party_age", "probation_end", "state_on", "timeline",
     "validate",
 ]
+
+
+_ENGINE_NAMES = {"next_badge", "open_deadlines", "party_age", "probation_end", "state_on", "timeline", "validate"}
+
+
+def __getattr__(name: str):
+    """The engine functions, imported on first use (the value types import without them)."""
+    if name in _ENGINE_NAMES:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)

@@ -131,6 +131,14 @@ class State:
     exempted: bool = False  # miễn công tác và sinh hoạt đảng (B-18)
     temp_exempted: bool = False  # tạm miễn sinh hoạt (B-17)
     card_no: str = ""
+    # The open temporary transfer (B-16); also set when the host is outside the system (abroad), where
+    # ``temporary_org`` is None and ``temporary_transfer.destination`` says where.
+    temporary_transfer: Transfer | None = None
+
+    @property
+    def counted_at(self) -> int | None:
+        """The org whose membership total (đảng số) includes this member (G-04, B-16), else None."""
+        return self.official_org if self.is_member else None
 
     @property
     def is_member(self) -> bool:

@@ -1,0 +1,271 @@
+"""JSON API of the members context: the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from tcxd.authz.scope import scope_for
+from tcxd.common.errors import DomainError
+from tcxd.common.schemas import ERRORS, READ_ERRORS
+from tcxd.orgs import selectors as org_selectors
+
+from . import selectors as S
+from . import services
+from .models import MemberEvent
+
+router = Router(tags=["Đảng viên"])
+
+
+class MemberRow(Schema):
+    id: int
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    status: str
+    status_label: str = Field(..., alias="get_status_display")
+    org_id: int
+    temporary_org_id: int | None
+    transfer_to_id: int | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+
+
+class MemberOut(MemberRow):
+    birth_name: str
+    other_names: str
+    cccd: str
+    ethnicity: str
+    religion: str
+    phone: str
+    email: str
+    general_education: str
+    professional_level: str
+    political_theory: str
+    occupation_group: str
+    profile_no: str
+    card_no: str
+    ceremony_on: dt.date | None
+    exempted: bool
+
+
+class PartyAgeOut(Schema):
+    years: int
+    months: int
+    since: dt.date
+
+
+class DeadlineOut(Schema):
+    code: str
+    due: dt.date
+    message: str
+    rule: str
+    overdue: bool
+
+
+class FactsOut(Schema):
+    on: dt.date
+    status: str | None
+    status_label: str
+    official_org_id: int | None
+    temporary_org_id: int | None
+    transferring_to_org_id: int | None
+    exempted: bool
+    age_years: int
+    party_age: PartyAgeOut | None
+    probation_end: dt.date | None
+    next_badge_years: int | None
+    next_badge_occasion: dt.date | None
+    deadlines: list[DeadlineOut]
+    missing_documents: list[str]
+
+
+class MemberIn(Schema):
+    org_id: int
+    on: dt.date
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    cccd: str
+    birth_place: str = ""
+    hometown: str = ""
+    ethnicity: str = "01"
+    religion: str = "none"
+    phone: str = ""
+    email: str = ""
+    general_education: str = "thpt"
+    professional_level: str = "none"
+    political_theory: str = "none"
+    occupation_group: str = "khac"
+
+
+class MemberPatch(Schema):
+    full_name: str | None = None
+    birth_name: str | None = None
+    other_names: str | None = None
+    sex: str | None = None
+    birth_date: dt.date | None = None
+    cccd: str | None = None
+    birth_place: str | None = None
+    hometown: str | None = None
+    permanent_address: str | None = None
+    current_address: str | None = None
+    ethnicity: str | None = None
+    religion: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    general_education: str | None = None
+    professional_level: str | None = None
+    political_theory: str | None = None
+    occupation_group: str | None = None
+    profile_no: str | None = None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    on: dt.date
+    org_id: int | None
+    target_org_id: int | None
+    decision_no: str
+    decision_date: dt.date | None
+    data: dict[str, Any]
+    regulation: str
+    voided: bool
+
+    @staticmethod
+    def resolve_voided(obj) -> bool:
+        return obj.voided_at is not None
+
+
+class EventIn(Schema):
+    kind: str
+    on: dt.date
+    target_org_code: str = ""
+    decision_no: str = ""
+    decision_date: dt.date | None = None
+    decision_issuer: str = ""
+    data: dict[str, Any] = {}
+    note: str = ""
+
+
+class SearchParams(Schema):
+    q: str = ""
+    org_id: int | None = None
+    status: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    religion: str = ""
+    political_theory: str = ""
+    born_from: int | None = None
+    born_to: int | None = None
+    admitted_year: int | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+class PageOut(Schema):
+    items: list[MemberRow]
+    next_offset: int | None
+
+
+def _member_out(request, member):
+    member.cccd = S.cccd_display(actor=request.auth, member=member)
+    return member
+
+
+def _writable(request, pk):
+    member = S.member_get(actor=request.auth, pk=pk)
+    if not scope_for(request.auth).can_write:
+        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    return member
+
+
+@router.get("", response={200: PageOut, **READ_ERRORS},
+            summary="Tìm đảng viên (không dấu, theo họ tên hoặc tên; CCCD; số thẻ) và lọc")
+def member_list(request, params: Query[SearchParams]):
+    limit = max(1, min(params.limit, 200))
+    filters = S.MemberFilters(**params.dict(exclude={"offset", "limit"}))
+    rows = list(S.member_search(actor=request.auth, filters=filters)[params.offset: params.offset + limit + 1])
+    return {"items": rows[:limit], "next_offset": params.offset + limit if len(rows) > limit else None}
+
+
+@router.post("", response={201: MemberOut, **ERRORS}, summary="Lập hồ sơ quần chúng ưu tú")
+def member_create(request, payload: MemberIn):
+    org = org_selectors.org_get(actor=request.auth, pk=payload.org_id)
+    if not scope_for(request.auth).can_write:
+        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    data = payload.dict(exclude={"org_id", "on"})
+    member = services.member_create(actor=request.auth, org=org, on=payload.on, **data)
+    return Status(201, _member_out(request, member))
+
+
+@router.get("/{member_id}", response={200: MemberOut, **READ_ERRORS}, summary="Hồ sơ đảng viên")
+def member_detail(request, member_id: int):
+    return _member_out(request, S.member_get(actor=request.auth, pk=member_id))
+
+
+@router.patch("/{member_id}", response={200: MemberOut, **ERRORS}, summary="Sửa hồ sơ")
+def member_update(request, member_id: int, payload: MemberPatch):
+    member = _writable(request, member_id)
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return _member_out(request, services.member_update(actor=request.auth, member=member, **fields))
+
+
+@router.get("/{member_id}/facts", response={200: FactsOut, **READ_ERRORS},
+            summary="Thông tin suy ra tại một ngày: trạng thái, tổ chức, tuổi Đảng, thời hạn")
+def member_facts(request, member_id: int, on: dt.date | None = None):
+    member = S.member_get(actor=request.auth, pk=member_id)
+    day = on or timezone.localdate()
+    f = S.member_facts(member=member, on=day)
+    pa = f.party_age
+    return {
+        "on": day, "status": f.state.status, "status_label": f.status_label,
+        "official_org_id": f.state.official_org, "temporary_org_id": f.state.temporary_org,
+        "transferring_to_org_id": f.state.pending_transfer.to_org if f.state.pending_transfer else None,
+        "exempted": f.state.exempted, "age_years": f.age_years,
+        "party_age": {"years": pa.years, "months": pa.months, "since": pa.since} if pa else None,
+        "probation_end": f.probation_end,
+        "next_badge_years": f.next_badge.years if f.next_badge else None,
+        "next_badge_occasion": f.next_badge.occasion if f.next_badge else None,
+        "deadlines": [d.__dict__ for d in f.deadlines], "missing_documents": f.missing_documents,
+    }
+
+
+@router.get("/{member_id}/events", response={200: list[EventOut], **READ_ERRORS}, summary="Các sự kiện")
+def event_list(request, member_id: int):
+    return list(S.member_events(member=S.member_get(actor=request.auth, pk=member_id)))
+
+
+@router.post("/{member_id}/events", response={201: EventOut, **ERRORS},
+             summary="Ghi nhận sự kiện (xét theo quy định có hiệu lực tại ngày của sự kiện)")
+def event_create(request, member_id: int, payload: EventIn):
+    member = _writable(request, member_id)
+    target = None
+    if payload.target_org_code:
+        target = org_selectors.org_directory(code=payload.target_org_code)
+        if target is None:
+            raise DomainError("unknown_org", f"Không có tổ chức đảng đang hoạt động mã “{payload.target_org_code}”.",
+                              field="target_org_code")
+    row = services.member_event_record(
+        actor=request.auth, member=member, kind=payload.kind, on=payload.on, target_org=target,
+        decision_no=payload.decision_no, decision_date=payload.decision_date,
+        decision_issuer=payload.decision_issuer, data=payload.data, note=payload.note)
+    return Status(201, row)
+
+
+@router.post("/{member_id}/events/{event_id}/void", response={200: EventOut, **ERRORS},
+             summary="Hủy sự kiện mới nhất (nhập nhầm), có lý do")
+def event_void(request, member_id: int, event_id: int, reason: str):
+    member = _writable(request, member_id)
+    event = MemberEvent.objects.filter(pk=event_id, member=member).first()
+    if event is None:
+        from django.http import Http404
+
+        raise Http404
+    return services.member_event_void(actor=request.auth, event=event, reason=reason)

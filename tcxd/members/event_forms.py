@@ -1,0 +1,144 @@
+"""Which fields each event wizard asks for. Presentation only: the rules live in the engine.
+
+Each entry: the event kind → (the rule the wizard cites, the extra data fields). A data field is
+(key, label, type) with type one of "int", "bool", "text", "choice:<a>=<label>|<b>=<label>".
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from tcxd.common.forms import BootstrapFormMixin, VnDateField
+from tcxd.rules.pure.membership import EventKind
+
+from .models import EVENT_LABELS
+
+VOTE = [("summoned_official", "Số đảng viên chính thức được triệu tập", "int"),
+        ("temp_transferred_out", "Trong đó: đang chuyển sinh hoạt tạm thời đi nơi khác", "int"),
+        ("exempted_absent", "Trong đó: được miễn sinh hoạt và vắng mặt", "int"),
+        ("yes", "Số tán thành", "int"),
+        ("ballot_round", "Lần biểu quyết", "int")]
+STRUCK_OFF_GROUNDS = ("choice:a_absence_or_fees=Bỏ sinh hoạt hoặc không đóng đảng phí 3 tháng trong năm"
+                      "|b_card_returned=Tự ý trả thẻ, hủy thẻ"
+                      "|c_no_progress=Giảm sút ý chí, không tiến bộ sau 12 tháng giáo dục"
+                      "|d_two_years_violation=Vi phạm tư cách đảng viên 2 năm liền"
+                      "|e_political_standard=Không đạt tiêu chuẩn chính trị")
+
+WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, str]]]] = {
+    EventKind.AWARENESS_COURSE: ("Giấy chứng nhận có giá trị 60 tháng (HD 06-HD/TW, mục 5.4)",
+                                 [("certificate_no", "Số giấy chứng nhận", "text")]),
+    EventKind.APPLICATION: ("Điều lệ Đảng, Điều 4", []),
+    EventKind.INTRODUCERS: ("Hai đảng viên chính thức cùng công tác, học tập, sinh sống ít nhất 12 tháng "
+                            "(Điều lệ Đảng, Điều 4; QĐ 294-QĐ/TW, mục 3.2)",
+                            [("introducer_1", "Người giới thiệu thứ nhất (họ tên)", "text"),
+                             ("introducer_1_official", "Người thứ nhất là đảng viên chính thức", "bool"),
+                             ("introducer_1_months", "Số tháng cùng công tác/sinh sống", "int"),
+                             ("introducer_2", "Người giới thiệu thứ hai (họ tên)", "text"),
+                             ("introducer_2_official", "Người thứ hai là đảng viên chính thức", "bool"),
+                             ("introducer_2_months", "Số tháng cùng công tác/sinh sống", "int"),
+                             ("youth_union", "Đoàn TNCS Hồ Chí Minh cơ sở giới thiệu (thay một đảng viên)", "bool")]),
+    EventKind.BACKGROUND_CHECK: ("Thẩm tra lý lịch người vào Đảng (HD 06-HD/TW)", []),
+    EventKind.CELL_VOTE: ("Tuổi 18–60 tính theo tháng tại ngày chi bộ xét; ≥ 2/3 đảng viên chính thức tán thành "
+                          "(Điều lệ Đảng, Điều 4; QĐ 294-QĐ/TW, mục 1.1, 9.3.2)",
+                          [*VOTE, ("provincial_approval", "Có quyết định của tỉnh ủy (người trên 60 tuổi)", "bool")]),
+    EventKind.COMMITTEE_VOTE: ("≥ 2/3 cấp ủy viên tán thành (HD 06-HD/TW, mục 3.7)",
+                               [("committee_members", "Tổng số cấp ủy viên", "int"), ("yes", "Số tán thành", "int")]),
+    EventKind.ADMISSION_DECISION: ("Quyết định trong 60 ngày làm việc từ nghị quyết của chi bộ (QĐ 294-QĐ/TW, "
+                                   "mục 4.3)", []),
+    EventKind.CEREMONY: ("Lễ kết nạp trong 30 ngày làm việc từ khi nhận quyết định (QĐ 294-QĐ/TW, mục 4.1)",
+                         [("superior_consent", "Cấp ủy cấp trên đồng ý cho tổ chức muộn hơn", "bool")]),
+    EventKind.CANDIDATE_DROPPED: ("", [("reason", "Lý do", "text")]),
+    EventKind.RECOGNITION_VOTE: ("≥ 2/3 đảng viên chính thức tán thành (Điều lệ Đảng, Điều 5)", VOTE),
+    EventKind.RECOGNITION: ("Công nhận chính thức đúng ngày hết 12 tháng dự bị, kể cả khi quyết định ký muộn "
+                            "(QĐ 294-QĐ/TW, mục 4.2)", []),
+    EventKind.PROBATION_STRUCK_OFF: ("Điều lệ Đảng, Điều 5", [("reason", "Lý do", "text")]),
+    EventKind.TRANSFER_OUT: ("Hoàn thành thủ tục trong 60 ngày làm việc (QĐ 294-QĐ/TW, mục 6.3.1)",
+                             [("destination", "Nơi đến (nếu ngoài hệ thống / nước ngoài)", "text")]),
+    EventKind.TRANSFER_IN: ("QĐ 294-QĐ/TW, mục 6.3", []),
+    EventKind.TRANSFER_CANCELLED: ("", [("reason", "Lý do", "text")]),
+    EventKind.TEMP_TRANSFER_OUT: ("Thay đổi nơi cư trú/công tác từ 3 đến dưới 12 tháng; không tính vào đảng số nơi "
+                                  "sinh hoạt tạm thời (QĐ 294-QĐ/TW, mục 6.3.2)",
+                                  [("destination", "Nơi đến (nếu ngoài hệ thống / nước ngoài)", "text"),
+                                   ("until", "Dự kiến trở lại (dd/mm/yyyy)", "text")]),
+    EventKind.TEMP_TRANSFER_RETURN: ("", []),
+    EventKind.EXEMPTION_START: ("Tuổi cao, sức khỏe yếu, tự nguyện đề nghị; chi bộ quyết định (QĐ 294-QĐ/TW, mục 7.1)",
+                                [("reason", "Lý do", "text")]),
+    EventKind.EXEMPTION_END: ("", []),
+    EventKind.TEMP_EXEMPTION_START: ("Đi làm ăn xa, không có điều kiện sinh hoạt (HD 12-HD/BTCTW)",
+                                     [("reason", "Lý do", "text")]),
+    EventKind.TEMP_EXEMPTION_END: ("", []),
+    EventKind.STRUCK_OFF: ("Điều lệ Đảng, Điều 8; QĐ 01-QĐ/TW", [("exit_ground", "Căn cứ xóa tên", STRUCK_OFF_GROUNDS)]),
+    EventKind.EXPELLED: ("QĐ 296-QĐ/TW", [("exit_ground", "Căn cứ", "choice:discipline=Kỷ luật khai trừ|corruption=Tham "
+                                          "nhũng|serious_crime=Tội phạm nghiêm trọng trở lên|disunity=Gây mất đoàn kết "
+                                          "nghiêm trọng")]),
+    EventKind.LEFT: ("Điều lệ Đảng, Điều 8", [("family_hardship", "Vì hoàn cảnh gia đình đặc biệt khó khăn", "bool")]),
+    EventKind.DIED: ("", []),
+    EventKind.READMISSION_DECISION: ("Chỉ kết nạp lại một lần, phải qua dự bị (QĐ 294-QĐ/TW, mục 5)", []),
+    EventKind.RESTORED: ("QĐ 117-QĐ/TW (bị xử lý oan, sai)", [("reason", "Căn cứ", "text")]),
+    EventKind.CARD_ISSUED: ("Chỉ phát thẻ cho đảng viên chính thức", [("card_no", "Số thẻ", "text")]),
+    EventKind.CARD_REPLACED: ("", [("card_no", "Số thẻ mới", "text"), ("reason", "Lý do", "text")]),
+    EventKind.BADGE: ("Mốc 30, 40, 45, …, 90 năm tuổi Đảng; dịp 3/2, 19/5, 2/9, 7/11 (HD 06-HD/TW)",
+                      [("years", "Huy hiệu (năm tuổi Đảng)", "int"),
+                       ("reason", "Trường hợp", "choice:normal=Đủ tuổi Đảng|serious_illness=Ốm nặng (tặng sớm)"
+                                                "|posthumous=Truy tặng")]),
+    EventKind.DISCIPLINE: ("Dự bị chỉ khiển trách, cảnh cáo (QĐ 296-QĐ/TW)",
+                           [("form", "Hình thức", "choice:khien_trach=Khiển trách|canh_cao=Cảnh cáo"
+                                                  "|cach_chuc=Cách chức|khai_tru=Khai trừ"),
+                            ("holds_post", "Đang giữ chức vụ trong Đảng", "bool"),
+                            ("reason", "Lý do", "text")]),
+}
+DECISION_KINDS = {EventKind.ADMISSION_DECISION, EventKind.RECOGNITION, EventKind.READMISSION_DECISION,
+                  EventKind.STRUCK_OFF, EventKind.EXPELLED, EventKind.LEFT, EventKind.PROBATION_STRUCK_OFF,
+                  EventKind.CARD_ISSUED, EventKind.CARD_REPLACED, EventKind.BADGE, EventKind.DISCIPLINE,
+                  EventKind.RESTORED, EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT}
+TARGET_KINDS = {EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT}
+
+
+def _choices(spec: str) -> list[tuple[str, str]]:
+    return [tuple(item.split("=", 1)) for item in spec.removeprefix("choice:").split("|")]
+
+
+def event_form_class(kind: EventKind) -> type[forms.Form]:
+    fields: dict[str, forms.Field] = {
+        "on": VnDateField(label="Ngày hiệu lực", required=False),
+        "note": forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})),
+    }
+    if kind in DECISION_KINDS:
+        fields["decision_no"] = forms.CharField(label="Số quyết định", max_length=60, required=False)
+        fields["decision_date"] = VnDateField(label="Ngày ký quyết định", required=False)
+        fields["decision_issuer"] = forms.CharField(label="Cơ quan quyết định", max_length=255, required=False)
+    if kind in TARGET_KINDS:
+        fields["target_code"] = forms.CharField(label="Mã tổ chức đảng nơi đến", max_length=40, required=False)
+    for key, label, typ in WIZARDS.get(kind, ("", []))[1]:
+        if typ == "int":
+            fields[f"d_{key}"] = forms.IntegerField(label=label, required=False, min_value=0)
+        elif typ == "bool":
+            fields[f"d_{key}"] = forms.BooleanField(label=label, required=False)
+        elif typ.startswith("choice:"):
+            fields[f"d_{key}"] = forms.ChoiceField(label=label, required=False, choices=[("", "— chọn —"),
+                                                                                         *_choices(typ)])
+        else:
+            fields[f"d_{key}"] = forms.CharField(label=label, required=False, max_length=255)
+    name = f"EventForm_{kind.value}"
+    return type(name, (BootstrapFormMixin, forms.Form), fields)
+
+
+def event_data(kind: EventKind, cleaned: dict) -> dict:
+    """The engine's ``data`` mapping from the wizard's fields (empty values left out)."""
+    data = {k[2:]: v for k, v in cleaned.items() if k.startswith("d_") and v not in (None, "")}
+    if kind == EventKind.INTRODUCERS:
+        introducers = []
+        for i in (1, 2):
+            if data.get(f"introducer_{i}"):
+                introducers.append({"name": data.pop(f"introducer_{i}"),
+                                    "official": bool(data.pop(f"introducer_{i}_official", False)),
+                                    "months_together": int(data.pop(f"introducer_{i}_months", 0) or 0)})
+            else:
+                for suffix in ("", "_official", "_months"):
+                    data.pop(f"introducer_{i}{suffix}", None)
+        data["introducers"] = introducers
+    return data
+
+
+def event_label(kind: EventKind) -> str:
+    return EVENT_LABELS[kind]

@@ -1,0 +1,153 @@
+"""Scoped reads of members. A member is visible to a user whose scope holds the member's official
+org, the host org of a temporary transfer, or the receiving org of a pending transfer ("đang
+chuyển": both sides see the member until it is received)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tcxd.authz.models import Role
+from tcxd.authz.scope import scope_for
+from tcxd.common import cccd as cccd_rules
+from tcxd.common.text import fold
+from tcxd.rules.pure import membership as M
+
+from . import services
+from .codes import REQUIRED_DOCUMENTS
+from .models import Member, MemberEvent
+
+SENSITIVE_ROLES = {Role.ADMIN, Role.OFFICER}
+
+
+def can_see_sensitive(actor) -> bool:
+    """Family political notes, economic situation and the full CCCD: organization-commission roles."""
+    return scope_for(actor).role in SENSITIVE_ROLES
+
+
+def member_queryset(*, actor) -> QuerySet[Member]:
+    scope = scope_for(actor)
+    if scope.is_everything:
+        return Member.objects.all()
+    return Member.objects.filter(scope.q("org__path") | scope.q("temporary_org__path")
+                                 | scope.q("transfer_to__path"))
+
+
+def member_get(*, actor, pk) -> Member:
+    try:
+        return (member_queryset(actor=actor).select_related("org", "temporary_org", "transfer_to",
+                                                             "hometown_pre2025", "hometown_2025")
+                .get(pk=int(pk)))
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""
+    org_id: int | None = None
+    status: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    religion: str = ""
+    political_theory: str = ""
+    professional_level: str = ""
+    occupation_group: str = ""
+    born_from: int | None = None
+    born_to: int | None = None
+    admitted_year: int | None = None
+    include_former: bool = False
+
+
+def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
+    """Scoped, filtered, ordered the Vietnamese way (by given name, then full name).
+
+    The text query matches a CCCD or card number exactly, or a name by accent-folded prefix of the
+    full name or of the given name (the range form of a prefix, index-friendly on both databases).
+    """
+    qs = member_queryset(actor=actor).select_related("org")
+    if filters.org_id:
+        from tcxd.orgs.selectors import org_get, subtree_q
+
+        org = org_get(actor=actor, pk=filters.org_id)
+        qs = qs.filter(subtree_q(org, "org__path"))
+    text = (filters.q or "").strip()
+    if text:
+        digits = cccd_rules.normalize(text)
+        if digits.isdigit() and len(digits) == 12:
+            qs = qs.filter(cccd=digits)
+        elif digits.isdigit():
+            qs = qs.filter(Q(card_no=digits) | Q(profile_no=digits))
+        else:
+            term = fold(text)
+            high = term[:-1] + chr(ord(term[-1]) + 1)
+            qs = qs.filter(Q(name_norm__gte=term, name_norm__lt=high)
+                           | Q(given_name_norm__gte=term, given_name_norm__lt=high)
+                           | Q(name_norm__contains=" " + term))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif not filters.include_former:
+        qs = qs.filter(status__in=[M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY,
+                                   M.Status.OFFICIAL])
+    for field in ("sex", "ethnicity", "religion", "political_theory", "professional_level", "occupation_group"):
+        value = getattr(filters, field)
+        if value:
+            qs = qs.filter(**{field: value})
+    if filters.born_from:
+        qs = qs.filter(birth_date__gte=dt.date(filters.born_from, 1, 1))
+    if filters.born_to:
+        qs = qs.filter(birth_date__lte=dt.date(filters.born_to, 12, 31))
+    if filters.admitted_year:
+        qs = qs.filter(admitted_on__gte=dt.date(filters.admitted_year, 1, 1),
+                       admitted_on__lt=dt.date(filters.admitted_year + 1, 1, 1))
+    return qs.order_by("given_name_norm", "name_norm", "id")
+
+
+def member_events(*, member: Member, include_voided: bool = True) -> QuerySet[MemberEvent]:
+    qs = MemberEvent.objects.filter(member=member).select_related("org", "target_org", "actor")
+    if not include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    return qs.order_by("on", "seq", "id")
+
+
+@dataclass(frozen=True)
+class DerivedFacts:
+    """What the member page shows, computed from the events (never typed in)."""
+
+    state: M.State
+    status_label: str
+    age_years: int
+    party_age: M.PartyAge | None
+    probation_end: dt.date | None
+    next_badge: M.BadgeDue | None
+    deadlines: list[M.Deadline]
+    missing_documents: list[str]
+
+
+def member_facts(*, member: Member, on: dt.date) -> DerivedFacts:
+    history = services.history_of(member)
+    state = M.state_on(history, on)
+    years = on.year - member.birth_date.year - ((on.month, on.day) < (member.birth_date.month, member.birth_date.day))
+    have = set(member.attachments.values_list("doc_type", flat=True))
+    stage = "official" if state.status == M.Status.OFFICIAL else (
+        "probationary" if state.status == M.Status.PROBATIONARY else "candidate")
+    from .codes import DocumentType
+
+    missing = [DocumentType(d).label for d in REQUIRED_DOCUMENTS[stage] if d not in have]
+    return DerivedFacts(
+        state=state,
+        status_label=M.STATUS_LABELS.get(state.status, "—") if state.status else "—",
+        age_years=years,
+        party_age=M.party_age(history, on),
+        probation_end=M.probation_end(history),
+        next_badge=M.next_badge(history, on, services.lookup) if state.status == M.Status.OFFICIAL else None,
+        deadlines=M.open_deadlines(history, on, services.lookup, services.calendar()),
+        missing_documents=missing,
+    )
+
+
+def cccd_display(*, actor, member: Member) -> str:
+    return member.cccd if can_see_sensitive(actor) else member.cccd_masked

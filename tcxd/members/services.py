@@ -1,0 +1,303 @@
+"""Writes to member dossiers and their events. One transaction each; the pure lifecycle engine
+judges every event by the rules in force on its date; the projection columns, the org headcounts
+and one audit row are written in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tcxd.audit.services import audit_record
+from tcxd.authz.guards import require_write
+from tcxd.authz.scope import scope_for
+from tcxd.common import cccd as cccd_rules
+from tcxd.common.errors import DomainError, NotFound, ValidationFailed
+from tcxd.common.fmt import fmt_date
+from tcxd.common.text import fold
+from tcxd.orgs.models import Org, OrgHeadcount
+from tcxd.rules.pure import membership as M
+from tcxd.rules.selectors import holiday_set, param
+
+from .codes import Sex
+from .models import Member, MemberEvent, MemberSensitive
+
+DOSSIER_FIELDS = (
+    "full_name", "birth_name", "other_names", "sex", "birth_date", "birth_place", "hometown",
+    "hometown_pre2025", "hometown_2025", "permanent_address", "current_address", "ethnicity", "religion",
+    "cccd", "cccd_issued_on", "phone", "email", "general_education", "general_grade", "professional_level",
+    "specialization", "academic_title", "political_theory", "foreign_language", "it_level",
+    "occupation_group", "occupation", "workplace", "youth_union_joined_on", "profile_no", "fee_group",
+)
+SENSITIVE_FIELDS = ("family_political_notes", "personal_history_notes", "economic_situation")
+# The rule parameter whose regulation governs each event kind (stored on the event, I.5).
+GOVERNING_PARAM = {
+    M.EventKind.CELL_VOTE: "admission.cell_vote_threshold",
+    M.EventKind.COMMITTEE_VOTE: "admission.committee_vote_threshold",
+    M.EventKind.ADMISSION_DECISION: "admission.decision_deadline_working_days",
+    M.EventKind.CEREMONY: "admission.ceremony_deadline_working_days",
+    M.EventKind.RECOGNITION_VOTE: "recognition.cell_vote_threshold",
+    M.EventKind.RECOGNITION: "probation.months",
+    M.EventKind.TRANSFER_OUT: "transfer.official_deadline_working_days",
+    M.EventKind.READMISSION_DECISION: "admission.readmission_max_times",
+    M.EventKind.BADGE: "badge.milestones_years",
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def lookup(key: str, on: dt.date) -> Any:
+    return param(key, on=on)
+
+
+def calendar() -> M.Calendar:
+    holidays, extra = holiday_set()
+    return M.Calendar(holidays=holidays, extra_working_days=extra)
+
+
+def to_event(row: MemberEvent) -> M.Event:
+    return M.Event(kind=M.EventKind(row.kind), on=row.on, org=row.org_id, target_org=row.target_org_id,
+                   decision_no=row.decision_no, decision_date=row.decision_date, data=row.data or {}, seq=row.seq)
+
+
+def history_of(member: Member) -> list[M.Event]:
+    rows = MemberEvent.objects.filter(member=member, voided_at__isnull=True).order_by("on", "seq", "id")
+    return [to_event(r) for r in rows]
+
+
+def facts_of(member: Member) -> M.Facts:
+    return M.Facts(birth_date=member.birth_date, sex=member.sex,
+                   lower_secondary_done=member.general_education in ("thcs", "thpt"))
+
+
+def dossier_snapshot(member: Member) -> dict:
+    data = {f: getattr(member, f + "_id" if f.startswith("hometown_") else f) for f in DOSSIER_FIELDS}
+    data["cccd"] = member.cccd_masked  # never in clear in the audit trail
+    return data
+
+
+# ---- projection and headcounts -------------------------------------------------------------------
+
+def _project(member: Member, history: list[M.Event]) -> set[int]:
+    """Write the derived columns; return the orgs whose headcount may have changed."""
+    before = {member.org_id, member.temporary_org_id}
+    last_day = max((e.on for e in history), default=_today())
+    state = M.state_on(history, max(last_day, _today()))
+    member.status = state.status
+    member.org_id = state.official_org or member.org_id
+    member.temporary_org_id = state.temporary_org
+    member.transfer_to_id = state.pending_transfer.to_org if state.pending_transfer else None
+    member.exempted = state.exempted
+    member.card_no = state.card_no or ""
+    admissions = [e for e in history if e.kind == M.EventKind.ADMISSION_DECISION]
+    member.admitted_on = (admissions[0].decision_date or admissions[0].on) if admissions else None
+    ceremonies = [e.on for e in history if e.kind == M.EventKind.CEREMONY]
+    member.ceremony_on = ceremonies[-1] if ceremonies else None
+    recognitions = [e.on for e in history if e.kind == M.EventKind.RECOGNITION]
+    member.official_on = recognitions[-1] if recognitions else None
+    member.last_event_on = history[-1].on if history else None
+    member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
+                               "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
+    return {o for o in before | {member.org_id, member.temporary_org_id} if o}
+
+
+def headcounts_refresh(org_ids) -> None:
+    """Recount official/probationary members registered at each org (G-04: temporarily transferred
+    members count at their official org; members being transferred count at the sender)."""
+    org_ids = set(org_ids)
+    rows = (Member.objects.filter(org_id__in=org_ids).values("org_id")
+            .annotate(o=Count("id", filter=Q(status=M.Status.OFFICIAL)),
+                      p=Count("id", filter=Q(status=M.Status.PROBATIONARY))).order_by())
+    counts = {r["org_id"]: (r["o"], r["p"]) for r in rows}
+    for org_id in org_ids:
+        official, probationary = counts.get(org_id, (0, 0))
+        OrgHeadcount.objects.update_or_create(org_id=org_id, defaults={"official": official,
+                                                                       "probationary": probationary})
+
+
+# ---- dossier ---------------------------------------------------------------------------------------
+
+def _cccd_errors(*, actor, cccd: str, sex: str, birth_date: dt.date | None, exclude_pk=None) -> list[str]:
+    errors = cccd_rules.problems(cccd, sex=sex, birth_year=birth_date.year if birth_date else None)
+    if errors:
+        return errors
+    existing = Member.objects.filter(cccd=cccd).exclude(pk=exclude_pk).select_related("org").first()
+    if existing is None:
+        return []
+    if scope_for(actor).contains(existing.org.path):
+        return [f"Số CCCD đã có trong hồ sơ của {existing.full_name} (sinh ngày {fmt_date(existing.birth_date)}, "
+                f"{existing.org.name}). Mở hồ sơ đó thay vì tạo hồ sơ mới."]
+    return ["Số CCCD này đã được đăng ký trong hệ thống ở một tổ chức khác. Liên hệ Ban Tổ chức cấp trên "
+            "để chuyển hồ sơ."]
+
+
+def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not (data.get("full_name") or "").strip():
+        errors["full_name"] = ["Chưa nhập họ và tên."]
+    if data.get("sex") not in Sex.values:
+        errors["sex"] = ["Chưa chọn giới tính."]
+    birth = data.get("birth_date")
+    if birth is None:
+        errors["birth_date"] = ["Chưa nhập ngày sinh."]
+    elif birth > _today():
+        errors["birth_date"] = ["Ngày sinh ở tương lai."]
+    elif birth.year < 1900:
+        errors["birth_date"] = ["Năm sinh không hợp lệ."]
+    cccd_errors = _cccd_errors(actor=actor, cccd=data.get("cccd") or "", sex=data.get("sex"), birth_date=birth,
+                               exclude_pk=exclude_pk)
+    if cccd_errors:
+        errors["cccd"] = cccd_errors
+    return errors
+
+
+@transaction.atomic
+def member_create(*, actor, org: Org, on: dt.date | None, note: str = "", sensitive: dict | None = None,
+                  **dossier) -> Member:
+    """Open a dossier for a candidate (quần chúng ưu tú) proposed to ``org`` (a cell) on ``on``."""
+    require_write(actor, org.path)
+    unknown = set(dossier) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", f"Không có trường: {', '.join(sorted(unknown))}.")
+    dossier["cccd"] = cccd_rules.normalize(dossier.get("cccd", ""))
+    errors = _validate_dossier(actor=actor, data=dossier)
+    if on is None:
+        errors.setdefault("on", []).append("Chưa nhập ngày được giới thiệu.")
+    elif on > _today():
+        errors.setdefault("on", []).append("Ngày ở tương lai.")
+    if org.kind not in ("cell", "grassroots_cell"):
+        errors.setdefault("org", []).append("Quần chúng ưu tú được giới thiệu về một chi bộ.")
+    if errors:
+        raise ValidationFailed(errors)
+    member = Member(org=org, status=M.Status.CANDIDATE, name_norm=fold(dossier["full_name"]),
+                    given_name_norm=fold(dossier["full_name"]).split(" ")[-1], **dossier)
+    member.full_name = member.full_name.strip()
+    member.save()
+    MemberSensitive.objects.create(member=member, **(sensitive or {}))
+    event = MemberEvent.objects.create(member=member, kind=M.EventKind.CANDIDATE, on=on, org=org, note=note,
+                                       actor=actor if getattr(actor, "is_authenticated", False) else None)
+    _project(member, [to_event(event)])
+    audit_record(actor=actor, action="member.create", obj=member, after=dossier_snapshot(member), org=org)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, sensitive: dict | None = None, **fields) -> Member:
+    """Correct the dossier (not the events)."""
+    require_write(actor, member.org.path)
+    unknown = set(fields) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", f"Không sửa được trường: {', '.join(sorted(unknown))}.")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    before = dossier_snapshot(member)
+    if "cccd" in fields:
+        fields["cccd"] = cccd_rules.normalize(fields["cccd"])
+    data = {f: fields.get(f, getattr(member, f)) for f in DOSSIER_FIELDS}
+    errors = _validate_dossier(actor=actor, data=data, exclude_pk=member.pk)
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in fields.items():
+        setattr(member, key, value)
+    member.name_norm = fold(member.full_name)
+    member.given_name_norm = member.name_norm.split(" ")[-1]
+    member.save()
+    if sensitive is not None:
+        MemberSensitive.objects.update_or_create(member=member, defaults={
+            k: v for k, v in sensitive.items() if k in SENSITIVE_FIELDS})
+    audit_record(actor=actor, action="member.update", obj=member, before=before, after=dossier_snapshot(member),
+                 org=member.org)
+    return member
+
+
+# ---- events ----------------------------------------------------------------------------------------
+
+def _event_org(member: Member, kind: M.EventKind, org: Org | None) -> Org:
+    """The org acting: the receiver for TRANSFER_IN, otherwise the member's official org."""
+    if kind == M.EventKind.TRANSFER_IN:
+        if member.transfer_to_id is None:
+            raise DomainError("no_pending_transfer", "Đảng viên không có giấy giới thiệu chuyển sinh hoạt đang chờ "
+                                                     "tiếp nhận (QĐ 294-QĐ/TW, mục 6.3).")
+        return member.transfer_to
+    return org or member.org
+
+
+@transaction.atomic
+def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None, target_org: Org | None = None,
+                        decision_no: str = "", decision_date: dt.date | None = None, decision_issuer: str = "",
+                        data: dict | None = None, note: str = "") -> MemberEvent:
+    """Record one lifecycle event, judged by the rules in force on ``on``."""
+    try:
+        kind = M.EventKind(kind)
+    except ValueError:
+        raise DomainError("unknown_event", "Loại sự kiện không hợp lệ.", field="kind")
+    member = Member.objects.select_for_update().select_related("org", "transfer_to").get(pk=member.pk)
+    acting = _event_org(member, kind, None)
+    require_write(actor, acting.path)
+    if target_org is not None:
+        if not scope_for(actor).contains(target_org.path) and kind not in (
+                M.EventKind.TRANSFER_OUT, M.EventKind.TEMP_TRANSFER_OUT):
+            raise NotFound()
+    if on is None:
+        raise ValidationFailed({"on": ["Chưa nhập ngày hiệu lực."]})
+    if on > _today():
+        raise ValidationFailed({"on": [f"Ngày {fmt_date(on)} ở tương lai: chỉ ghi nhận sự việc đã diễn ra."]})
+    if decision_date is not None and decision_date > _today():
+        raise ValidationFailed({"decision_date": ["Ngày quyết định ở tương lai."]})
+    history = history_of(member)
+    seq = 1 + max((e.seq for e in history if e.on == on), default=-1)
+    event = M.Event(kind=kind, on=on, org=acting.id, target_org=target_org.id if target_org else None,
+                    decision_no=decision_no.strip(), decision_date=decision_date, data=data or {}, seq=seq)
+    problems = M.validate(history, event, facts_of(member), lookup, calendar())
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for p in problems:
+            errors.setdefault(p.field or "__all__", []).append(f"{p.message}" + (f" ({p.rule})" if p.rule and
+                                                                                  p.rule not in p.message else ""))
+        raise ValidationFailed(errors, message=problems[0].message)
+    governing = GOVERNING_PARAM.get(kind)
+    regulation = ""
+    if governing:
+        try:
+            from tcxd.rules.selectors import regulation_for
+
+            regulation = regulation_for(governing, on=on).code
+        except LookupError:
+            regulation = ""
+    row = MemberEvent.objects.create(
+        member=member, kind=kind, on=on, seq=seq, org=acting, target_org=target_org,
+        decision_no=event.decision_no, decision_date=decision_date, decision_issuer=decision_issuer.strip(),
+        data=dict(event.data), note=note, regulation=regulation,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    touched = _project(member, [*history, event])
+    headcounts_refresh(touched | ({target_org.id} if target_org else set()))
+    audit_record(actor=actor, action=f"member.event.{kind.value}", obj=member, org=acting,
+                 after={"kind": kind.value, "on": on, "decision_no": event.decision_no, **(data or {})}, note=note)
+    return row
+
+
+@transaction.atomic
+def member_event_void(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
+    """Undo a mistaken entry: only the member's latest event, with a reason; the record stays."""
+    member = Member.objects.select_for_update().get(pk=event.member_id)
+    require_write(actor, (event.org or member.org).path)
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["Cần ghi lý do hủy."]})
+    latest = MemberEvent.objects.filter(member=member, voided_at__isnull=True).order_by("-on", "-seq", "-id").first()
+    if latest is None or latest.pk != event.pk:
+        raise DomainError("not_latest_event", "Chỉ hủy được sự kiện mới nhất của đảng viên; hãy hủy các sự kiện "
+                                              "sau trước.")
+    if event.kind == M.EventKind.CANDIDATE:
+        raise DomainError("cannot_void_first", "Không hủy sự kiện đầu tiên của hồ sơ.")
+    event.voided_at, event.void_reason = timezone.now(), reason.strip()
+    event.save(update_fields=["voided_at", "void_reason"])
+    touched = _project(member, history_of(member))
+    headcounts_refresh(touched | ({event.target_org_id} if event.target_org_id else set()))
+    audit_record(actor=actor, action="member.event.void", obj=member, org=member.org,
+                 before={"kind": event.kind, "on": event.on}, after={"voided": True}, note=reason)
+    return event
