@@ -1,7 +1,7 @@
 """Which fields each event wizard asks for. Presentation only: the rules live in the engine.
 
 Each entry: the event kind → (the rule the wizard cites, the extra data fields). A data field is
-(key, label, type) with type one of "int", "bool", "text", "choice:<a>=<label>|<b>=<label>".
+(key, label, type) with type one of "int", "bool", "text", or a list of (code, label) choices.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from tcxd.common.forms import BootstrapFormMixin, VnDateField
-from tcxd.rules.pure.membership import EventKind
+from tcxd.rules.pure.membership import EventKind, codes
 
 from .models import EVENT_LABELS
 
@@ -18,13 +18,18 @@ VOTE = [("summoned_official", "Số đảng viên chính thức được triệu
         ("exempted_absent", "Trong đó: được miễn sinh hoạt và vắng mặt", "int"),
         ("yes", "Số tán thành", "int"),
         ("ballot_round", "Lần biểu quyết", "int")]
-STRUCK_OFF_GROUNDS = ("choice:a_absence_or_fees=Bỏ sinh hoạt hoặc không đóng đảng phí 3 tháng trong năm"
-                      "|b_card_returned=Tự ý trả thẻ, hủy thẻ"
-                      "|c_no_progress=Giảm sút ý chí, không tiến bộ sau 12 tháng giáo dục"
-                      "|d_two_years_violation=Vi phạm tư cách đảng viên 2 năm liền"
-                      "|e_political_standard=Không đạt tiêu chuẩn chính trị")
 
-WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, str]]]] = {
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+STRUCK_OFF_GROUNDS = [(k, _cap(v)) for k, v in codes.STRIKE_OFF_GROUNDS.items()]
+PROBATION_GROUNDS = [(k, _cap(v)) for k, v in codes.PROBATION_STRIKE_OFF_GROUNDS.items()]
+EXPEL_GROUNDS = [(k, _cap(v)) for k, v in codes.EXPEL_GROUNDS.items()]
+DISCIPLINE_FORMS = [(k, _cap(v)) for k, v in codes.DISCIPLINE_FORMS.items()]
+BADGE_REASONS = [(k, _cap(v)) for k, v in codes.BADGE_REASONS.items()]
+
+WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
     EventKind.AWARENESS_COURSE: ("Giấy chứng nhận có giá trị 60 tháng (HD 06-HD/TW, mục 5.4)",
                                  [("certificate_no", "Số giấy chứng nhận", "text")]),
     EventKind.APPLICATION: ("Điều lệ Đảng, Điều 4", []),
@@ -51,7 +56,7 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, str]]]] = {
     EventKind.RECOGNITION_VOTE: ("≥ 2/3 đảng viên chính thức tán thành (Điều lệ Đảng, Điều 5)", VOTE),
     EventKind.RECOGNITION: ("Công nhận chính thức đúng ngày hết 12 tháng dự bị, kể cả khi quyết định ký muộn "
                             "(QĐ 294-QĐ/TW, mục 4.2)", []),
-    EventKind.PROBATION_STRUCK_OFF: ("Điều lệ Đảng, Điều 5", [("reason", "Lý do", "text")]),
+    EventKind.PROBATION_STRUCK_OFF: ("Điều lệ Đảng, Điều 5", [("exit_ground", "Căn cứ", PROBATION_GROUNDS)]),
     EventKind.TRANSFER_OUT: ("Hoàn thành thủ tục trong 60 ngày làm việc (QĐ 294-QĐ/TW, mục 6.3.1)",
                              [("destination", "Nơi đến (nếu ngoài hệ thống / nước ngoài)", "text")]),
     EventKind.TRANSFER_IN: ("QĐ 294-QĐ/TW, mục 6.3", []),
@@ -67,10 +72,9 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, str]]]] = {
     EventKind.TEMP_EXEMPTION_START: ("Đi làm ăn xa, không có điều kiện sinh hoạt (HD 12-HD/BTCTW)",
                                      [("reason", "Lý do", "text")]),
     EventKind.TEMP_EXEMPTION_END: ("", []),
-    EventKind.STRUCK_OFF: ("Điều lệ Đảng, Điều 8; QĐ 01-QĐ/TW", [("exit_ground", "Căn cứ xóa tên", STRUCK_OFF_GROUNDS)]),
-    EventKind.EXPELLED: ("QĐ 296-QĐ/TW", [("exit_ground", "Căn cứ", "choice:discipline=Kỷ luật khai trừ|corruption=Tham "
-                                          "nhũng|serious_crime=Tội phạm nghiêm trọng trở lên|disunity=Gây mất đoàn kết "
-                                          "nghiêm trọng")]),
+    EventKind.STRUCK_OFF: ("Điều lệ Đảng, Điều 8; QĐ 01-QĐ/TW", [("exit_ground", "Căn cứ xóa tên",
+                                                                  STRUCK_OFF_GROUNDS)]),
+    EventKind.EXPELLED: ("QĐ 296-QĐ/TW", [("exit_ground", "Căn cứ", EXPEL_GROUNDS)]),
     EventKind.LEFT: ("Điều lệ Đảng, Điều 8", [("family_hardship", "Vì hoàn cảnh gia đình đặc biệt khó khăn", "bool")]),
     EventKind.DIED: ("", []),
     EventKind.READMISSION_DECISION: ("Chỉ kết nạp lại một lần, phải qua dự bị (QĐ 294-QĐ/TW, mục 5)", []),
@@ -79,11 +83,9 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, str]]]] = {
     EventKind.CARD_REPLACED: ("", [("card_no", "Số thẻ mới", "text"), ("reason", "Lý do", "text")]),
     EventKind.BADGE: ("Mốc 30, 40, 45, …, 90 năm tuổi Đảng; dịp 3/2, 19/5, 2/9, 7/11 (HD 06-HD/TW)",
                       [("years", "Huy hiệu (năm tuổi Đảng)", "int"),
-                       ("reason", "Trường hợp", "choice:normal=Đủ tuổi Đảng|serious_illness=Ốm nặng (tặng sớm)"
-                                                "|posthumous=Truy tặng")]),
+                       ("reason", "Trường hợp", BADGE_REASONS)]),
     EventKind.DISCIPLINE: ("Dự bị chỉ khiển trách, cảnh cáo (QĐ 296-QĐ/TW)",
-                           [("form", "Hình thức", "choice:khien_trach=Khiển trách|canh_cao=Cảnh cáo"
-                                                  "|cach_chuc=Cách chức|khai_tru=Khai trừ"),
+                           [("form", "Hình thức", DISCIPLINE_FORMS),
                             ("holds_post", "Đang giữ chức vụ trong Đảng", "bool"),
                             ("reason", "Lý do", "text")]),
 }
@@ -92,10 +94,6 @@ DECISION_KINDS = {EventKind.ADMISSION_DECISION, EventKind.RECOGNITION, EventKind
                   EventKind.CARD_ISSUED, EventKind.CARD_REPLACED, EventKind.BADGE, EventKind.DISCIPLINE,
                   EventKind.RESTORED, EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT}
 TARGET_KINDS = {EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT}
-
-
-def _choices(spec: str) -> list[tuple[str, str]]:
-    return [tuple(item.split("=", 1)) for item in spec.removeprefix("choice:").split("|")]
 
 
 def event_form_class(kind: EventKind) -> type[forms.Form]:
@@ -114,9 +112,8 @@ def event_form_class(kind: EventKind) -> type[forms.Form]:
             fields[f"d_{key}"] = forms.IntegerField(label=label, required=False, min_value=0)
         elif typ == "bool":
             fields[f"d_{key}"] = forms.BooleanField(label=label, required=False)
-        elif typ.startswith("choice:"):
-            fields[f"d_{key}"] = forms.ChoiceField(label=label, required=False, choices=[("", "— chọn —"),
-                                                                                         *_choices(typ)])
+        elif isinstance(typ, list):
+            fields[f"d_{key}"] = forms.ChoiceField(label=label, required=False, choices=[("", "— chọn —"), *typ])
         else:
             fields[f"d_{key}"] = forms.CharField(label=label, required=False, max_length=255)
     name = f"EventForm_{kind.value}"

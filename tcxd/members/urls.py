@@ -11,4 +11,5 @@ urlpatterns = [
     path("su-kien/<int:pk>/huy/", views.event_void, name="event_void"),
     path("to-chuc/<int:org_pk>/quan-chung/them/", views.member_create, name="create"),
     path("chuyen-sinh-hoat/", views.transfers_incoming, name="transfers"),
+    path("viec-can-lam/", views.work_list, name="worklist"),
 ]

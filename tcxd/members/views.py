@@ -235,3 +235,17 @@ def transfers_incoming(request):
                 .select_related("org", "transfer_to").order_by("last_event_on"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(request, "members/transfers.html", {"page": page, "outgoing": outgoing[:200]})
+
+
+@login_required
+def work_list(request):
+    from .worklists import SECTION_ORDER, worklist
+
+    today = timezone.localdate()
+    items = worklist(actor=request.user, on=today)
+    sections = [(title, [i for i in items if i.section == title]) for title in SECTION_ORDER]
+    return render(request, "members/worklist.html", {
+        "sections": [(t, rows) for t, rows in sections if rows], "total": len(items),
+        "overdue": sum(1 for i in items if i.overdue), "today": today,
+        "can_write": scope_for(request.user).can_write,
+    })

@@ -138,12 +138,14 @@ def timeline(history: Sequence[Event]) -> list[tuple[date, State]]:
     from the previous entry. ``state_on(day)`` is the last entry dated ``<= day``."""
     out: list[tuple[date, State]] = []
     track = Track()
+    previous = EMPTY_STATE
     events = ordered(history)
     for i, event in enumerate(events):
         track = step(track, event)
         last_of_day = i + 1 == len(events) or events[i + 1].on != event.on
-        if last_of_day and (not out or out[-1][1] != track.state):
+        if last_of_day and track.state != previous:
             out.append((event.on, track.state))
+            previous = track.state
     return out
 
 
