@@ -48,7 +48,8 @@ class MeOut(Schema):
     org_name: str | None
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+@router.post("/token", auth=None,
+             response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Đổi tên đăng nhập/mật khẩu lấy mã truy cập")
 def token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)

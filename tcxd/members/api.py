@@ -154,6 +154,10 @@ class EventIn(Schema):
     note: str = ""
 
 
+class VoidIn(Schema):
+    reason: str
+
+
 class SearchParams(Schema):
     q: str = ""
     org_id: int | None = None
@@ -162,11 +166,11 @@ class SearchParams(Schema):
     ethnicity: str = ""
     religion: str = ""
     political_theory: str = ""
-    born_from: int | None = None
-    born_to: int | None = None
-    admitted_year: int | None = None
-    offset: int = 0
-    limit: int = 50
+    born_from: int | None = Field(None, ge=1900, le=2100)
+    born_to: int | None = Field(None, ge=1900, le=2100)
+    admitted_year: int | None = Field(None, ge=1930, le=2100)
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=200)
 
 
 class PageOut(Schema):
@@ -261,11 +265,11 @@ def event_create(request, member_id: int, payload: EventIn):
 
 @router.post("/{member_id}/events/{event_id}/void", response={200: EventOut, **ERRORS},
              summary="Hủy sự kiện mới nhất (nhập nhầm), có lý do")
-def event_void(request, member_id: int, event_id: int, reason: str):
+def event_void(request, member_id: int, event_id: int, payload: VoidIn):
     member = _writable(request, member_id)
     event = MemberEvent.objects.filter(pk=event_id, member=member).first()
     if event is None:
         from django.http import Http404
 
         raise Http404
-    return services.member_event_void(actor=request.auth, event=event, reason=reason)
+    return services.member_event_void(actor=request.auth, event=event, reason=payload.reason)

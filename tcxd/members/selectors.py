@@ -16,7 +16,7 @@ from tcxd.common import cccd as cccd_rules
 from tcxd.common.text import fold
 from tcxd.rules.pure import membership as M
 
-from . import services
+from . import lifecycle as services
 from .codes import REQUIRED_DOCUMENTS
 from .models import Member, MemberEvent
 

@@ -5,10 +5,8 @@ and one audit row are written in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from tcxd.audit.services import audit_record
@@ -18,10 +16,10 @@ from tcxd.common import cccd as cccd_rules
 from tcxd.common.errors import DomainError, NotFound, ValidationFailed
 from tcxd.common.fmt import fmt_date
 from tcxd.common.text import fold
-from tcxd.orgs.models import Org, OrgHeadcount
+from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
-from tcxd.rules.selectors import holiday_set, param
 
+from . import lifecycle as L
 from .codes import Sex
 from .models import Member, MemberEvent, MemberSensitive
 
@@ -47,77 +45,14 @@ GOVERNING_PARAM = {
 }
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def lookup(key: str, on: dt.date) -> Any:
-    return param(key, on=on)
-
-
-def calendar() -> M.Calendar:
-    holidays, extra = holiday_set()
-    return M.Calendar(holidays=holidays, extra_working_days=extra)
-
-
-def to_event(row: MemberEvent) -> M.Event:
-    return M.Event(kind=M.EventKind(row.kind), on=row.on, org=row.org_id, target_org=row.target_org_id,
-                   decision_no=row.decision_no, decision_date=row.decision_date, data=row.data or {}, seq=row.seq)
-
-
-def history_of(member: Member) -> list[M.Event]:
-    rows = MemberEvent.objects.filter(member=member, voided_at__isnull=True).order_by("on", "seq", "id")
-    return [to_event(r) for r in rows]
-
-
-def facts_of(member: Member) -> M.Facts:
-    return M.Facts(birth_date=member.birth_date, sex=member.sex,
-                   lower_secondary_done=member.general_education in ("thcs", "thpt"))
-
-
 def dossier_snapshot(member: Member) -> dict:
     data = {f: getattr(member, f + "_id" if f.startswith("hometown_") else f) for f in DOSSIER_FIELDS}
     data["cccd"] = member.cccd_masked  # never in clear in the audit trail
     return data
 
 
-# ---- projection and headcounts -------------------------------------------------------------------
-
-def _project(member: Member, history: list[M.Event]) -> set[int]:
-    """Write the derived columns; return the orgs whose headcount may have changed."""
-    before = {member.org_id, member.temporary_org_id}
-    last_day = max((e.on for e in history), default=_today())
-    state = M.state_on(history, max(last_day, _today()))
-    member.status = state.status
-    member.org_id = state.official_org or member.org_id
-    member.temporary_org_id = state.temporary_org
-    member.transfer_to_id = state.pending_transfer.to_org if state.pending_transfer else None
-    member.exempted = state.exempted
-    member.card_no = state.card_no or ""
-    admissions = [e for e in history if e.kind == M.EventKind.ADMISSION_DECISION]
-    member.admitted_on = (admissions[0].decision_date or admissions[0].on) if admissions else None
-    ceremonies = [e.on for e in history if e.kind == M.EventKind.CEREMONY]
-    member.ceremony_on = ceremonies[-1] if ceremonies else None
-    recognitions = [e.on for e in history if e.kind == M.EventKind.RECOGNITION]
-    member.official_on = recognitions[-1] if recognitions else None
-    member.last_event_on = history[-1].on if history else None
-    member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
-                               "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
-    return {o for o in before | {member.org_id, member.temporary_org_id} if o}
-
-
-def headcounts_refresh(org_ids) -> None:
-    """Recount official/probationary members registered at each org (G-04: temporarily transferred
-    members count at their official org; members being transferred count at the sender)."""
-    org_ids = set(org_ids)
-    rows = (Member.objects.filter(org_id__in=org_ids).values("org_id")
-            .annotate(o=Count("id", filter=Q(status=M.Status.OFFICIAL)),
-                      p=Count("id", filter=Q(status=M.Status.PROBATIONARY))).order_by())
-    counts = {r["org_id"]: (r["o"], r["p"]) for r in rows}
-    for org_id in org_ids:
-        official, probationary = counts.get(org_id, (0, 0))
-        OrgHeadcount.objects.update_or_create(org_id=org_id, defaults={"official": official,
-                                                                       "probationary": probationary})
+def _today() -> dt.date:
+    return timezone.localdate()
 
 
 # ---- dossier ---------------------------------------------------------------------------------------
@@ -181,7 +116,7 @@ def member_create(*, actor, org: Org, on: dt.date | None, note: str = "", sensit
     MemberSensitive.objects.create(member=member, **(sensitive or {}))
     event = MemberEvent.objects.create(member=member, kind=M.EventKind.CANDIDATE, on=on, org=org, note=note,
                                        actor=actor if getattr(actor, "is_authenticated", False) else None)
-    _project(member, [to_event(event)])
+    L.project(member, [L.to_event(event)])
     audit_record(actor=actor, action="member.create", obj=member, after=dossier_snapshot(member), org=org)
     return member
 
@@ -248,11 +183,11 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
         raise ValidationFailed({"on": [f"Ngày {fmt_date(on)} ở tương lai: chỉ ghi nhận sự việc đã diễn ra."]})
     if decision_date is not None and decision_date > _today():
         raise ValidationFailed({"decision_date": ["Ngày quyết định ở tương lai."]})
-    history = history_of(member)
+    history = L.history_of(member)
     seq = 1 + max((e.seq for e in history if e.on == on), default=-1)
     event = M.Event(kind=kind, on=on, org=acting.id, target_org=target_org.id if target_org else None,
                     decision_no=decision_no.strip(), decision_date=decision_date, data=data or {}, seq=seq)
-    problems = M.validate(history, event, facts_of(member), lookup, calendar())
+    problems = M.validate(history, event, L.facts_of(member), L.lookup, L.calendar())
     if problems:
         errors: dict[str, list[str]] = {}
         for p in problems:
@@ -274,8 +209,8 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
         data=dict(event.data), note=note, regulation=regulation,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    touched = _project(member, [*history, event])
-    headcounts_refresh(touched | ({target_org.id} if target_org else set()))
+    touched = L.project(member, [*history, event])
+    L.headcounts_refresh(touched | ({target_org.id} if target_org else set()))
     audit_record(actor=actor, action=f"member.event.{kind.value}", obj=member, org=acting,
                  after={"kind": kind.value, "on": on, "decision_no": event.decision_no, **(data or {})}, note=note)
     return row
@@ -296,8 +231,8 @@ def member_event_void(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         raise DomainError("cannot_void_first", "Không hủy sự kiện đầu tiên của hồ sơ.")
     event.voided_at, event.void_reason = timezone.now(), reason.strip()
     event.save(update_fields=["voided_at", "void_reason"])
-    touched = _project(member, history_of(member))
-    headcounts_refresh(touched | ({event.target_org_id} if event.target_org_id else set()))
+    touched = L.project(member, L.history_of(member))
+    L.headcounts_refresh(touched | ({event.target_org_id} if event.target_org_id else set()))
     audit_record(actor=actor, action="member.event.void", obj=member, org=member.org,
                  before={"kind": event.kind, "on": event.on}, after={"voided": True}, note=reason)
     return event

@@ -17,7 +17,7 @@ from django.urls import reverse
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.calendar import add_months
 
-from . import services
+from . import lifecycle as services
 from .models import Member, MemberEvent
 from .selectors import member_queryset
 

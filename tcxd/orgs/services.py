@@ -324,6 +324,11 @@ def org_close(*, actor, org: Org, last_day: dt.date | None, decision: Decision =
 def org_headcount_set(*, actor, org: Org, official: int, probationary: int) -> OrgHeadcount:
     """Enter an org's own member counts (until the members context derives them)."""
     require_write(actor, org.path)
+    from django.apps import apps
+
+    if apps.get_model("members", "Member").objects.filter(org=org).exists():
+        raise DomainError("headcount_derived", "Đảng số của tổ chức này được tính từ hồ sơ đảng viên; "
+                                               "không nhập tay.")
     if official < 0 or probationary < 0:
         raise ValidationFailed({"official": ["Số đảng viên không được âm."]})
     head, _ = OrgHeadcount.objects.select_for_update().get_or_create(org=org)

@@ -10,14 +10,18 @@ import pytest
 
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
+from tcxd.members import bulk as member_bulk
+from tcxd.members import services as member_services
+from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
 from tcxd.orgs import services as org_services
 from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
-MODULES = [authz_services, org_services, committee_services, rules_services]
-READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules"}
+MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk]
+READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
+           "dossier_snapshot"}
 
 
 def _public_functions():
@@ -36,6 +40,13 @@ def _seat(t):
     return committee_services.committee_member_add(actor=t.admin, org=t.commune_a, role="secretary",
                                                    person_name="Vũ Văn Nam", from_date=D(2025, 9, 1),
                                                    method="elected", ballot_round=1)
+
+
+def _bulk(t):
+    record = member_bulk.MemberRecord(
+        dossier={"full_name": "Hà Văn Lô", "sex": "M", "birth_date": D(1990, 1, 1), "cccd": "020090000555"},
+        events=[member_bulk.EventSpec(kind="candidate", on=D(2024, 1, 5), org_id=t.cell_a1.id)])
+    return member_bulk.members_bulk_load(actor=t.admin, records=[record])
 
 
 def _configurable():
@@ -70,6 +81,16 @@ INVOKERS = {
         name="Tết Dương lịch", kind=PublicHoliday.objects.order_by("date").first().kind, note="sửa"),
     "holiday_delete": lambda t: rules_services.holiday_delete(
         actor=t.admin, holiday=PublicHoliday.objects.order_by("-date").first(), note="xóa"),
+    "member_create": lambda t: new_candidate(t, serial=501),
+    "member_update": lambda t: member_services.member_update(actor=t.admin, member=new_candidate(t, serial=502),
+                                                             phone="0987654321"),
+    "member_event_record": lambda t: member_services.member_event_record(
+        actor=t.admin, member=new_candidate(t, serial=503), kind="application", on=D(2024, 2, 1)),
+    "member_event_void": lambda t: member_services.member_event_void(
+        actor=t.admin, event=member_services.member_event_record(
+            actor=t.admin, member=new_candidate(t, serial=504), kind="application", on=D(2024, 2, 1)),
+        reason="nhầm"),
+    "members_bulk_load": _bulk,
     "regulation_note_update": lambda t: rules_services.regulation_note_update(
         actor=t.admin, regulation=Regulation.objects.first(), note="Ghi chú mới"),
 }

@@ -84,3 +84,11 @@ def test_unknown_rule_parameter_is_404(officer_client):
     response = officer_client.get("/api/rules/parameters/khong.ton.tai")
     assert response.status_code == 404 and response.json()["code"] == "rule_not_in_force"
     assert "không có trong sổ quy định" in response.json()["message"]
+
+
+def test_token_endpoint_is_throttled_with_a_json_answer(users):
+    client = Client()
+    for _ in range(5):
+        response = post(client, "/api/auth/token", {"username": "xa", "password": "sai"})
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"

@@ -22,6 +22,8 @@ Public API (stable; the Django side builds on it):
 """
 
 from .types import (
+    DATA_KEYS,
+    MEMBER_STATUSES,
     STATUS_LABELS,
     BadgeDue,
     Calendar,
@@ -38,9 +40,9 @@ from .types import (
 )
 
 __all__ = [
-    "BadgeDue", "Calendar", "Deadline", "Event", "EventKind", "Facts", "Lookup", "PartyAge", "Problem",
-    "STATUS_LABELS", "State", "Status", "Transfer", "next_badge", "open_deadlines", "party_age", "probation_end", "state_on", "timeline",
-    "validate",
+    "DATA_KEYS", "MEMBER_STATUSES", "BadgeDue", "Calendar", "Deadline", "Event", "EventKind", "Facts", "Lookup",
+    "PartyAge", "Problem", "STATUS_LABELS", "State", "Status", "Transfer", "next_badge", "open_deadlines",
+    "party_age", "probation_end", "state_on", "timeline", "validate",
 ]
 
 

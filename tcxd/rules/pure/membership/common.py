@@ -143,7 +143,8 @@ class Ctx:
         try:
             return parse_threshold(str(text))
         except ThresholdParseError:
-            self.add("rule_not_in_force", f"Tham số «{key}» không đọc được thành tỷ lệ biểu quyết: {text!r}.", "I.3", key)
+            message = f"Tham số «{key}» không đọc được thành tỷ lệ biểu quyết: {text!r}."
+            self.add("rule_not_in_force", message, "I.3", key)
             return None
 
     def working_day_after(self, start: date, n: int) -> date:

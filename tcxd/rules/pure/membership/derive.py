@@ -92,7 +92,8 @@ def step(track: Track, event: Event) -> Track:
 def _step_state(s: State, event: Event) -> State:
     kind = event.kind
     if kind == EventKind.TRANSFER_OUT:
-        transfer = Transfer("official", s.official_org, event.target_org, event.on, str(event.data.get("destination", "")))
+        destination = str(event.data.get("destination", ""))
+        transfer = Transfer("official", s.official_org, event.target_org, event.on, destination)
         return replace(s, pending_transfer=transfer)
     if kind == EventKind.TRANSFER_IN:
         pending = s.pending_transfer

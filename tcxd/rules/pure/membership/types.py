@@ -55,6 +55,67 @@ class EventKind(StrEnum):
     DISCIPLINE = "discipline"  # kỷ luật (khiển trách, cảnh cáo, cách chức; khai trừ → EXPELLED)
 
 
+_VOTE_KEYS = {
+    "summoned_official": "int: official members of the cell summoned to the meeting (A-09)",
+    "temp_transferred_out": "int, default 0: of those, temporarily transferred out to another org",
+    "exempted_absent": "int, default 0: of those, exempted from activities (B-18) and absent",
+    "yes": "int: votes in favour; passes when 3*yes >= 2*(summoned − temp − exempted absent)",
+    "ballot_round": "int, default 1: ballot number; more than admission.max_ballot_rounds is refused (B-05)",
+}
+_EXIT_GROUND = "str: exit ground code (codes.STRIKE_OFF_GROUNDS / EXPEL_GROUNDS); decides readmission (B-08)"
+
+# Data keys read by the engine, per kind (anything else in ``Event.data`` is kept but ignored).
+# Dates in data may be ``date`` objects or ISO strings.
+DATA_KEYS: dict[EventKind, dict[str, str]] = {
+    EventKind.INTRODUCERS: {
+        "introducers": "list of {name: str, official: bool, months_together: int} (B-03)",
+        "youth_union": "bool: the grassroots Youth Union committee introduces (replaces one member)",
+    },
+    EventKind.CELL_VOTE: {**_VOTE_KEYS, "provincial_approval": "bool: consent for an applicant over 60 (B-01)"},
+    EventKind.COMMITTEE_VOTE: {
+        "committee_members": "int: members of the grassroots committee",
+        "yes": "int: votes in favour (≥ 2/3 of committee_members)",
+        "ballot_round": _VOTE_KEYS["ballot_round"],
+    },
+    EventKind.ADMISSION_DECISION: {
+        "by_grassroots_committee": "bool: the grassroots committee is the competent body → its vote is required",
+        "reported_up": "bool: decided by the superior after the last failed ballot (B-05)",
+        "received_on": "date: day the cell received the decision (ceremony window starts here; default on)",
+    },
+    EventKind.CEREMONY: {"superior_consent": "bool: superior committee agreed to a ceremony after the window"},
+    EventKind.RECOGNITION_VOTE: dict(_VOTE_KEYS),
+    EventKind.RECOGNITION: {"reported_up": "bool: decided by the superior after the last failed ballot"},
+    EventKind.PROBATION_STRUCK_OFF: {"exit_ground": "str, optional: codes.PROBATION_STRIKE_OFF_GROUNDS"},
+    EventKind.TRANSFER_OUT: {"destination": "str: where to, required when target_org is None (abroad…)"},
+    EventKind.TEMP_TRANSFER_OUT: {
+        "destination": "str: where to, required when target_org is None (abroad…)",
+        "until": "date, optional: expected return (3 to < 12 months; study: up to 24 months, B-16)",
+        "study": "bool: full-time study (the 24-month bound applies)",
+    },
+    EventKind.STRUCK_OFF: {"exit_ground": _EXIT_GROUND + " — required, one of STRIKE_OFF_GROUNDS"},
+    EventKind.EXPELLED: {"exit_ground": _EXIT_GROUND + " — required, one of EXPEL_GROUNDS"},
+    EventKind.LEFT: {"family_hardship": "bool: left for special family hardship (readmission possible, B-08)"},
+    EventKind.READMISSION_DECISION: {
+        "provincial_consent": "bool: written consent of the provincial standing committee (required)",
+        "family_hardship": "bool: the earlier LEFT was for special family hardship",
+        "exit_ground": "str: ground of the current exit when the exit event has none",
+        "record_expunged_on": "date: criminal record expunged (exit ground minor_crime: +60 months)",
+        "reported_up": "bool: decided by the superior after the last failed ballot",
+    },
+    EventKind.CARD_ISSUED: {"card_no": "str: card number (required)"},
+    EventKind.CARD_REPLACED: {"card_no": "str: new card number (required)"},
+    EventKind.BADGE: {
+        "years": "int: milestone (badge.milestones_years)",
+        "reason": 'str: "normal" (default) | "serious_illness" | "posthumous" (B-24)',
+    },
+    EventKind.DISCIPLINE: {
+        "form": 'str: "khien_trach" | "canh_cao" | "cach_chuc" | "khai_tru" (khai_tru = expulsion)',
+        "holds_post": "bool: the member holds a Party post (required for cach_chuc)",
+        "exit_ground": "str: with khai_tru, one of EXPEL_GROUNDS",
+    },
+}
+
+
 class Status(StrEnum):
     CANDIDATE = "candidate"  # quần chúng ưu tú / đang xét kết nạp
     NOT_ADMITTED = "not_admitted"  # dừng xem xét kết nạp

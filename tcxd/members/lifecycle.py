@@ -1,0 +1,83 @@
+"""The bridge between the member tables and the pure lifecycle engine: rule lookups, the working-day
+calendar, events as engine values, the projection columns and the org headcounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tcxd.orgs.models import OrgHeadcount
+from tcxd.rules.pure import membership as M
+from tcxd.rules.selectors import holiday_set, param
+
+from .models import Member, MemberEvent
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def lookup(key: str, on: dt.date) -> Any:
+    return param(key, on=on)
+
+
+def calendar() -> M.Calendar:
+    holidays, extra = holiday_set()
+    return M.Calendar(holidays=holidays, extra_working_days=extra)
+
+
+def to_event(row: MemberEvent) -> M.Event:
+    return M.Event(kind=M.EventKind(row.kind), on=row.on, org=row.org_id, target_org=row.target_org_id,
+                   decision_no=row.decision_no, decision_date=row.decision_date, data=row.data or {}, seq=row.seq)
+
+
+def history_of(member: Member) -> list[M.Event]:
+    rows = MemberEvent.objects.filter(member=member, voided_at__isnull=True).order_by("on", "seq", "id")
+    return [to_event(r) for r in rows]
+
+
+def facts_of(member: Member) -> M.Facts:
+    return M.Facts(birth_date=member.birth_date, sex=member.sex,
+                   lower_secondary_done=member.general_education in ("thcs", "thpt"))
+
+
+# ---- projection and headcounts -------------------------------------------------------------------
+
+def project(member: Member, history: list[M.Event]) -> set[int]:
+    """Write the derived columns; return the orgs whose headcount may have changed."""
+    before = {member.org_id, member.temporary_org_id}
+    last_day = max((e.on for e in history), default=_today())
+    state = M.state_on(history, max(last_day, _today()))
+    member.status = state.status
+    member.org_id = state.official_org or member.org_id
+    member.temporary_org_id = state.temporary_org
+    member.transfer_to_id = state.pending_transfer.to_org if state.pending_transfer else None
+    member.exempted = state.exempted
+    member.card_no = state.card_no or ""
+    admissions = [e for e in history if e.kind == M.EventKind.ADMISSION_DECISION]
+    member.admitted_on = (admissions[0].decision_date or admissions[0].on) if admissions else None
+    ceremonies = [e.on for e in history if e.kind == M.EventKind.CEREMONY]
+    member.ceremony_on = ceremonies[-1] if ceremonies else None
+    recognitions = [e.on for e in history if e.kind == M.EventKind.RECOGNITION]
+    member.official_on = recognitions[-1] if recognitions else None
+    member.last_event_on = history[-1].on if history else None
+    member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
+                               "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
+    return {o for o in before | {member.org_id, member.temporary_org_id} if o}
+
+
+def headcounts_refresh(org_ids) -> None:
+    """Recount official/probationary members registered at each org (G-04: temporarily transferred
+    members count at their official org; members being transferred count at the sender)."""
+    org_ids = set(org_ids)
+    rows = (Member.objects.filter(org_id__in=org_ids).values("org_id")
+            .annotate(o=Count("id", filter=Q(status=M.Status.OFFICIAL)),
+                      p=Count("id", filter=Q(status=M.Status.PROBATIONARY))).order_by())
+    counts = {r["org_id"]: (r["o"], r["p"]) for r in rows}
+    for org_id in org_ids:
+        official, probationary = counts.get(org_id, (0, 0))
+        OrgHeadcount.objects.update_or_create(org_id=org_id, defaults={"official": official,
+                                                                       "probationary": probationary})
