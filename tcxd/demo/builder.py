@@ -12,6 +12,7 @@ from django.db import transaction
 
 from tcxd.authz.models import Role, User
 from tcxd.common.names import NameGenerator
+from tcxd.demo.members import build_demo_members
 from tcxd.geo.models import AdminUnit, Level, MapVersion, UnitType
 from tcxd.orgs import committee as C
 from tcxd.orgs import services as S
@@ -28,6 +29,8 @@ DEMO_PASSWORD = "demo"
 @dataclass
 class DemoResult:
     orgs: int = 0
+    members: int = 0
+    rejected: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -43,6 +46,7 @@ def _commune_name(unit: AdminUnit) -> str:
 
 class DemoBuilder:
     def __init__(self, seed: int = 2025) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.names = NameGenerator(seed)
         self.admin = None
@@ -84,6 +88,8 @@ class DemoBuilder:
             self._pre2025_history(demo)
             self._build_province(demo)
             self._users(demo)
+            members, rejected = build_demo_members(actor=self.admin, province=demo, seed=self.seed)
+            self.result.members, self.result.rejected = members, rejected
         return self.result
 
     def _central_blocs(self, root: Org) -> None:

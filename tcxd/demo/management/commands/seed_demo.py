@@ -21,7 +21,9 @@ class Command(BaseCommand):
             self.stderr.write("Cơ sở dữ liệu đã có dữ liệu; dùng một cơ sở dữ liệu trống.")
             return
         result = DemoBuilder(seed).build()
-        self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {result.orgs} tổ chức."))
+        self.stdout.write(self.style.SUCCESS(
+            f"Đã nạp dữ liệu mẫu: {result.orgs} tổ chức, {result.members} hồ sơ đảng viên"
+            + (f" ({result.rejected} hồ sơ bị từ chối)" if result.rejected else "") + "."))
         self._print_logins()
 
     def _print_logins(self):

@@ -1,0 +1,84 @@
+"""Member pages: bad input gets Vietnamese messages and saves nothing; good input saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.urls import reverse
+
+from tcxd.members.models import Member, MemberEvent
+from tcxd.members.tests.conftest import admit, cccd_for, new_candidate
+from tcxd.rules.pure.calendar import add_months
+
+
+def login(users, who="commune_officer"):
+    client = Client()
+    client.force_login(users[who])
+    return client
+
+
+def test_create_candidate_bad_then_good(tree, users):
+    client = login(users)
+    url = reverse("members:create", args=[tree.cell_a1.pk])
+    assert "Lập hồ sơ quần chúng ưu tú" in client.get(url).content.decode()
+    bad = client.post(url, {"full_name": "", "sex": "M", "birth_date": "31/02/1990", "cccd": "123", "on": ""})
+    html = bad.content.decode()
+    assert "Ngày không hợp lệ" in html and Member.objects.count() == 0
+    bad = client.post(url, {"full_name": "", "sex": "M", "birth_date": "20/05/1990", "cccd": "123",
+                            "on": "10/01/2024", "ethnicity": "01", "religion": "none"}).content.decode()
+    assert "Chưa nhập họ và tên." in bad and "12 chữ số" in bad and Member.objects.count() == 0
+    good = client.post(url, {"full_name": "Hoàng Văn Bình", "sex": "M", "birth_date": "20/05/1990",
+                             "cccd": cccd_for(77), "on": "10/01/2024", "ethnicity": "02", "religion": "none",
+                             "general_education": "thpt", "professional_level": "dai_hoc",
+                             "academic_title": "none", "political_theory": "none", "occupation_group": "khac",
+                             "fee_group": "other"})
+    assert good.status_code == 302, good.content.decode()[:3000]
+    member = Member.objects.get(full_name="Hoàng Văn Bình")
+    assert member.status == "candidate" and member.ethnicity == "02"
+
+
+def test_event_wizard_explains_the_rule_and_refuses_bad_input(tree, users, candidate):
+    client = login(users)
+    url = reverse("members:event_create", args=[candidate.pk, "cell_vote"])
+    page = client.get(url).content.decode()
+    assert "Quy định áp dụng" in page and "2/3" in page
+    count = MemberEvent.objects.count()
+    refused = client.post(url, {"on": "01/04/2024", "d_summoned_official": "9", "d_yes": "5"}).content.decode()
+    assert MemberEvent.objects.count() == count
+    assert "2/3" in refused or "giấy chứng nhận" in refused.lower()
+
+
+def test_member_page_tabs_and_facts(tree, users, candidate):
+    ceremony = admit(tree, candidate)
+    client = login(users)
+    url = reverse("members:detail", args=[candidate.pk])
+    html = client.get(url).content.decode()
+    assert "Đảng viên dự bị" in html and add_months(ceremony, 12).strftime("%d/%m/%Y") in html
+    for tab in ("ho-so", "qua-trinh", "su-kien", "tai-lieu", "lich-su"):
+        assert client.get(url, {"tab": tab}).status_code == 200
+    assert "Lễ kết nạp" in client.get(url, {"tab": "su-kien"}).content.decode()
+    leader = login(users, "leader").get(url).content.decode()
+    assert candidate.cccd not in leader and candidate.cccd[-4:] in leader
+
+
+def test_list_search_and_csv_export_is_audited(tree, users):
+    new_candidate(tree, serial=31, full_name="Đinh Thị Lan", sex="F")
+    client = login(users)
+    html = client.get(reverse("members:list"), {"q": "dinh thi"}).content.decode()
+    assert "Đinh Thị Lan" in html
+    response = client.get(reverse("members:list"), {"q": "lan", "tai": "csv"})
+    assert "Đinh Thị Lan" in b"".join(response.streaming_content).decode("utf-8-sig")
+    from tcxd.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="export", actor=users["commune_officer"]).exists()
+
+
+def test_void_page_and_worklist(tree, users, candidate):
+    client = login(users)
+    event = MemberEvent.objects.get(member=candidate)
+    assert "Không hủy sự kiện đầu tiên" in client.post(reverse("members:event_void", args=[event.pk]),
+                                                          {"reason": "x"}).content.decode()
+    admit(tree, candidate, start=dt.date(2024, 1, 10))
+    html = client.get(reverse("members:worklist")).content.decode()
+    assert candidate.full_name in html and "Xét công nhận đảng viên chính thức" in html
