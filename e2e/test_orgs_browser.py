@@ -54,6 +54,7 @@ def test_login_and_logout(app, page: Page, users):
 def test_browse_tree_and_search(app, page: Page, users, tree):
     # given the province officer on the tree page
     app.login("tinh")
+    page.get_by_role("button", name="Tổ chức", exact=True).click()  # the navigation menu
     page.get_by_role("link", name="Hệ thống tổ chức").click()
     tree_list = page.get_by_test_id("tree")
 
@@ -80,6 +81,7 @@ def test_browse_tree_and_search(app, page: Page, users, tree):
     expect(page.get_by_test_id("children")).to_contain_text(tree.cell_a1.name)
 
     # when searching the tree without accents
+    page.get_by_role("button", name="Tổ chức", exact=True).click()  # the navigation menu
     page.get_by_role("link", name="Hệ thống tổ chức").click()
     page.get_by_role("searchbox", name="Tìm tổ chức").fill("dong kinh")
 

@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf
 from tcxd.authz.api import router as auth_router
 from tcxd.common.errors import DomainError
+from tcxd.fees.api import router as fees_router
+from tcxd.meetings.api import router as meetings_router
 from tcxd.members.api import router as members_router
 from tcxd.orgs.api import router as orgs_router
 from tcxd.rules.api import router as rules_router
@@ -70,3 +72,5 @@ api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/rules", rules_router)
 api.add_router("/members", members_router)
+api.add_router("/fees", fees_router)
+api.add_router("/meetings", meetings_router)

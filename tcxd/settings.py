@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "tcxd.authz",
     "tcxd.orgs",
     "tcxd.members",
+    "tcxd.fees",
+    "tcxd.meetings",
     "tcxd.demo",
     "tcxd.bench",
 ]

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("tcxd.orgs.urls")),
     path("", include("tcxd.rules.urls")),
     path("", include("tcxd.members.urls")),
+    path("", include("tcxd.fees.urls")),
+    path("", include("tcxd.meetings.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),

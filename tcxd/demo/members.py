@@ -20,6 +20,7 @@ from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.membership import EventKind as K
 
 TODAY = dt.date(2026, 11, 1)  # demo histories end here so the data are the same whatever day it runs
+REGISTRY_START = dt.date(2016, 7, 25)  # QĐ 29-QĐ/TW: the oldest rule pack the registry holds
 VOTE = {"summoned_official": 12, "temp_transferred_out": 0, "exempted_absent": 0, "yes": 11, "ballot_round": 1}
 
 
@@ -96,10 +97,12 @@ class MemberFactory:
 
     def official(self, org: int) -> MemberRecord:
         rng = self.rng
-        admitted_year = rng.choices([rng.randint(1958, 1985), rng.randint(1986, 2016), rng.randint(2017, 2024)],
-                                    weights=[18, 45, 37])[0]
+        admitted_year = rng.choices([rng.randint(1958, 1985), rng.randint(1986, 2021), rng.randint(2022, 2024)],
+                                    weights=[18, 55, 27])[0]
         birth_year = admitted_year - rng.randint(19, 35)
-        if admitted_year >= 2017:
+        # The registry holds the whole admission rule pack from HD 01-HD/TW (28/9/2021): later admissions
+        # go through the full pipeline; earlier ones are copied from the paper dossier as historical records.
+        if admitted_year >= 2022:
             start = dt.date(admitted_year, rng.randint(1, 10), rng.randint(1, 28))
             if add_months(start, 18) > TODAY:
                 start = add_months(TODAY, -20)
@@ -120,8 +123,10 @@ class MemberFactory:
                                          for m, day in ((2, 3), (5, 19), (9, 2), (11, 7))) if d >= reached), None)
             if occasion is None or occasion > TODAY or occasion < events[-1].on:
                 continue
-            yield EventSpec(K.BADGE, occasion, org, decision_no=f"HH-{years}-{self.serial}",
-                            data={"years": years, "reason": "normal"})
+            data = {"years": years, "reason": "normal"}
+            if occasion < REGISTRY_START:
+                data["historical"] = True  # awarded before the rules the registry holds
+            yield EventSpec(K.BADGE, occasion, org, decision_no=f"HH-{years}-{self.serial}", data=data)
 
     def probationary(self, org: int, *, overdue: bool = False) -> MemberRecord:
         months_ago = self.rng.randint(13, 15) if overdue else self.rng.randint(2, 10)

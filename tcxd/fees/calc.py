@@ -13,17 +13,18 @@ Order of the rules:
    regional minimum wage from the configurable table (before/after retirement age);
 4. a reduction decision (30/50/70 %) applies to that amount.
 
-Rounding: the amount is computed exactly (``Decimal``) as base × rate × (100 − reduction) / 100 and
-rounded **once**, to a whole đồng, **half up** (``ROUND_HALF_UP``): 12.345,5 đ → 12.346 đ,
-12.345,49 đ → 12.345 đ. A fixed amount (students) is reduced the same way.
+Rounding: the amount is computed exactly (integer arithmetic on the rate's exact fraction) as
+base × rate × (100 − reduction) / 100 and rounded **once**, to a whole đồng, **half up**:
+12.345,5 đ → 12.346 đ, 12.345,49 đ → 12.345 đ. A fixed amount (students) is reduced the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from tcxd.common.fmt import fmt_decimal, fmt_int
+from tcxd.common.fmt import fmt_decimal
 
 # Fee groups: the codes of ``tcxd.members.codes.FeeGroup`` (kept as plain strings here).
 SALARY = "salary"
@@ -72,6 +73,17 @@ def round_vnd(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def half_up(numerator: int, denominator: int) -> int:
+    """The non-negative fraction numerator/denominator rounded half up to an integer."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@lru_cache(maxsize=64)
+def _ratio(rate: Decimal) -> tuple[int, int]:
+    return rate.as_integer_ratio()
+
+
+@lru_cache(maxsize=64)
 def fmt_rate(rate: Decimal) -> str:
     """0.005 → '0,5 %'; 0.01 → '1 %'."""
     pct = (rate * 100).normalize()
@@ -79,8 +91,8 @@ def fmt_rate(rate: Decimal) -> str:
     return f"{fmt_decimal(pct, places)} %"
 
 
-def _vnd(amount: int | Decimal) -> str:
-    return f"{fmt_int(int(amount))} đ"
+def _vnd(amount: int) -> str:
+    return f"{amount:,} đ".replace(",", ".")  # amounts are never negative: fmt_int without the sign
 
 
 def _suffix(rates: FeeRates) -> str:
@@ -121,20 +133,21 @@ def monthly_fee(group: str, base_amount: int | None, *, rates: FeeRates, party_a
     if group == STUDENT:
         if rates.student_vnd is None:
             return FeeDue(None, f"Chưa có mức đóng cho học sinh, sinh viên theo quy định áp dụng{suffix}")
-        gross = Decimal(rates.student_vnd)
-        text = f"Học sinh, sinh viên: {_vnd(gross)}/tháng"
+        numerator, denominator = rates.student_vnd, 1
+        text = f"Học sinh, sinh viên: {_vnd(rates.student_vnd)}/tháng"
     elif group in GROUPS_WITH_BASE:
         rate = _group_rate(group, rates, past_retirement_age)
         if rate is None:
             return FeeDue(None, f"Chưa có tỷ lệ đóng cho nhóm này theo quy định áp dụng{suffix}")
         if base_amount is None:
             return FeeDue(None, f"Chưa có căn cứ tính ({BASE_LABELS[group]})")
-        gross = Decimal(base_amount) * rate
+        num, den = _ratio(rate)
+        numerator, denominator = base_amount * num, den
         extra = (" sau tuổi nghỉ hưu" if past_retirement_age else " trước tuổi nghỉ hưu") if group == OTHER else ""
         text = f"{fmt_rate(rate)} × {_vnd(base_amount)} ({BASE_LABELS[group]}{extra})"
     else:
         return FeeDue(None, "Nhóm đóng đảng phí không hợp lệ")
-    amount = round_vnd(gross * (100 - reduction_pct) / 100)
+    amount = half_up(numerator * (100 - reduction_pct), denominator * 100)
     if reduction_pct:
         text += f", giảm {reduction_pct} %"
     return FeeDue(amount, f"{text} = {_vnd(amount)}{suffix}")

@@ -10,6 +10,9 @@ import pytest
 
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
+from tcxd.fees import services as fee_services
+from tcxd.fees.tests.factories import make_member
+from tcxd.meetings import services as meeting_services
 from tcxd.members import bulk as member_bulk
 from tcxd.members import services as member_services
 from tcxd.members.tests.conftest import new_candidate
@@ -19,9 +22,10 @@ from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
-MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk]
+MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
+           fee_services, meeting_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
-           "dossier_snapshot"}
+           "dossier_snapshot", "eligible_members"}
 
 
 def _public_functions():
@@ -47,6 +51,15 @@ def _bulk(t):
         dossier={"full_name": "Hà Văn Lô", "sex": "M", "birth_date": D(1990, 1, 1), "cccd": "020090000555"},
         events=[member_bulk.EventSpec(kind="candidate", on=D(2024, 1, 5), org_id=t.cell_a1.id)])
     return member_bulk.members_bulk_load(actor=t.admin, records=[record])
+
+
+def _official(t):
+    return make_member(t.cell_a1, "Đinh Văn Phí", fee_group="student")
+
+
+def _meeting(t):
+    return meeting_services.meeting_record(actor=t.admin, org=t.cell_a1, held_on=D(2026, 3, 5),
+                                           attendance={_official(t).pk: ("present", "")})
 
 
 def _configurable():
@@ -93,6 +106,22 @@ INVOKERS = {
     "members_bulk_load": _bulk,
     "regulation_note_update": lambda t: rules_services.regulation_note_update(
         actor=t.admin, regulation=Regulation.objects.first(), note="Ghi chú mới"),
+    "fee_basis_set": lambda t: fee_services.fee_basis_set(actor=t.admin, member=_official(t), valid_from=D(2026, 2, 1),
+                                                          group="salary", base_amount=8_000_000),
+    "fee_decision_create": lambda t: fee_services.fee_decision_create(
+        actor=t.admin, member=_official(t), kind="reduce", ground="hardship", percent=50, from_month=D(2026, 3, 1),
+        to_month=D(2026, 12, 1), reason="Hộ cận nghèo", decision_no="3-QĐ/ĐU"),
+    "fee_month_compute": lambda t: fee_services.fee_month_compute(actor=t.admin, org=t.commune_a,
+                                                                  month=D(2026, 2, 1)),
+    "fee_payment_record": lambda t: fee_services.fee_payment_record(
+        actor=t.admin, member=_official(t), month=D(2026, 2, 1), amount_paid=5000, paid_on=D(2026, 2, 3),
+        channel="cash"),
+    "fee_ledger_save": lambda t: fee_services.fee_ledger_save(
+        actor=t.admin, org=t.cell_a1, month=D(2026, 2, 1),
+        entries=[fee_services.PaymentEntry(_official(t).pk, 5000, D(2026, 2, 3), "portal")]),
+    "meeting_record": _meeting,
+    "meeting_update": lambda t: meeting_services.meeting_update(actor=t.admin, meeting=_meeting(t),
+                                                                topic="Chuyên đề học tập"),
 }
 
 

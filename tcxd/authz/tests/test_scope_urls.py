@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tcxd.api import api
 from tcxd.authz.models import ApiToken
 from tcxd.authz.services import api_token_create
+from tcxd.meetings import services as meeting_services
 from tcxd.members import services as MS
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as C
@@ -34,11 +35,15 @@ PK_PAGES = {
     "orgs:seat_end": ("seat", True),
     "members:detail": ("member", False), "members:edit": ("member", True), "members:create": ("org", True),
     "members:event_create": ("member", True), "members:event_void": ("event", True),
+    "fees:ledger": ("org", False), "fees:year": ("org", False), "fees:bases": ("org", False),
+    "fees:compute": ("org", True), "fees:basis_create": ("org", True), "fees:decision_create": ("org", True),
+    "meetings:cell": ("org", False), "meetings:register": ("org", False), "meetings:record": ("org", True),
+    "meetings:detail": ("meeting", False), "meetings:edit": ("meeting", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"]}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
-              "members:worklist"}
+              "members:worklist", "fees:report", "meetings:index"}
 PUBLIC = {"login", "logout", "favicon"}
 
 
@@ -80,10 +85,13 @@ def objects(tree, users):
     event_in = MS.member_event_record(actor=tree.admin, member=member_in, kind="application", on=dt.date(2024, 2, 1))
     event_out = MS.member_event_record(actor=tree.admin, member=member_out, kind="application",
                                        on=dt.date(2024, 2, 1))
+    meeting_in, meeting_out = (meeting_services.meeting_record(actor=tree.admin, org=cell, held_on=dt.date(2026, 3, 5),
+                                                               attendance={}) for cell in (tree.cell_a1, tree.cell_b1))
     return {
-        "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in},
+        "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
+               "meeting": meeting_in},
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
-                "event": event_out},
+                "event": event_out, "meeting": meeting_out},
     }
 
 
@@ -168,6 +176,17 @@ EXAMPLES = {
     ("PATCH", "/api/members/{member_id}"): lambda o: {"phone": "0912000111"},
     ("POST", "/api/members/{member_id}/events"): lambda o: {"kind": "background_check", "on": "2024-02-05"},
     ("POST", "/api/members/{member_id}/events/{event_id}/void"): lambda o: {"reason": "Nhập nhầm"},
+    ("POST", "/api/fees/orgs/{org_id}/compute"): lambda o: {"month": "2026-02-01"},
+    ("POST", "/api/fees/orgs/{org_id}/payments"): lambda o: {"member_id": o["member"].pk, "month": "2026-02-01",
+                                                             "amount_paid": 5000, "paid_on": "2026-02-03",
+                                                             "channel": "cash"},
+    ("POST", "/api/fees/orgs/{org_id}/bases"): lambda o: {"member_id": o["member"].pk, "valid_from": "2026-02-01",
+                                                          "group": "student"},
+    ("POST", "/api/fees/orgs/{org_id}/decisions"): lambda o: {"member_id": o["member"].pk, "kind": "exempt",
+                                                              "ground": "social_pension", "from_month": "2026-02-01",
+                                                              "reason": "Trợ cấp hưu trí xã hội", "decision_no": "1"},
+    ("POST", "/api/meetings/orgs/{org_id}"): lambda o: {"held_on": "2026-03-06"},
+    ("PATCH", "/api/meetings/{meeting_id}"): lambda o: {"topic": "Sửa nội dung"},
 }
 QUERY = {
     "/api/orgs/congress-progress": lambda o: {"org_id": o["org"].pk, "kind": "cell", "term_start_year": 2025,
@@ -183,6 +202,7 @@ def _url(path, objs):
             .replace("{seat_id}", str(objs["seat"].pk))
             .replace("{member_id}", str(objs["member"].pk))
             .replace("{event_id}", str(objs["event"].pk))
+            .replace("{meeting_id}", str(objs["meeting"].pk))
             .replace("{key}", "org.cell_min_official_members"))
 
 

@@ -21,6 +21,7 @@ Public API (stable; the Django side builds on it):
 - ``next_badge(history, on, lookup) -> BadgeDue | None``
 """
 
+from .engine import next_badge, open_deadlines, party_age, probation_end, state_on, timeline, validate
 from .types import (
     DATA_KEYS,
     MEMBER_STATUSES,
@@ -45,14 +46,3 @@ __all__ = [
     "party_age", "probation_end", "state_on", "timeline", "validate",
 ]
 
-
-_ENGINE_NAMES = {"next_badge", "open_deadlines", "party_age", "probation_end", "state_on", "timeline", "validate"}
-
-
-def __getattr__(name: str):
-    """The engine functions, imported on first use (the value types import without them)."""
-    if name in _ENGINE_NAMES:
-        from . import engine
-
-        return getattr(engine, name)
-    raise AttributeError(name)

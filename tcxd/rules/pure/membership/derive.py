@@ -63,7 +63,9 @@ def step(track: Track, event: Event) -> Track:
     if kind == EventKind.CANDIDATE_DROPPED:
         return replace(track, state=replace(s, status=Status.NOT_ADMITTED))
     if kind == EventKind.ADMISSION_DECISION:
-        return replace(track, state=replace(s, status=Status.ADMITTED))
+        # a historical record may start here (no candidacy on file): the deciding cell is the org
+        org = s.official_org if s.official_org is not None else event.org
+        return replace(track, state=replace(s, status=Status.ADMITTED, official_org=org))
     if kind == EventKind.READMISSION_DECISION:
         org = event.org if event.org is not None else s.official_org
         return replace(
@@ -110,15 +112,10 @@ def _step_state(s: State, event: Event) -> State:
         return replace(s, temporary_org=event.target_org, temporary_transfer=transfer)
     if kind == EventKind.TEMP_TRANSFER_RETURN:
         return replace(s, temporary_org=None, temporary_transfer=None)
-    flags = {
-        EventKind.EXEMPTION_START: ("exempted", True),
-        EventKind.EXEMPTION_END: ("exempted", False),
-        EventKind.TEMP_EXEMPTION_START: ("temp_exempted", True),
-        EventKind.TEMP_EXEMPTION_END: ("temp_exempted", False),
-    }
-    if kind in flags:
-        name, value = flags[kind]
-        return replace(s, **{name: value})
+    if kind in (EventKind.EXEMPTION_START, EventKind.EXEMPTION_END):
+        return replace(s, exempted=kind == EventKind.EXEMPTION_START)
+    if kind in (EventKind.TEMP_EXEMPTION_START, EventKind.TEMP_EXEMPTION_END):
+        return replace(s, temp_exempted=kind == EventKind.TEMP_EXEMPTION_START)
     if kind in (EventKind.CARD_ISSUED, EventKind.CARD_REPLACED):
         return replace(s, card_no=str(event.data.get("card_no", "")))
     return s

@@ -157,7 +157,7 @@ def check_exemption(ctx: Ctx) -> None:
         active, what, rule = s.exempted, "miễn công tác và sinh hoạt đảng", f"{qd(ctx.new.on)} điểm 7.1"
         ref = "B-18"
     else:
-        active, what, rule = s.temp_exempted, "tạm miễn sinh hoạt đảng", f"{qd(ctx.new.on)}; HD 12-HD/BTCTW"
+        active, what, rule = s.temp_exempted, "tạm miễn sinh hoạt đảng", f"{qd(ctx.new.on)}; HD 12-HD/BTCTW (2022)"
         ref = "B-17"
     starting = kind in (K.EXEMPTION_START, K.TEMP_EXEMPTION_START)
     if starting and active:
@@ -223,7 +223,7 @@ def check_discipline(ctx: Ctx) -> None:
 
 # --- Cards (B-13) -----------------------------------------------------------------------------------------------
 def check_card(ctx: Ctx) -> None:
-    rule = "thẻ đảng viên chỉ phát cho đảng viên chính thức (Điều lệ Đảng; HD 12-HD/BTCTW)"
+    rule = f"thẻ đảng viên chỉ phát cho đảng viên chính thức; {qd(ctx.new.on)}, HD 12-HD/BTCTW"
     card_no = str(ctx.data.get("card_no", "")).strip()
     if not card_no:
         ctx.add("card_no_missing", f"Phải ghi số thẻ đảng viên ({rule}).", "B-13", "card_no")

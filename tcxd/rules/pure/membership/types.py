@@ -101,6 +101,7 @@ DATA_KEYS: dict[EventKind, dict[str, str]] = {
         "exit_ground": "str: ground of the current exit when the exit event has none",
         "record_expunged_on": "date: criminal record expunged (exit ground minor_crime: +60 months)",
         "reported_up": "bool: decided by the superior after the last failed ballot",
+        "by_grassroots_committee": "bool: as for ADMISSION_DECISION",
     },
     EventKind.CARD_ISSUED: {"card_no": "str: card number (required)"},
     EventKind.CARD_REPLACED: {"card_no": "str: new card number (required)"},

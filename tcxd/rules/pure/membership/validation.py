@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from . import admission, badges, member
 from .codes import KIND_LABELS, fmt, qd, status_label
 from .common import Ctx
-from .derive import EXIT_STATUSES, latest
+from .derive import EXIT_STATUSES, latest, probation_end
 from .types import Calendar, Event, EventKind, Facts, Lookup, Problem, Status
 
 K, S = EventKind, Status
@@ -103,9 +103,49 @@ def validate(history: Sequence[Event], new: Event, facts: Facts, lookup: Lookup,
         return [Problem("unknown_kind", f"Loại sự kiện không hợp lệ: {new.kind!r}.", field="kind")]
     ctx = Ctx(history, new, facts, lookup, calendar)
     _check_order(ctx)
-    if _check_status(ctx, kind):
+    if new.data.get("historical"):
+        _check_historical(ctx, kind)
+    elif _check_status(ctx, kind):
         CHECKS.get(kind, _no_check)(ctx)
     return list(ctx.problems)
+
+
+# A historical record is a fact copied from the paper dossier (a 1975 admission, a 1990 badge): the
+# procedure of the time is not re-judged by today's rule values, only the order of the facts is.
+HISTORICAL_FROM: dict[EventKind, frozenset[Status | None]] = {
+    K.ADMISSION_DECISION: _PRE | {S.CANDIDATE},
+    K.CEREMONY: frozenset({S.ADMITTED}),
+    K.RECOGNITION: frozenset({S.PROBATIONARY}),
+    K.READMISSION_DECISION: EXIT_STATUSES,
+    K.BADGE: frozenset({S.OFFICIAL, S.DECEASED}),
+    K.DISCIPLINE: _MEMBER,
+    K.STRUCK_OFF: _MEMBER,
+    K.EXPELLED: _MEMBER,
+    K.LEFT: _MEMBER,
+    K.CARD_ISSUED: frozenset({S.OFFICIAL}),
+}
+
+
+def _check_historical(ctx: Ctx, kind: EventKind) -> None:
+    allowed = HISTORICAL_FROM.get(kind)
+    status = ctx.state.status
+    if allowed is None:
+        ctx.add("historical_kind_not_allowed",
+                f"«{ctx.label}» không ghi được dưới dạng hồ sơ lịch sử; hãy ghi nhận như một sự kiện thông thường.",
+                rule="I.5", field="kind")
+        return
+    if status not in allowed:
+        wanted = ", ".join(sorted(status_label(s) for s in allowed))
+        ctx.add("status_not_allowed",
+                f"Hồ sơ lịch sử: không thể ghi «{ctx.label}» khi người này đang ở trạng thái «{status_label(status)}»; "
+                f"chỉ áp dụng khi: {wanted}.", rule=RULE_OF_KIND[kind], field="kind")
+        return
+    if kind == K.RECOGNITION:
+        end = probation_end(ctx.events)
+        if end is not None and ctx.new.on != end:
+            ctx.add("recognition_not_at_probation_end",
+                    f"Ngày công nhận chính thức phải là ngày hết 12 tháng dự bị ({fmt(end)}), kể cả với hồ sơ lịch "
+                    "sử (Điều lệ Đảng, Điều 5).", rule="B-11", field="on")
 
 
 def _no_check(ctx: Ctx) -> None:
@@ -123,7 +163,8 @@ def _check_order(ctx: Ctx) -> None:
             "event_out_of_order",
             f"Ngày của sự kiện «{ctx.label}» ({fmt(ctx.new.on)}) trước sự kiện đã ghi gần nhất "
             f"«{KIND_LABELS[last.kind]}» ngày {fmt(last.on)}: không được ghi lùi ngày; hãy ghi các sự kiện "
-            "theo đúng trình tự thời gian (nguyên tắc ghi hồ sơ đảng viên theo trình tự, HD 12-HD/BTCTW).",
+            "theo đúng trình tự thời gian (quy tắc ghi hồ sơ của hệ thống; riêng quyết định công nhận chính "
+            "thức được ghi lùi về ngày hết dự bị theo Điều lệ Đảng, Điều 5).",
             rule="I.5",
             field="on",
         )
