@@ -138,8 +138,16 @@ class App:
         self.fill_login(username, self.password)
         expect(self.page).to_have_url(self.url("/"))
 
+    def logout(self) -> None:
+        self.page.get_by_test_id("current-user").click()
+        self.page.get_by_role("button", name="Đăng xuất").click()
+        self.expect_at("/dang-nhap/")
+
     def org_path(self, org) -> str:
         return f"/to-chuc/{org.pk}/"
+
+    def member_path(self, member) -> str:
+        return f"/dang-vien/{member.pk}/"
 
     def expect_at(self, path: str) -> None:
         expect(self.page).to_have_url(re.compile(re.escape(self.url(path)) + r"(\?.*)?$"))

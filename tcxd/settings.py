@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tcxd.audit.middleware.RequestContextMiddleware",
+    "tcxd.common.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

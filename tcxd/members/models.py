@@ -309,3 +309,21 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.get_doc_type_display()
+
+
+class SavedSearch(models.Model):
+    """A user's named member-list filter (the query string of the list page)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField("tên bộ lọc", max_length=100)
+    query = models.CharField("điều kiện", max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bộ lọc đã lưu"
+        verbose_name_plural = "bộ lọc đã lưu"
+        ordering = ["user", "name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_user_name")]
+
+    def __str__(self) -> str:
+        return self.name

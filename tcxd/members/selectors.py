@@ -151,3 +151,25 @@ def member_facts(*, member: Member, on: dt.date) -> DerivedFacts:
 
 def cccd_display(*, actor, member: Member) -> str:
     return member.cccd if can_see_sensitive(actor) else member.cccd_masked
+
+
+# Problems that no form input can cure today: the wizard says so before the user fills it in.
+BLOCKING_CODES = frozenset({
+    "status_not_allowed", "member_deceased", "awareness_certificate_missing", "awareness_certificate_expired",
+    "cell_vote_missing", "cell_vote_not_passed", "committee_vote_missing", "recognition_vote_missing",
+    "recognition_vote_not_passed", "recognition_vote_too_early", "transfer_not_pending", "transfer_already_pending",
+    "temp_transfer_open", "temp_transfer_not_open", "exemption_already_active", "exemption_not_active",
+    "readmission_limit", "readmission_never_official", "card_already_issued", "card_not_issued",
+    "official_org_missing", "age_below_min", "education_insufficient", "badge_no_party_age",
+})
+
+
+def event_blockers(*, member: Member, kind: M.EventKind, on: dt.date) -> list[M.Problem]:
+    """Why ``kind`` cannot be recorded for ``member`` on ``on`` whatever is typed in the wizard."""
+    history = services.history_of(member)
+    probe = M.Event(kind=kind, on=on, org=member.org_id,
+                    target_org=member.transfer_to_id if kind == M.EventKind.TRANSFER_IN else None)
+    problems = M.validate(history, probe, services.facts_of(member), services.lookup, services.calendar())
+    if kind == M.EventKind.INTRODUCERS:
+        problems = [p for p in problems if p.code != "introducers_missing"]
+    return [p for p in problems if p.code in BLOCKING_CODES]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -91,6 +92,7 @@ def member_list(request):
     return render(request, "members/list.html", {
         "form": form, "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page_no": page_no,
         "query": params.urlencode(), "can_write": scope_for(request.user).can_write,
+        "saved": request.user.saved_searches.all(),
     })
 
 
@@ -193,9 +195,11 @@ def event_create(request, pk, kind):
             else:
                 messages.success(request, f"Đã ghi nhận: {event_label(event_kind)}.")
                 return redirect(f"{member_url(member)}?tab=su-kien")
+    blockers = [] if request.method == "POST" else S.event_blockers(member=member, kind=event_kind,
+                                                                       on=timezone.localdate())
     return render(request, "members/event_form.html", {
-        "member": member, "form": form, "kind_label": event_label(event_kind), "rule": WIZARDS.get(event_kind,
-                                                                                                   ("", []))[0],
+        "member": member, "form": form, "kind_label": event_label(event_kind), "blockers": blockers,
+        "rule": WIZARDS.get(event_kind, ("", []))[0],
         "status_label": STATUS_LABELS.get(member.status, ""),
     })
 
@@ -249,3 +253,30 @@ def work_list(request):
         "overdue": sum(1 for i in items if i.overdue), "today": today,
         "can_write": scope_for(request.user).can_write,
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def saved_search_save(request):
+    from .search_services import saved_search_create
+
+    query = request.POST.get("query", "")
+    try:
+        saved_search_create(actor=request.user, name=request.POST.get("name", ""), query=query)
+    except DomainError as exc:
+        for messages_ in getattr(exc, "errors", {"": [exc.message]}).values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(request, "Đã lưu bộ lọc.")
+    return redirect(f"{reverse_lazy('members:list')}?{query}")
+
+
+@login_required
+@require_http_methods(["POST"])
+def saved_search_remove(request, pk):
+    from .search_services import saved_search_delete
+
+    saved_search_delete(actor=request.user, pk=pk)
+    messages.success(request, "Đã xóa bộ lọc.")
+    return redirect("members:list")

@@ -14,6 +14,7 @@ from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
 from tcxd.meetings import services as meeting_services
 from tcxd.members import bulk as member_bulk
+from tcxd.members import search_services
 from tcxd.members import services as member_services
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
@@ -23,7 +24,7 @@ from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
-           fee_services, meeting_services]
+           fee_services, meeting_services, search_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members"}
 
@@ -104,6 +105,10 @@ INVOKERS = {
             actor=t.admin, member=new_candidate(t, serial=504), kind="application", on=D(2024, 2, 1)),
         reason="nhầm"),
     "members_bulk_load": _bulk,
+    "saved_search_create": lambda t: search_services.saved_search_create(actor=t.admin, name="Nữ",
+                                                                         query="sex=F"),
+    "saved_search_delete": lambda t: search_services.saved_search_delete(
+        actor=t.admin, pk=search_services.saved_search_create(actor=t.admin, name="Nam", query="sex=M").pk),
     "regulation_note_update": lambda t: rules_services.regulation_note_update(
         actor=t.admin, regulation=Regulation.objects.first(), note="Ghi chú mới"),
     "fee_basis_set": lambda t: fee_services.fee_basis_set(actor=t.admin, member=_official(t), valid_from=D(2026, 2, 1),

@@ -82,3 +82,27 @@ def test_void_page_and_worklist(tree, users, candidate):
     admit(tree, candidate, start=dt.date(2024, 1, 10))
     html = client.get(reverse("members:worklist")).content.decode()
     assert candidate.full_name in html and "Xét công nhận đảng viên chính thức" in html
+
+
+def test_wizard_says_why_a_step_is_blocked_before_input(tree, users, candidate):
+    client = login(users)
+    html = client.get(reverse("members:event_create", args=[candidate.pk, "ceremony"])).content.decode()
+    assert "Hiện chưa thể ghi nhận" in html  # no admission decision yet
+    html = client.get(reverse("members:event_create", args=[candidate.pk, "application"])).content.decode()
+    assert "Hiện chưa thể ghi nhận" not in html
+
+
+def test_saved_searches_are_per_user(tree, users):
+    client = login(users)
+    response = client.post(reverse("members:saved_search_save"), {"name": "Nữ dân tộc Tày",
+                                                                  "query": "sex=F&ethnicity=02&bogus=1"})
+    assert response.status_code == 302
+    saved = users["commune_officer"].saved_searches.get()
+    assert saved.query == "sex=F&ethnicity=02"
+    assert "Nữ dân tộc Tày" in client.get(reverse("members:list")).content.decode()
+    client.post(reverse("members:saved_search_save"), {"name": "", "query": ""})
+    assert users["commune_officer"].saved_searches.count() == 1
+    other = login(users, "leader")
+    assert other.post(reverse("members:saved_search_remove", args=[saved.pk])).status_code == 404
+    assert client.post(reverse("members:saved_search_remove", args=[saved.pk])).status_code == 302
+    assert not users["commune_officer"].saved_searches.exists()
