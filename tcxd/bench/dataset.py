@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections import defaultdict
@@ -11,16 +12,23 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tcxd.authz.models import User
+from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
+from tcxd.members.models import Member, MemberEvent, MemberSensitive
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
 from . import loader
+from . import membergen as MG
 from . import treegen as T
 from .sizes import SizeSpec, size_spec
 
 DEFAULT_SEED = 2025
 MARKER = "bench-dataset size={size} seed={seed}"
 _MARKER_RE = re.compile(r"bench-dataset size=(\w+) seed=(-?\d+)")
+_INFO_RE = re.compile(r"(\w+)=(\S+)")
+# Accounts the benchmarks create (bench-admin, bench-officer…): detached from their org on --replace.
+BENCH_USER_PREFIX = "bench-"
 # Without geo rows (should not happen: geo migration 0002 loads them): 34 provinces x 98 communes.
 FALLBACK_PROVINCES, FALLBACK_COMMUNES = 34, 98
 
@@ -31,6 +39,11 @@ TABLES: tuple[tuple[str, type, tuple[str, ...]], ...] = (
     ("headcounts", OrgHeadcount, T.HEADCOUNT_FIELDS),
     ("congresses", Congress, T.CONGRESS_FIELDS),
     ("seats", CommitteeMember, T.SEAT_FIELDS),
+    ("members", Member, MG.MEMBER_FIELDS),
+    ("sensitive", MemberSensitive, MG.SENSITIVE_FIELDS),
+    ("events", MemberEvent, MG.EVENT_FIELDS),
+    ("bases", FeeBasis, MG.BASIS_FIELDS),
+    ("decisions", FeeDecision, MG.DECISION_FIELDS),
 )
 
 
@@ -44,6 +57,7 @@ class DatasetReport:
     seed: int
     backend: str
     stats: T.Stats
+    people: MG.MemberStats | None = None
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -100,19 +114,32 @@ def province_plans(spec: SizeSpec) -> list[T.ProvincePlan]:
     return plans
 
 
+def _root_note() -> str:
+    return Org.objects.filter(depth=1).order_by("path").values_list("note", flat=True).first() or ""
+
+
 def dataset_marker() -> tuple[str, int] | None:
     """(size, seed) of the bench dataset in this database, from the root org's note."""
-    note = Org.objects.filter(depth=1).order_by("path").values_list("note", flat=True).first()
-    match = _MARKER_RE.search(note or "")
+    match = _MARKER_RE.search(_root_note())
     return (match.group(1), int(match.group(2))) if match else None
 
 
-def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
-                  log: Callable[[str], None] = lambda _msg: None) -> DatasetReport:
+def dataset_info() -> dict[str, str]:
+    """Every ``key=value`` of the marker: size, seed, members, page_member (the member with
+    ``membergen.PAGE_EVENTS`` events), as_of (the day the histories end)."""
+    note = _root_note()
+    return dict(_INFO_RE.findall(note)) if _MARKER_RE.search(note) else {}
+
+
+def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False, members: bool = True,
+                  as_of: dt.date | None = None, log: Callable[[str], None] = lambda _msg: None) -> DatasetReport:
+    """Write the dataset of ``size``; with ``members``, also the member rows of every cell, with
+    histories ending on ``as_of`` (default today)."""
     spec = size_spec(size)
     if Org.objects.exists():
         if not replace:
             raise DatasetError("Cơ sở dữ liệu đã có tổ chức đảng; dùng --replace để xóa và tạo lại.")
+        User.objects.filter(username__startswith=BENCH_USER_PREFIX, org__isnull=False).update(org=None)
         blockers = loader.foreign_blockers()
         if blockers:
             raise DatasetError("Còn dữ liệu trỏ tới tổ chức, không xóa được: " + ", ".join(blockers))
@@ -120,22 +147,28 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
     clock = _Clock()
     with transaction.atomic():
         if replace:
-            loader.empty_org_tables()
+            loader.empty_dataset_tables()
             clock.lap("replace")
         stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-        gen = T.TreeGenerator(province_plans(spec), members=spec.members, seed=seed, stamp=stamp)
+        as_of = as_of or timezone.localdate()
+        people = MG.MemberGenerator(seed=seed, stamp=stamp, as_of=as_of) if members else None
+        gen = T.TreeGenerator(province_plans(spec), members=spec.members, seed=seed, stamp=stamp, people=people)
         for chunk in gen:
             clock.lap("generate")
             for attr, model, fields in TABLES:
                 n = loader.write_rows(model, fields, getattr(chunk, attr))
                 report.rows[attr] = report.rows.get(attr, 0) + n
             clock.lap("write")
-            log(f"  … {report.rows['orgs']:,} tổ chức")
-        Org.objects.filter(depth=1).update(note=MARKER.format(size=spec.name, seed=seed))
+            log(f"  … {report.rows['orgs']:,} tổ chức, {report.rows['members']:,} hồ sơ đảng viên")
+        marker = MARKER.format(size=spec.name, seed=seed)
+        if people is not None:
+            marker += f" members={people.stats.members} page_member={people.stats.page_member} as_of={as_of}"
+        Org.objects.filter(depth=1).update(note=marker)
         loader.reset_sequences()
     clock.lap("commit")  # PostgreSQL checks the deferred foreign keys here
     loader.analyze()
     clock.lap("analyze")
     report.seconds = clock.totals()
     report.stats = gen.stats
+    report.people = people.stats if people is not None else None
     return report

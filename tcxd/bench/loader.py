@@ -1,7 +1,7 @@
 """Fast raw writes of generated rows: psycopg 3 ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
 
 Both skip model instantiation, which dominates ``bulk_create`` at this scale (engineering.md 3.2).
-Also: emptying the org tables (``--replace``), sequence reset and planner statistics.
+Also: emptying the dataset's tables (``--replace``), sequence reset and planner statistics.
 """
 
 from __future__ import annotations
@@ -11,11 +11,28 @@ from collections.abc import Sequence
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from tcxd.fees.models import FeeBasis, FeeDecision, FeePayment
+from tcxd.members.models import (
+    Attachment,
+    FamilyMember,
+    ForeignTravel,
+    Member,
+    MemberEvent,
+    MemberSensitive,
+    Reward,
+    TrainingHistory,
+    WorkHistory,
+)
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
 # Deletion order: children before the tables they reference.
 ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Congress, OrgVersion, OrgChange,
                                                Org)
+# Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
+MEMBER_TABLES: tuple[type[models.Model], ...] = (FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent,
+                                                  MemberSensitive, WorkHistory, TrainingHistory, ForeignTravel,
+                                                  Reward, FamilyMember, Member)
+DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple]:
@@ -48,44 +65,65 @@ def write_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[
     return len(rows)
 
 
+def _referrers(model: type[models.Model]) -> list:
+    """Every foreign key pointing at ``model`` (reverse relations, including ``related_name="+"``)."""
+    return [f for f in model._meta.get_fields(include_hidden=True)
+            if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
+
+
+def _outside_referrers() -> list:
+    return [rel for model in DATASET_TABLES for rel in _referrers(model) if rel.related_model not in DATASET_TABLES]
+
+
 def foreign_blockers() -> list[str]:
-    """Tables outside ORG_TABLES that still point at orgs (e.g. users with an org)."""
-    out = []
-    for rel in Org._meta.related_objects:
+    """Rows outside the dataset's tables that point at them (e.g. users with an org)."""
+    found: dict[str, int] = {}
+    for rel in _outside_referrers():
         model = rel.related_model
-        if model in ORG_TABLES:
-            continue
         n = model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).count()
         if n:
-            out.append(f"{model._meta.label} ({n})")
-    return out
+            found[model._meta.label] = found.get(model._meta.label, 0) + n
+    return [f"{label} ({n})" for label, n in found.items()]
 
 
-def _truncatable() -> bool:
-    """PostgreSQL refuses TRUNCATE of a table referenced from outside the truncated set."""
-    return all(rel.related_model in ORG_TABLES for model in ORG_TABLES[:-1]
-               for rel in model._meta.related_objects)
+def _truncatable() -> set[type[models.Model]]:
+    """Tables one TRUNCATE can empty: PostgreSQL refuses a table referenced from outside the truncated
+    set, even without rows. Empty outside tables (meetings…) join the set so members qualify; a table
+    with rows (authz_user → orgs_org) keeps its target out."""
+    candidates = set(DATASET_TABLES) | {rel.related_model for rel in _outside_referrers()
+                                        if not rel.related_model._base_manager.exists()}
+    changed = True
+    while changed:
+        changed = False
+        for model in list(candidates):
+            if any(rel.related_model not in candidates for rel in _referrers(model)):
+                candidates.discard(model)
+                changed = True
+    return candidates
 
 
-def empty_org_tables() -> None:
-    """Delete every row of the org tables (caller holds the transaction and checked blockers)."""
+def empty_dataset_tables() -> None:
+    """Delete every row of the dataset's tables (caller holds the transaction and checked blockers)."""
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and _truncatable():
-            # TRUNCATE cannot touch orgs_org itself while authz_user references it, even with no rows.
-            dependents = ", ".join(qn(m._meta.db_table) for m in ORG_TABLES[:-1])
-            # Fire FK checks still deferred in this transaction: TRUNCATE refuses pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {dependents} RESTART IDENTITY")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute(f"DELETE FROM {qn(Org._meta.db_table)}")
+        if connection.vendor == "postgresql":
+            truncate = _truncatable()
+            if truncate:
+                names = ", ".join(sorted(qn(m._meta.db_table) for m in truncate))
+                # Fire FK checks still deferred in this transaction: TRUNCATE refuses pending trigger events.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {names} RESTART IDENTITY")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for model in DATASET_TABLES:
+                if model not in truncate:
+                    cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
         else:
-            for model in ORG_TABLES:
+            for model in DATASET_TABLES:
                 cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
 
 
 def reset_sequences() -> None:
-    sql = connection.ops.sequence_reset_sql(no_style(), list(ORG_TABLES))
+    sql = connection.ops.sequence_reset_sql(no_style(), list(DATASET_TABLES))
     with connection.cursor() as cursor:
         for statement in sql:
             cursor.execute(statement)
@@ -98,7 +136,7 @@ def analyze() -> None:
         if connection.vendor == "postgresql":
             # VACUUM cannot run inside a transaction (e.g. under the test suite): ANALYZE only then.
             verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-            for model in ORG_TABLES:
+            for model in DATASET_TABLES:
                 cursor.execute(f"{verb} {qn(model._meta.db_table)}")
         else:
             cursor.execute("ANALYZE")

@@ -1,5 +1,8 @@
 """Pure-Python generator of a realistic org tree as raw table rows (no ORM, no database).
 
+With a ``MemberGenerator`` (``membergen``) every cell also gets its members (the headcount written
+for it), their events and fee-ledger inputs, in the same chunks.
+
 Shape (2025 two-level map): national root -> 34 provinces -> commune committees -> village cells,
 grassroots cells (schools, police, enterprises…) and grassroots committees with their own cells.
 Cell sizes follow a log-normal law (median 15, clipped to 3..150), so most cells are small.
@@ -21,6 +24,8 @@ from tcxd.common.names import NameGenerator
 from tcxd.common.paths import ALPHABET, STEPLEN
 from tcxd.common.text import fold
 from tcxd.orgs.kinds import ROLE_BODY, CommitteeRole, GrassrootsType, OrgKind
+
+from .membergen import MemberGenerator
 
 DATA_START = dt.date(2015, 1, 1)
 REFORM = dt.date(2025, 7, 1)
@@ -103,6 +108,12 @@ class Rows:
     headcounts: list[tuple] = field(default_factory=list)
     congresses: list[tuple] = field(default_factory=list)
     seats: list[tuple] = field(default_factory=list)
+    # member rows (``membergen.MemberRows``), empty without a member generator
+    members: list[tuple] = field(default_factory=list)
+    sensitive: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    bases: list[tuple] = field(default_factory=list)
+    decisions: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
         return sum(len(v) for v in vars(self).values())
@@ -147,7 +158,7 @@ class TreeGenerator:
     """Yields ``Rows`` chunks of about ``chunk_rows`` rows; ``stats`` is complete when exhausted."""
 
     def __init__(self, plans: list[ProvincePlan], *, members: int, seed: int, stamp: object,
-                 chunk_rows: int = 50_000) -> None:
+                 chunk_rows: int = 50_000, people: MemberGenerator | None = None) -> None:
         self.plans = plans
         self.target = members
         self.rng = random.Random(seed)
@@ -161,6 +172,8 @@ class TreeGenerator:
         self._next_seat = 1
         self._folded: dict[str, str] = {}
         self._log_median = math.log(CELL_MEDIAN)
+        self.people = people  # writes each cell's members when set
+        self._sibling: int | None = None  # the previous cell of the current commune
 
     # -- public --------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Rows]:
@@ -174,6 +187,8 @@ class TreeGenerator:
         remaining = self.target
         for i, plan in populated:
             province = self._province(root, i, plan)
+            if self.people is not None:
+                self.people.province(plan.place.code, plan.place.short_name)
             for j, commune in enumerate(plan.communes, start=1):
                 goal = remaining / remaining_communes * self.rng.uniform(0.6, 1.4)
                 remaining -= self._commune(province, j, commune, goal)
@@ -192,6 +207,7 @@ class TreeGenerator:
 
     def _commune(self, province: Node, j: int, place: Place, goal: float) -> int:
         children = self._plan_commune(place, goal)
+        self._sibling = None
         label = UNIT_LABEL.get(place.unit_type, "xã")
         commune = self._org(province, j, code=f"X{place.code}", name=f"Đảng bộ {label} {place.short_name}",
                             short_name=place.short_name, kind=OrgKind.COMMUNE, numchild=len(children),
@@ -255,6 +271,9 @@ class TreeGenerator:
         node = self._org(parent, i, code=code, name=name, kind=kind, grassroots_type=gtype,
                          official=official, probationary=probationary,
                          cycle=30 if kind == OrgKind.CELL else 60)
+        if self.people is not None:
+            self.people.cell(self.rows, node.id, official, probationary, sibling=self._sibling)
+        self._sibling = node.id
         day = dt.date(2025, rng.randint(7, 10), rng.randint(1, 28))
         congress = None
         if kind == OrgKind.GRASSROOTS_CELL:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -178,6 +179,17 @@ class PageOut(Schema):
     next_offset: int | None
 
 
+@contextmanager
+def _rules_in_force():
+    """A date for which the registry holds no rules answers 404 with the rule's message, not 500."""
+    try:
+        yield
+    except LookupError as exc:
+        error = DomainError("rule_not_in_force", str(exc))
+        error.status = 404
+        raise error from exc
+
+
 def _member_out(request, member):
     member.cccd = S.cccd_display(actor=request.auth, member=member)
     return member
@@ -197,6 +209,34 @@ def member_list(request, params: Query[SearchParams]):
     filters = S.MemberFilters(**params.dict(exclude={"offset", "limit"}))
     rows = list(S.member_search(actor=request.auth, filters=filters)[params.offset: params.offset + limit + 1])
     return {"items": rows[:limit], "next_offset": params.offset + limit if len(rows) > limit else None}
+
+
+class WorkItemOut(Schema):
+    section: str
+    member_id: int
+    member_name: str
+    org_name: str
+    due: dt.date
+    overdue: bool
+    message: str
+    rule: str
+    action_url: str
+
+
+@router.get("/worklist", response={200: list[WorkItemOut], **READ_ERRORS},
+            summary="Việc cần làm trong phạm vi: kết nạp, lễ kết nạp, công nhận chính thức, chuyển sinh hoạt, huy hiệu")
+def work_list(request, on: dt.date | None = None):
+    from .worklists import worklist
+
+    with _rules_in_force():
+        return [item.__dict__ for item in worklist(actor=request.auth, on=on or timezone.localdate())]
+
+
+@router.get("/transfers", response={200: list[MemberRow], **READ_ERRORS},
+            summary="Đảng viên đang chuyển sinh hoạt đến hoặc đi trong phạm vi (chưa được tiếp nhận)")
+def transfers(request):
+    return list(S.member_queryset(actor=request.auth).filter(transfer_to__isnull=False)
+                .order_by("last_event_on", "id")[:1000])
 
 
 @router.post("", response={201: MemberOut, **ERRORS}, summary="Lập hồ sơ quần chúng ưu tú")
@@ -226,7 +266,8 @@ def member_update(request, member_id: int, payload: MemberPatch):
 def member_facts(request, member_id: int, on: dt.date | None = None):
     member = S.member_get(actor=request.auth, pk=member_id)
     day = on or timezone.localdate()
-    f = S.member_facts(member=member, on=day)
+    with _rules_in_force():
+        f = S.member_facts(member=member, on=day)
     pa = f.party_age
     return {
         "on": day, "status": f.state.status, "status_label": f.status_label,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import tempfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
@@ -14,7 +17,7 @@ from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
 from tcxd.meetings import services as meeting_services
 from tcxd.members import bulk as member_bulk
-from tcxd.members import search_services
+from tcxd.members import dossier_services, search_services
 from tcxd.members import services as member_services
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
@@ -24,9 +27,9 @@ from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
-           fee_services, meeting_services, search_services]
+           fee_services, meeting_services, search_services, dossier_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
-           "dossier_snapshot", "eligible_members"}
+           "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type"}
 
 
 def _public_functions():
@@ -61,6 +64,20 @@ def _official(t):
 def _meeting(t):
     return meeting_services.meeting_record(actor=t.admin, org=t.cell_a1, held_on=D(2026, 3, 5),
                                            attendance={_official(t).pk: ("present", "")})
+
+
+def _row(t, serial):
+    return dossier_services.dossier_row_add(actor=t.admin, member=new_candidate(t, serial=serial), kind="family",
+                                            data={"relation": "me", "full_name": "Lò Thị Mai", "birth_year": 1965})
+
+
+def _attachment(t, *, remove=False):
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        attachment = dossier_services.dossier_attachment_add(
+            actor=t.admin, member=new_candidate(t, serial=507 if remove else 506), doc_type="don_xin_vao_dang",
+            upload=SimpleUploadedFile("don.pdf", b"%PDF-1.4\n%%EOF\n"))
+        if remove:
+            dossier_services.dossier_attachment_remove(actor=t.admin, attachment=attachment)
 
 
 def _configurable():
@@ -105,6 +122,12 @@ INVOKERS = {
             actor=t.admin, member=new_candidate(t, serial=504), kind="application", on=D(2024, 2, 1)),
         reason="nhầm"),
     "members_bulk_load": _bulk,
+    "dossier_row_add": lambda t: _row(t, 508),
+    "dossier_row_update": lambda t: dossier_services.dossier_row_update(actor=t.admin, row=_row(t, 509),
+                                                                        data={"occupation": "Nông dân"}),
+    "dossier_row_delete": lambda t: dossier_services.dossier_row_delete(actor=t.admin, row=_row(t, 510)),
+    "dossier_attachment_add": _attachment,
+    "dossier_attachment_remove": lambda t: _attachment(t, remove=True),
     "saved_search_create": lambda t: search_services.saved_search_create(actor=t.admin, name="Nữ",
                                                                          query="sex=F"),
     "saved_search_delete": lambda t: search_services.saved_search_delete(

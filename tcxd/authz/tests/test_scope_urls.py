@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -17,6 +18,7 @@ from tcxd.api import api
 from tcxd.authz.models import ApiToken
 from tcxd.authz.services import api_token_create
 from tcxd.meetings import services as meeting_services
+from tcxd.members import dossier_services as DS
 from tcxd.members import services as MS
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as C
@@ -39,8 +41,15 @@ PK_PAGES = {
     "fees:compute": ("org", True), "fees:basis_create": ("org", True), "fees:decision_create": ("org", True),
     "meetings:cell": ("org", False), "meetings:register": ("org", False), "meetings:record": ("org", True),
     "meetings:detail": ("meeting", False), "meetings:edit": ("meeting", True),
+    "members:row_add": ("member", True), "members:row_edit": ("row", True), "members:row_delete": ("row", True),
+    "members:attachment_add": ("member", True), "members:attachment_remove": ("attachment", True),
+    "members:attachment_download": ("attachment", False), "members:print": ("member", False),
+    "members:print_pdf": ("member", False),
 }
-EXTRA_ARGS = {"members:event_create": ["application"]}
+EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
+              "members:row_delete": ["work"]}
+# Reads of restricted data (scanned dossier documents): organization-commission roles only, 403 for others.
+RESTRICTED_READS = {"members:attachment_download"}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
               "members:worklist", "fees:report", "meetings:index"}
@@ -69,8 +78,9 @@ def test_every_url_pattern_is_classified():
 
 
 @pytest.fixture
-def objects(tree, users):
+def objects(tree, users, settings, tmp_path):
     """In- and out-of-scope records for the commune officer of commune A."""
+    settings.MEDIA_ROOT = str(tmp_path)
     seat_in = C.committee_member_add(actor=tree.admin, org=tree.cell_a1, role=CommitteeRole.SECRETARY,
                                      person_name="Lê Văn Trong", from_date=dt.date(2025, 9, 1),
                                      method="elected", ballot_round=1)
@@ -86,20 +96,26 @@ def objects(tree, users):
     event_in = MS.member_event_record(actor=tree.admin, member=member_in, kind="application", on=dt.date(2024, 2, 1))
     event_out = MS.member_event_record(actor=tree.admin, member=member_out, kind="application",
                                        on=dt.date(2024, 2, 1))
+    row_in, row_out = (DS.dossier_row_add(actor=tree.admin, member=m, kind="work",
+                                          data={"from_date": dt.date(2015, 1, 1), "position": "Cán bộ"})
+                       for m in (member_in, member_out))
+    attachment_in, attachment_out = (DS.dossier_attachment_add(
+        actor=tree.admin, member=m, doc_type="khac", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+        for m in (member_in, member_out))
     meeting_in, meeting_out = (meeting_services.meeting_record(actor=tree.admin, org=cell, held_on=dt.date(2026, 3, 5),
                                                                attendance={}) for cell in (tree.cell_a1, tree.cell_b1))
     return {
         "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
-               "meeting": meeting_in},
+               "meeting": meeting_in, "row": row_in, "attachment": attachment_in},
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
-                "event": event_out, "meeting": meeting_out},
+                "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out},
     }
 
 
 def _org_of(kind, obj):
     if kind == "org":
         return obj
-    if kind == "event":
+    if kind in ("event", "row", "attachment"):
         return obj.member.org
     return obj.org
 
@@ -123,7 +139,7 @@ def test_pages_by_role_and_scope(role, tree, users, objects):
                 assert response.status_code == 404, (role, name, side)
                 assert org.name not in response.content.decode(), (role, name, side)
                 continue
-            if writes and role not in WRITE_ROLES:
+            if (writes or name in RESTRICTED_READS) and role not in WRITE_ROLES:
                 assert response.status_code == 403, (role, name, side)
             else:
                 assert response.status_code == 200, (role, name, side, response.status_code)
@@ -194,7 +210,7 @@ QUERY = {
                                               "term_end_year": 2027},
 }
 NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
-          "/api/rules/parameters/{key}", "/api/members"}
+          "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
 
 
 def _url(path, objs):

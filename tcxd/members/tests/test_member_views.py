@@ -106,3 +106,20 @@ def test_saved_searches_are_per_user(tree, users):
     assert other.post(reverse("members:saved_search_remove", args=[saved.pk])).status_code == 404
     assert client.post(reverse("members:saved_search_remove", args=[saved.pk])).status_code == 302
     assert not users["commune_officer"].saved_searches.exists()
+
+
+def test_worklist_and_transfers_api_are_scoped(tree, users, candidate):
+    import json
+
+    from tcxd.authz.services import api_token_create
+
+    admit(tree, candidate)
+    key, _ = api_token_create(actor=users["commune_officer"], user=users["commune_officer"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    items = client.get("/api/members/worklist").json()
+    assert any(i["member_id"] == candidate.pk and i["section"].startswith("Xét công nhận") for i in items)
+    other_key, _ = api_token_create(actor=tree.admin, user=__import__("tcxd.conftest", fromlist=["make_user"])
+                                    .make_user("xb9", "officer", tree.commune_b))
+    other = Client(HTTP_AUTHORIZATION=f"Bearer {other_key}")
+    assert all(i["member_id"] != candidate.pk for i in other.get("/api/members/worklist").json())
+    assert json.loads(client.get("/api/members/transfers").content) == []

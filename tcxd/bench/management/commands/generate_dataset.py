@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tcxd.bench import membergen as MG
 from tcxd.bench.dataset import DEFAULT_SEED, DatasetError, DatasetReport, build_dataset
 from tcxd.bench.sizes import PUBLIC_SIZES, SIZES
 from tcxd.orgs.kinds import OrgKind
@@ -18,12 +19,15 @@ class Command(BaseCommand):
                             metavar="|".join(PUBLIC_SIZES))
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--replace", action="store_true",
-                            help="Xóa toàn bộ tổ chức đảng (và lịch sử, đại hội, cấp ủy, đảng số) trước khi tạo.")
+                            help="Xóa toàn bộ tổ chức đảng (và lịch sử, đại hội, cấp ủy, đảng số, hồ sơ đảng viên, "
+                                 "sự kiện, sổ đảng phí) trước khi tạo.")
+        parser.add_argument("--no-members", dest="members", action="store_false",
+                            help="Chỉ tạo cây tổ chức và đảng số, không tạo hồ sơ đảng viên.")
 
-    def handle(self, *args, size: str, seed: int, replace: bool, **options) -> None:
+    def handle(self, *args, size: str, seed: int, replace: bool, members: bool, **options) -> None:
         verbose = options["verbosity"] > 1
         try:
-            report = build_dataset(size, seed=seed, replace=replace,
+            report = build_dataset(size, seed=seed, replace=replace, members=members,
                                    log=self.stderr.write if verbose else lambda _m: None)
         except DatasetError as exc:
             raise CommandError(str(exc))
@@ -35,6 +39,11 @@ def format_report(r: DatasetReport) -> str:
     kinds = ", ".join(f"{OrgKind(k).label}: {n:,}" for k, n in sorted(s.by_kind.items(), key=lambda kv: -kv[1]))
     rows = ", ".join(f"{k} {n:,}" for k, n in r.rows.items())
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in r.seconds.items())
+    people = ""
+    if r.people is not None:
+        by_status = ", ".join(f"{k}: {n:,}" for k, n in r.people.by_status.most_common())
+        people = (f"\n  Hồ sơ đảng viên: {r.people.members:,} ({by_status}); {r.people.events:,} sự kiện; "
+                  f"hồ sơ có {MG.PAGE_EVENTS} sự kiện: #{r.people.page_member}")
     return (f"Bộ dữ liệu {r.size} (seed {r.seed}, {r.backend}): {s.orgs:,} tổ chức, "
             f"{s.members:,} đảng viên ({s.official:,} chính thức, {s.probationary:,} dự bị).\n"
-            f"  Theo loại: {kinds}\n  Số dòng: {rows}\n  Thời gian: {secs}")
+            f"  Theo loại: {kinds}{people}\n  Số dòng: {rows}\n  Thời gian: {secs}")

@@ -1,0 +1,137 @@
+"""The printable phiếu đảng viên / sơ yếu lý lịch (modeled on 2-HSĐV): one HTML template, shown as a
+print page (A4 print CSS) and rendered to PDF by WeasyPrint when it is installed.
+
+The PDF renderer fetches nothing: the stylesheet is inlined and every other URL is refused, so a
+value typed into a dossier can never make the server read a file or call out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from tcxd.orgs.kinds import OrgKind
+from tcxd.orgs.models import Org
+from tcxd.rules.pure.membership import EventKind as K
+from tcxd.rules.pure.membership import codes
+
+from . import selectors as S
+from .codes import Relation
+from .models import Member, MemberSensitive
+
+TEMPLATE = "members/dossier/print.html"
+STYLESHEET = "tcxd/dossier-print.css"
+RELATION_ORDER = {code: i for i, code in enumerate(Relation.values)}
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    admitted_on: dt.date | None
+    admission_decision_no: str
+    admission_org: str
+    ceremony_on: dt.date | None
+    introducers: list[str]
+    official_on: dt.date | None
+    recognition_org: str
+    card_no: str
+    card_issued_on: dt.date | None
+    readmitted_on: dt.date | None
+    badges: list[tuple[int | str, dt.date, str]]  # (years, date, decision no.)
+    disciplines: list[tuple[dt.date, str, str, str]]  # (date, form, issuer, decision no.)
+
+
+def _party_facts(member: Member) -> PartyFacts:
+    events = list(S.member_events(member=member, include_voided=False))
+
+    def last(*kinds):
+        found = [e for e in events if e.kind in kinds]
+        return found[-1] if found else None
+
+    admission = last(K.ADMISSION_DECISION, K.READMISSION_DECISION)
+    ceremony = last(K.CEREMONY)
+    recognition = last(K.RECOGNITION)
+    card = last(K.CARD_ISSUED, K.CARD_REPLACED)
+    intro = last(K.INTRODUCERS)
+    readmission = last(K.READMISSION_DECISION)
+    introducers = [p.get("name", "") for p in (intro.data or {}).get("introducers", [])
+                   if isinstance(p, dict) and p.get("name")] if intro else []
+    if intro and (intro.data or {}).get("youth_union"):
+        introducers.append("Đoàn TNCS Hồ Chí Minh cơ sở")
+    return PartyFacts(
+        admitted_on=member.admitted_on or (admission.on if admission else None),
+        admission_decision_no=admission.decision_no if admission else "",
+        admission_org=(ceremony.org.name if ceremony and ceremony.org else
+                       admission.org.name if admission and admission.org else ""),
+        ceremony_on=member.ceremony_on,
+        introducers=introducers,
+        official_on=member.official_on,
+        recognition_org=recognition.org.name if recognition and recognition.org else "",
+        card_no=member.card_no,
+        card_issued_on=card.on if card else None,
+        readmitted_on=readmission.on if readmission else None,
+        badges=[((e.data or {}).get("years", ""), e.on, e.decision_no) for e in events if e.kind == K.BADGE],
+        disciplines=[(e.on, codes.DISCIPLINE_FORMS.get((e.data or {}).get("form", ""), "").capitalize(),
+                      e.decision_issuer, e.decision_no) for e in events if e.kind == K.DISCIPLINE],
+    )
+
+
+def _header_orgs(member: Member) -> list[str]:
+    """The member's party line from the province down (the 2-HSĐV header), without the centre."""
+    org = member.org
+    paths = [org.path[:end] for end in range(org.steplen, len(org.path), org.steplen)]
+    chain = Org.objects.filter(path__in=paths).exclude(kind=OrgKind.CENTRAL).order_by("depth")
+    return [o.name for o in [*chain, org]]
+
+
+def dossier_context(*, actor, member: Member, on: dt.date) -> dict:
+    """Everything the phiếu prints; restricted parts only for roles that may see them."""
+    sensitive_ok = S.can_see_sensitive(actor)
+    family = sorted(member.family.all(), key=lambda f: (RELATION_ORDER.get(f.relation, 99), f.birth_year or 0))
+    return {
+        "member": member,
+        "facts": S.member_facts(member=member, on=on),
+        "party": _party_facts(member),
+        "header_orgs": _header_orgs(member),
+        "cccd": S.cccd_display(actor=actor, member=member),
+        "sensitive_ok": sensitive_ok,
+        "sensitive": MemberSensitive.objects.filter(member=member).first() if sensitive_ok else None,
+        "work": list(member.work_history.all()),
+        "training": list(member.training_history.all()),
+        "travel": list(member.foreign_travel.all()),
+        "rewards": list(member.rewards.all()),
+        "family": family,
+        "printed_on": on,
+    }
+
+
+# ---- PDF -------------------------------------------------------------------------------------------
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # OSError: the Pango/HarfBuzz system libraries are missing
+        return False
+    return True
+
+
+def _stylesheet() -> str:
+    path = finders.find(STYLESHEET)
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def render_html(context: dict, *, for_pdf: bool, request=None) -> str:
+    return render_to_string(TEMPLATE, {**context, "for_pdf": for_pdf,
+                                       "inline_css": _stylesheet() if for_pdf else ""}, request=request)
+
+
+def render_pdf(context: dict) -> bytes:
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    html = render_html(context, for_pdf=True)
+    no_fetch = URLFetcher(allowed_protocols=())  # every URL refused: no file read, no network
+    return weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=no_fetch).write_pdf()
