@@ -22,6 +22,7 @@ class Benchmark:
     run: Callable[[], object]  # the code under test
     floors: Mapping[str, Callable[[], object]]  # hand-written raw SQL candidates; the fastest is the floor
     expected: object  # the answer of ``run`` in comparable form; every floor must return exactly this
+    prepare: Callable[[], object] | None = None  # untimed, before every call of ``run`` (e.g. undo its writes)
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -30,15 +31,22 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def measure(fns: list[Callable[[], object]], *, repeat: int, warmup: int) -> list[list[float]]:
+def measure(fns: list[Callable[[], object]], *, repeat: int, warmup: int,
+            prepare: Mapping[int, Callable[[], object]] | None = None) -> list[list[float]]:
     """Times of each of ``fns``, interleaved round by round so that load from other processes
-    on the machine hits the code under test and its floors alike."""
+    on the machine hits the code under test and its floors alike. ``prepare[i]``, if any, runs
+    untimed before each call of ``fns[i]``."""
+    prepare = prepare or {}
     for _ in range(warmup):
-        for fn in fns:
+        for i, fn in enumerate(fns):
+            if i in prepare:
+                prepare[i]()
             fn()
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        for fn, out in zip(fns, times, strict=True):
+        for i, (fn, out) in enumerate(zip(fns, times, strict=True)):
+            if i in prepare:
+                prepare[i]()
             out.append(_timed(fn))
     return times
 
@@ -58,7 +66,8 @@ def verify(bench: Benchmark) -> None:
 
 def run_benchmark(bench: Benchmark, *, size: str, repeat: int = 15, warmup: int = 3) -> dict[str, object]:
     verify(bench)
-    times, *floor_times = measure([bench.run, *bench.floors.values()], repeat=repeat, warmup=warmup)
+    times, *floor_times = measure([bench.run, *bench.floors.values()], repeat=repeat, warmup=warmup,
+                                  prepare={0: bench.prepare} if bench.prepare else None)
     floor = min(statistics.median(t) for t in floor_times)
     median_s = round(statistics.median(times), 7)
     floor_s = round(floor, 7)

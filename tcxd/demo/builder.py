@@ -12,6 +12,7 @@ from django.db import transaction
 
 from tcxd.authz.models import Role, User
 from tcxd.common.names import NameGenerator
+from tcxd.demo.activity import build_fees_and_meetings
 from tcxd.demo.members import build_demo_members
 from tcxd.geo.models import AdminUnit, Level, MapVersion, UnitType
 from tcxd.orgs import committee as C
@@ -31,6 +32,7 @@ class DemoResult:
     orgs: int = 0
     members: int = 0
     rejected: int = 0
+    activity: dict = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -90,6 +92,8 @@ class DemoBuilder:
             self._users(demo)
             members, rejected = build_demo_members(actor=self.admin, province=demo, seed=self.seed)
             self.result.members, self.result.rejected = members, rejected
+            first_commune = Org.objects.filter(kind=OrgKind.COMMUNE, path__startswith=demo.path).order_by("path")[0]
+            self.result.activity = build_fees_and_meetings(actor=self.admin, commune=first_commune, seed=self.seed)
         return self.result
 
     def _central_blocs(self, root: Org) -> None:

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tcxd.audit.services import audit_export
 from tcxd.authz.scope import scope_for
-from tcxd.common.errors import DomainError
+from tcxd.common.errors import DomainError, NotFound
+from tcxd.common.errors import PermissionDenied as DomainPermissionDenied
 from tcxd.common.forms import apply_domain_error
 
 from . import dossier_services as DS
@@ -66,6 +67,8 @@ def row_add(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         try:
             DS.dossier_row_add(actor=request.user, member=member, kind=kind, data=form.data_for_service())
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -86,6 +89,8 @@ def row_edit(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         try:
             DS.dossier_row_update(actor=request.user, row=row, data=form.data_for_service())
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -104,6 +109,8 @@ def row_delete(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         try:
             DS.dossier_row_delete(actor=request.user, row=row, note=form.cleaned_data["note"])
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -137,6 +144,8 @@ def attachment_add(request, pk):
         try:
             attachment = DS.dossier_attachment_add(actor=request.user, member=member, doc_type=cd["doc_type"],
                                                    title=cd["title"], upload=cd["file"])
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -175,6 +184,8 @@ def attachment_remove(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             DS.dossier_attachment_remove(actor=request.user, attachment=attachment, note=form.cleaned_data["note"])
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

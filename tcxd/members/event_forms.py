@@ -6,6 +6,8 @@ Each entry: the event kind → (the rule the wizard cites, the extra data fields
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from tcxd.common.forms import BootstrapFormMixin, VnDateField
@@ -37,10 +39,10 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
                             "(Điều lệ Đảng, Điều 4; QĐ 294-QĐ/TW, mục 3.2)",
                             [("introducer_1", "Người giới thiệu thứ nhất (họ tên)", "text"),
                              ("introducer_1_official", "Người thứ nhất là đảng viên chính thức", "bool"),
-                             ("introducer_1_months", "Số tháng cùng công tác/sinh sống", "int"),
+                             ("introducer_1_months", "Người thứ nhất: số tháng cùng công tác/sinh sống", "int"),
                              ("introducer_2", "Người giới thiệu thứ hai (họ tên)", "text"),
                              ("introducer_2_official", "Người thứ hai là đảng viên chính thức", "bool"),
-                             ("introducer_2_months", "Số tháng cùng công tác/sinh sống", "int"),
+                             ("introducer_2_months", "Người thứ hai: số tháng cùng công tác/sinh sống", "int"),
                              ("youth_union", "Đoàn TNCS Hồ Chí Minh cơ sở giới thiệu (thay một đảng viên)", "bool")]),
     EventKind.BACKGROUND_CHECK: ("Thẩm tra lý lịch người vào Đảng (HD 06-HD/TW)", []),
     EventKind.CELL_VOTE: ("Tuổi 18–60 tính theo tháng tại ngày chi bộ xét; ≥ 2/3 đảng viên chính thức tán thành "
@@ -49,13 +51,19 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
     EventKind.COMMITTEE_VOTE: ("≥ 2/3 cấp ủy viên tán thành (HD 06-HD/TW, mục 3.7)",
                                [("committee_members", "Tổng số cấp ủy viên", "int"), ("yes", "Số tán thành", "int")]),
     EventKind.ADMISSION_DECISION: ("Quyết định trong 60 ngày làm việc từ nghị quyết của chi bộ (QĐ 294-QĐ/TW, "
-                                   "mục 4.3)", []),
+                                   "mục 4.3)",
+                                   [("by_grassroots_committee", "Đảng ủy cơ sở được ủy quyền kết nạp quyết định", "bool"),
+                                    ("reported_up", "Sau 3 lần biểu quyết không đạt 2/3, cấp dưới đã báo cáo lên "
+                                                    "cấp có thẩm quyền", "bool"),
+                                    ("received_on", "Ngày chi bộ nhận quyết định", "date")]),
     EventKind.CEREMONY: ("Lễ kết nạp trong 30 ngày làm việc từ khi nhận quyết định (QĐ 294-QĐ/TW, mục 4.1)",
                          [("superior_consent", "Cấp ủy cấp trên đồng ý cho tổ chức muộn hơn", "bool")]),
     EventKind.CANDIDATE_DROPPED: ("", [("reason", "Lý do", "text")]),
     EventKind.RECOGNITION_VOTE: ("≥ 2/3 đảng viên chính thức tán thành (Điều lệ Đảng, Điều 5)", VOTE),
     EventKind.RECOGNITION: ("Công nhận chính thức đúng ngày hết 12 tháng dự bị, kể cả khi quyết định ký muộn "
-                            "(QĐ 294-QĐ/TW, mục 4.2)", []),
+                            "(QĐ 294-QĐ/TW, mục 4.2)",
+                            [("reported_up", "Sau 3 lần biểu quyết không đạt 2/3, đã báo cáo lên cấp có thẩm quyền",
+                              "bool")]),
     EventKind.PROBATION_STRUCK_OFF: ("Điều lệ Đảng, Điều 5", [("exit_ground", "Căn cứ", PROBATION_GROUNDS)]),
     EventKind.TRANSFER_OUT: ("Hoàn thành thủ tục trong 60 ngày làm việc (QĐ 294-QĐ/TW, mục 6.3.1)",
                              [("destination", "Nơi đến (nếu ngoài hệ thống / nước ngoài)", "text")]),
@@ -64,7 +72,8 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
     EventKind.TEMP_TRANSFER_OUT: ("Thay đổi nơi cư trú/công tác từ 3 đến dưới 12 tháng; không tính vào đảng số nơi "
                                   "sinh hoạt tạm thời (QĐ 294-QĐ/TW, mục 6.3.2)",
                                   [("destination", "Nơi đến (nếu ngoài hệ thống / nước ngoài)", "text"),
-                                   ("until", "Dự kiến trở lại (dd/mm/yyyy)", "text")]),
+                                   ("until", "Dự kiến trở lại", "date"),
+                                   ("study", "Đi học tập trung trong nước (tối đa 24 tháng)", "bool")]),
     EventKind.TEMP_TRANSFER_RETURN: ("", []),
     EventKind.EXEMPTION_START: ("Tuổi cao, sức khỏe yếu, tự nguyện đề nghị; chi bộ quyết định (QĐ 294-QĐ/TW, mục 7.1)",
                                 [("reason", "Lý do", "text")]),
@@ -77,7 +86,13 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
     EventKind.EXPELLED: ("QĐ 296-QĐ/TW", [("exit_ground", "Căn cứ", EXPEL_GROUNDS)]),
     EventKind.LEFT: ("Điều lệ Đảng, Điều 8", [("family_hardship", "Vì hoàn cảnh gia đình đặc biệt khó khăn", "bool")]),
     EventKind.DIED: ("", []),
-    EventKind.READMISSION_DECISION: ("Chỉ kết nạp lại một lần, phải qua dự bị (QĐ 294-QĐ/TW, mục 5)", []),
+    EventKind.READMISSION_DECISION: ("Chỉ kết nạp lại một lần, phải qua dự bị (QĐ 294-QĐ/TW, mục 3.5)",
+                                     [("provincial_consent", "Có ý kiến đồng ý bằng văn bản của ban thường vụ tỉnh ủy",
+                                       "bool"),
+                                      ("family_hardship", "Ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn",
+                                       "bool"),
+                                      ("record_expunged_on", "Ngày được xóa án tích (nếu có)", "date"),
+                                      ("by_grassroots_committee", "Đảng ủy cơ sở được ủy quyền quyết định", "bool")]),
     EventKind.RESTORED: ("QĐ 117-QĐ/TW (bị xử lý oan, sai)", [("reason", "Căn cứ", "text")]),
     EventKind.CARD_ISSUED: ("Chỉ phát thẻ cho đảng viên chính thức", [("card_no", "Số thẻ", "text")]),
     EventKind.CARD_REPLACED: ("", [("card_no", "Số thẻ mới", "text"), ("reason", "Lý do", "text")]),
@@ -110,6 +125,8 @@ def event_form_class(kind: EventKind) -> type[forms.Form]:
     for key, label, typ in WIZARDS.get(kind, ("", []))[1]:
         if typ == "int":
             fields[f"d_{key}"] = forms.IntegerField(label=label, required=False, min_value=0)
+        elif typ == "date":
+            fields[f"d_{key}"] = VnDateField(label=label, required=False)
         elif typ == "bool":
             fields[f"d_{key}"] = forms.BooleanField(label=label, required=False)
         elif isinstance(typ, list):
@@ -122,7 +139,8 @@ def event_form_class(kind: EventKind) -> type[forms.Form]:
 
 def event_data(kind: EventKind, cleaned: dict) -> dict:
     """The engine's ``data`` mapping from the wizard's fields (empty values left out)."""
-    data = {k[2:]: v for k, v in cleaned.items() if k.startswith("d_") and v not in (None, "")}
+    data = {k[2:]: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in cleaned.items() if k.startswith("d_") and v not in (None, "", False)}
     if kind == EventKind.INTRODUCERS:
         introducers = []
         for i in (1, 2):
@@ -139,3 +157,11 @@ def event_data(kind: EventKind, cleaned: dict) -> dict:
 
 def event_label(kind: EventKind) -> str:
     return EVENT_LABELS[kind]
+
+
+def data_field_labels(kind: EventKind) -> dict[str, str]:
+    """data key → its label in this wizard (to name fields in the engine's messages)."""
+    labels = {key: label for key, label, _ in WIZARDS.get(kind, ("", []))[1]}
+    if kind == EventKind.INTRODUCERS:
+        labels["introducers"] = "Người giới thiệu"
+    return labels

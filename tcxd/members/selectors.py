@@ -173,3 +173,21 @@ def event_blockers(*, member: Member, kind: M.EventKind, on: dt.date) -> list[M.
     if kind == M.EventKind.INTRODUCERS:
         problems = [p for p in problems if p.code != "introducers_missing"]
     return [p for p in problems if p.code in BLOCKING_CODES]
+
+
+VOTE_KEYS = {M.EventKind.CELL_VOTE: ("admission.cell_vote_threshold", False),
+             M.EventKind.COMMITTEE_VOTE: ("admission.committee_vote_threshold", True),
+             M.EventKind.RECOGNITION_VOTE: ("recognition.cell_vote_threshold", False)}
+
+
+def vote_failed(*, member: Member, kind: M.EventKind) -> bool:
+    """Whether the member's latest vote of ``kind`` fell short of the threshold in force on its day."""
+    if kind not in VOTE_KEYS:
+        return False
+    key, committee = VOTE_KEYS[kind]
+    latest = [e for e in services.history_of(member) if e.kind == kind]
+    if not latest:
+        return False
+    from tcxd.rules.pure.membership.common import vote_passed
+
+    return vote_passed(services.lookup, latest[-1], key, committee) is False

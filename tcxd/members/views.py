@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tcxd.audit.selectors import audit_for_object
 from tcxd.audit.services import audit_export
 from tcxd.authz.scope import scope_for
-from tcxd.common.errors import DomainError
+from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.export import csv_response
 from tcxd.common.fmt import fmt_date
 from tcxd.common.forms import apply_domain_error
@@ -24,7 +24,7 @@ from tcxd.rules.pure.membership import STATUS_LABELS, EventKind, Status
 
 from . import selectors as S
 from . import services
-from .event_forms import WIZARDS, event_data, event_form_class, event_label
+from .event_forms import WIZARDS, data_field_labels, event_data, event_form_class, event_label
 from .forms import MemberForm, SearchForm, SensitiveForm, VoidForm
 from .models import MemberEvent, MemberSensitive
 
@@ -191,9 +191,12 @@ def event_create(request, pk, kind):
                     decision_issuer=cd.get("decision_issuer") or "", data=event_data(event_kind, cd),
                     note=cd.get("note") or "")
             except DomainError as exc:
-                apply_domain_error(form, exc)
+                apply_domain_error(form, _to_wizard_fields(exc, event_kind, form))
             else:
                 messages.success(request, f"Đã ghi nhận: {event_label(event_kind)}.")
+                if S.vote_failed(member=member, kind=event_kind):
+                    messages.warning(request, "Kết quả biểu quyết chưa đạt tỷ lệ theo quy định; bước tiếp theo sẽ "
+                                              "chưa thực hiện được (tối đa 3 lần biểu quyết, sau đó báo cáo cấp trên).")
                 return redirect(f"{member_url(member)}?tab=su-kien")
     blockers = [] if request.method == "POST" else S.event_blockers(member=member, kind=event_kind,
                                                                        on=timezone.localdate())
@@ -202,6 +205,24 @@ def event_create(request, pk, kind):
         "rule": WIZARDS.get(event_kind, ("", []))[0],
         "status_label": STATUS_LABELS.get(member.status, ""),
     })
+
+
+def _to_wizard_fields(exc: DomainError, kind: EventKind, form) -> DomainError:
+    """Point the engine's data-key errors at the wizard's fields and name them by their labels."""
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        return exc
+    labels = data_field_labels(kind)
+    mapped: dict[str, list[str]] = {}
+    for key, messages_ in errors.items():
+        target = f"d_{key}" if f"d_{key}" in form.fields else key
+        out = []
+        for message in messages_:
+            for data_key, label in labels.items():
+                message = message.replace(f"«{data_key}»", f"«{label}»")
+            out.append(message)
+        mapped.setdefault(target, []).extend(out)
+    return ValidationFailed(mapped, message=exc.message)
 
 
 def member_url(member) -> str:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..runner import Benchmark
-from . import orgs
+from . import fees, members, orgs
 
 REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "orgs.subtree_count.province": orgs.subtree_count_province,
     "orgs.subtree_count.nation": orgs.subtree_count_nation,
     "orgs.page": orgs.page,
+    **members.SEARCH_BENCHMARKS,
+    "members.page": members.page,
+    "members.worklist": members.worklist_page,
+    "fees.month": fees.month,
+    "fees.month.recompute": fees.month_recompute,
 }
 
 

@@ -123,3 +123,43 @@ def test_worklist_and_transfers_api_are_scoped(tree, users, candidate):
     other = Client(HTTP_AUTHORIZATION=f"Bearer {other_key}")
     assert all(i["member_id"] != candidate.pk for i in other.get("/api/members/worklist").json())
     assert json.loads(client.get("/api/members/transfers").content) == []
+
+
+def test_temporary_transfer_wizard_takes_the_return_date_as_typed(tree, users, candidate):
+    admit(tree, candidate)
+    client = login(users)
+    url = reverse("members:event_create", args=[candidate.pk, "temp_transfer_out"])
+    response = client.post(url, {"on": "01/09/2024", "target_code": tree.cell_b1.code, "d_until": "01/03/2025",
+                                 "decision_no": "GTT-1"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    event = MemberEvent.objects.get(member=candidate, kind="temp_transfer_out")
+    assert event.data["until"] == "2025-03-01"
+    candidate.refresh_from_db()
+    assert candidate.temporary_org == tree.cell_b1 and candidate.org == tree.cell_a1
+
+
+def test_vote_errors_land_on_the_field_with_its_label(tree, users, candidate):
+    ceremony = admit(tree, candidate)
+    client = login(users)
+    url = reverse("members:event_create", args=[candidate.pk, "recognition_vote"])
+    day = add_months(ceremony, 12) + dt.timedelta(days=3)
+    html = client.post(url, {"on": day.strftime("%d/%m/%Y"), "d_yes": "3"}).content.decode()
+    assert "«Số đảng viên chính thức được triệu tập»" in html and "«summoned_official»" not in html
+
+
+def test_failed_vote_is_recorded_with_a_warning(tree, users, candidate):
+    from tcxd.members import services as MS
+    from tcxd.rules.pure.membership import EventKind as K
+
+    rec = MS.member_event_record
+    rec(actor=tree.admin, member=candidate, kind=K.AWARENESS_COURSE, on=dt.date(2024, 1, 20))
+    rec(actor=tree.admin, member=candidate, kind=K.APPLICATION, on=dt.date(2024, 1, 25))
+    rec(actor=tree.admin, member=candidate, kind=K.INTRODUCERS, on=dt.date(2024, 1, 26),
+        data={"introducers": [{"name": "A", "official": True, "months_together": 24},
+                              {"name": "B", "official": True, "months_together": 24}]})
+    client = login(users)
+    url = reverse("members:event_create", args=[candidate.pk, "cell_vote"])
+    response = client.post(url, {"on": "01/03/2024", "d_summoned_official": "9", "d_yes": "5",
+                                 "d_temp_transferred_out": "0", "d_exempted_absent": "0", "d_ballot_round": "1"},
+                           follow=True)
+    assert "chưa đạt tỷ lệ" in response.content.decode()

@@ -1,0 +1,318 @@
+"""Benchmarks of the members context, as a provincial officer sees it, and their raw-SQL floors.
+
+* ``members.search.*``: GET /api/members?q=… with a bearer token (accent-insensitive prefix search);
+* ``members.page``: the events tab of the member page of the member with ``PAGE_EVENTS`` events;
+* ``members.worklist``: the officer's work lists page (/viec-can-lam/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+
+from tcxd.authz.models import ApiToken, Role, User
+from tcxd.authz.services import api_token_create
+from tcxd.common.paths import path_range
+from tcxd.common.text import fold
+from tcxd.members import lifecycle
+from tcxd.members.models import Member, MemberEvent
+from tcxd.members.selectors import member_queryset
+from tcxd.members.worklists import LOOKAHEAD_DAYS, _next_occasion, worklist
+from tcxd.orgs.models import Org
+from tcxd.rules.pure import membership as M
+from tcxd.rules.pure.calendar import add_months
+
+from ..dataset import BENCH_USER_PREFIX, dataset_info
+from ..membergen import PAGE_EVENTS
+from ..runner import Benchmark
+from .orgs import _client_host, biggest_province
+
+OFFICER_USERNAME = f"{BENCH_USER_PREFIX}officer"
+SEARCH_LIMIT = 50  # the API's default page; it fetches one row more to know whether there is a next page
+SHORTLIST_LIMIT = 2000  # worklists.worklist's ``limit`` and the badge shortlist's slice
+# name → what the officer types: a full-name prefix, a word inside the name, a given name with its
+# accents, a rare surname (few hits: the index is walked far before 50 are found).
+SEARCHES = {"nguyen_van": "nguyen van", "thi_h": "thi h", "hung": "Hùng", "quach": "quach"}
+ACTIVE = (M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY, M.Status.OFFICIAL)
+
+_T = {"m": Member._meta.db_table, "e": MemberEvent._meta.db_table, "o": Org._meta.db_table}
+# Scope of an officer of one org: the official org, the host of a temporary transfer or the receiver
+# of a pending transfer lies in the subtree (members.selectors.member_queryset).
+JOIN_SCOPE = """
+FROM {m} m JOIN {o} o ON o.id = m.org_id
+LEFT JOIN {o} t ON t.id = m.temporary_org_id LEFT JOIN {o} x ON x.id = m.transfer_to_id""".format(**_T)
+WHERE_SCOPE = "(o.path >= %s AND o.path < %s OR t.path >= %s AND t.path < %s OR x.path >= %s AND x.path < %s)"
+ACTIVE_SQL = "m.status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE))
+ROW_COLUMNS = ("m.id, m.full_name, m.sex, m.birth_date, m.status, m.org_id, m.temporary_org_id, m.transfer_to_id, "
+               "m.admitted_on, m.official_on")
+NAME_MATCH = ("(m.name_norm >= %s AND m.name_norm < %s OR m.given_name_norm >= %s AND m.given_name_norm < %s "
+              "OR m.name_norm LIKE %s)")
+ORDER = "ORDER BY m.given_name_norm, m.name_norm, m.id"
+SQL_SEARCH_OR = (f"SELECT {ROW_COLUMNS} {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND {NAME_MATCH} AND {ACTIVE_SQL} "
+                 f"{ORDER} LIMIT %s")
+# Each way of matching on its own (two index ranges, one scan), best rows of each, then the best of all.
+_BRANCH = (f"SELECT * FROM (SELECT m.id, m.given_name_norm, m.name_norm {JOIN_SCOPE} WHERE {WHERE_SCOPE} "
+           f"AND {{match}} AND {ACTIVE_SQL} {ORDER} LIMIT %s) AS b{{i}}")
+SQL_SEARCH_UNION = (
+    "SELECT {cols} FROM {m} m JOIN (".format(cols=ROW_COLUMNS, **_T)
+    + " UNION ".join(_BRANCH.format(match=match, i=i) for i, match in enumerate((
+        "m.name_norm >= %s AND m.name_norm < %s", "m.given_name_norm >= %s AND m.given_name_norm < %s",
+        "m.name_norm LIKE %s")))
+    + f") AS u ON u.id = m.id {ORDER} LIMIT %s"
+)
+ON = '"on"'  # MemberEvent.on: a reserved word
+SQL_MEMBER = f"""
+SELECT m.*, o.*, t.*, x.* {JOIN_SCOPE} WHERE m.id = %s AND {WHERE_SCOPE}"""
+SQL_EVENTS = """
+SELECT e.id, e.kind, e.{on}, e.seq, e.decision_no, e.decision_date, e.data, e.voided_at, eo.name, et.name
+FROM {e} e LEFT JOIN {o} eo ON eo.id = e.org_id LEFT JOIN {o} et ON et.id = e.target_org_id
+WHERE e.member_id = %s ORDER BY e.{on}, e.seq, e.id""".format(on=ON, **_T)
+SQL_HISTORIES = """
+SELECT member_id, kind, {on}, seq, org_id, target_org_id, decision_no, decision_date, data FROM {e}
+WHERE member_id IN ({{ids}}) AND voided_at IS NULL ORDER BY member_id, {on}, seq, id""".format(on=ON, **_T)
+# Work-list shortlists (members.worklists.worklist): candidates after a cell vote, admitted, probation
+# ending within the look-ahead, pending transfers; and official members near a badge milestone.
+_CELL_VOTE = ("EXISTS (SELECT 1 FROM {e} e WHERE e.member_id = m.id AND e.kind = 'cell_vote' "
+              "AND e.voided_at IS NULL)").format(**_T)
+SHORTLIST_BRANCHES = (
+    f"m.status = 'candidate' AND m.last_event_on IS NOT NULL AND {_CELL_VOTE}",
+    "m.status = 'admitted'",
+    "m.status = 'probationary' AND m.ceremony_on <= %s",
+    "m.transfer_to_id IS NOT NULL",
+)
+SQL_SHORTLIST_OR = (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND ("
+                    + " OR ".join(f"({b})" for b in SHORTLIST_BRANCHES) + f") LIMIT {SHORTLIST_LIMIT}")
+SQL_SHORTLIST_UNION = (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.id IN ("
+                       + " UNION ".join(f"SELECT m.id FROM {_T['m']} m WHERE {b}" for b in SHORTLIST_BRANCHES)
+                       + f") LIMIT {SHORTLIST_LIMIT}")
+
+
+def _scope_params(org: Org) -> list[str]:
+    return [*path_range(org.path)] * 3
+
+
+def _run_sql(fn: Callable[..., object], *args: object) -> Callable[[], object]:
+    def run() -> object:
+        with connection.cursor() as cursor:
+            return fn(cursor, *args)
+    return run
+
+
+# -- the officer -----------------------------------------------------------------------------------
+def bench_officer(org: Org) -> User:
+    """An organization-commission officer (read and write) of ``org``."""
+    user = User.objects.filter(username=OFFICER_USERNAME).first()
+    if user is None:
+        user = User(username=OFFICER_USERNAME, full_name="Chuyên viên đo hiệu năng", role=Role.OFFICER, org=org)
+        user.set_unusable_password()
+        user.save()
+    elif (user.org_id, user.role, user.is_active) != (org.id, Role.OFFICER, True):
+        user.org, user.role, user.is_active = org, Role.OFFICER, True
+        user.save(update_fields=["org", "role", "is_active"])
+    return user
+
+
+def bench_token(user: User) -> str:
+    """A fresh bearer token (the previous benchmark run's ones are deleted)."""
+    ApiToken.objects.filter(user=user, name="bench").delete()
+    key, _ = api_token_create(actor=user, user=user, name="bench")
+    return key
+
+
+def officer_client(org: Org) -> tuple[User, Client]:
+    user = bench_officer(org)
+    client = Client(HTTP_HOST=_client_host())
+    client.force_login(user)
+    return user, client
+
+
+def _get(client: Client, name: str, url: str, **extra) -> object:
+    response = client.get(url, **extra)
+    if response.status_code != 200:
+        raise AssertionError(f"{name}: GET {url} gave {response.status_code}")
+    return response
+
+
+# -- members.search ----------------------------------------------------------------------------------
+def search_bounds(text: str) -> tuple[str, str]:
+    """The folded term and the upper end of its prefix range (as members.selectors.member_search)."""
+    term = fold(text)
+    return term, term[:-1] + chr(ord(term[-1]) + 1)
+
+
+def _search_or(cursor, org_path_params: list[str], text: str) -> list[int]:
+    term, high = search_bounds(text)
+    cursor.execute(SQL_SEARCH_OR, [*org_path_params, term, high, term, high, f"% {term}%", SEARCH_LIMIT + 1])
+    return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
+
+
+def _search_union(cursor, org_path_params: list[str], text: str) -> list[int]:
+    term, high = search_bounds(text)
+    limit = SEARCH_LIMIT + 1
+    params = [*org_path_params, term, high, limit, *org_path_params, term, high, limit,
+              *org_path_params, f"% {term}%", limit, limit]
+    cursor.execute(SQL_SEARCH_UNION, params)
+    return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
+
+
+SEARCH_FLOORS = {"or": _search_or, "union": _search_union}
+
+
+def search(name: str, text: str) -> Benchmark:
+    province = biggest_province()
+    user = bench_officer(province)
+    key = bench_token(user)
+    client = Client(HTTP_HOST=_client_host(), HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = "/api/members"
+    params = {"q": text, "limit": SEARCH_LIMIT}
+    bench_name = f"members.search.{name}"
+    expected = [row["id"] for row in _get(client, bench_name, url, data=params).json()["items"]]
+
+    def run() -> None:
+        _get(client, bench_name, url, data=params)
+
+    scope = _scope_params(province)
+    floors = {label: _run_sql(fn, scope, text) for label, fn in SEARCH_FLOORS.items()}
+    return Benchmark(bench_name, len(expected), run, floors, expected)
+
+
+def _search_factory(name: str, text: str) -> Callable[[], Benchmark]:
+    def factory() -> Benchmark:
+        return search(name, text)
+    return factory
+
+
+SEARCH_BENCHMARKS = {f"members.search.{name}": _search_factory(name, text) for name, text in SEARCHES.items()}
+
+
+# -- members.page ------------------------------------------------------------------------------------
+def page_member() -> Member:
+    """The dataset's member with PAGE_EVENTS events (from the marker; else the first one found)."""
+    member_id = dataset_info().get("page_member", "")
+    if member_id.isdigit():
+        return Member.objects.get(pk=int(member_id))
+    from django.db.models import Count
+
+    row = (MemberEvent.objects.values("member_id").annotate(n=Count("id")).filter(n=PAGE_EVENTS)
+           .order_by("member_id").first())
+    if row is None:
+        raise LookupError(f"members.page: no member with {PAGE_EVENTS} events (dataset built without members?)")
+    return Member.objects.get(pk=row["member_id"])
+
+
+def _page_floor(cursor, scope: list[str], member_id: int) -> tuple[int, list[int]]:
+    cursor.execute(SQL_MEMBER, [member_id, *scope])
+    row = cursor.fetchone()
+    cursor.execute(SQL_EVENTS, [member_id])
+    return row[0], [r[0] for r in cursor.fetchall()]
+
+
+def page() -> Benchmark:
+    member = page_member()
+    province = biggest_province()
+    _, client = officer_client(province)
+    url = f"/dang-vien/{member.pk}/?tab=su-kien"
+    body = _get(client, "members.page", url).content.decode()
+    if escape(member.full_name) not in body:
+        raise AssertionError(f"members.page: GET {url} is not the page of {member.full_name}")
+
+    def run() -> None:
+        _get(client, "members.page", url)
+
+    events = list(MemberEvent.objects.filter(member=member).order_by("on", "seq", "id").values_list("id", flat=True))
+    floors = {"two_queries": _run_sql(_page_floor, _scope_params(province), member.pk)}
+    return Benchmark("members.page", len(events), run, floors, (member.pk, events))
+
+
+# -- members.worklist --------------------------------------------------------------------------------
+# (shortlisted ids, their events, badge shortlist ids); a list cut by the 2000-row slice is compared
+# by its size only (which rows a LIMIT without ORDER BY keeps is arbitrary), and then its events not at all.
+Shortlists = tuple[list[int] | int, int | None, list[int] | int]
+
+
+def _cut(ids: list[int]) -> list[int] | int:
+    return sorted(ids) if len(ids) < SHORTLIST_LIMIT else len(ids)
+
+
+def _worklist_dates(on: dt.date) -> tuple[dt.date, list[tuple[dt.date, dt.date]]]:
+    """The probation cut-off and the badge windows worklists.worklist uses on ``on``."""
+    horizon = on + dt.timedelta(days=LOOKAHEAD_DAYS)
+    ceremony_cutoff = add_months(horizon, -int(lifecycle.lookup("probation.months", on)))
+    occasion = _next_occasion(on)
+    windows = [(add_months(occasion, -12 * years - 12), add_months(occasion, -12 * years))
+               for years in lifecycle.lookup("badge.milestones_years", on)]
+    return ceremony_cutoff, windows
+
+
+def _badge_sql(windows: list) -> str:
+    ranges = " OR ".join("m.admitted_on > %s AND m.admitted_on <= %s" for _ in windows)
+    return (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.status = 'official' "
+            f"AND ({ranges}) LIMIT {SHORTLIST_LIMIT}")
+
+
+def _histories(cursor, ids: list[int]) -> int:
+    if not ids:
+        return 0
+    cursor.execute(SQL_HISTORIES.format(ids=", ".join(["%s"] * len(ids))), ids)
+    return len(cursor.fetchall())
+
+
+def _shortlist_floor(sql: str) -> Callable[..., Shortlists]:
+    def fn(cursor, scope: list[str], on: dt.date) -> Shortlists:
+        cutoff, windows = _worklist_dates(on)
+        cursor.execute(sql, [*scope, cutoff])
+        main = [r[0] for r in cursor.fetchall()]
+        events = _histories(cursor, main)
+        cursor.execute(_badge_sql(windows), [*scope, *(d for w in windows for d in w)])
+        badge = [r[0] for r in cursor.fetchall()]
+        _histories(cursor, badge)
+        return _cut(main), (events if len(main) < SHORTLIST_LIMIT else None), _cut(badge)
+    return fn
+
+
+def shortlists(user: User, on: dt.date) -> Shortlists:
+    """What worklists.worklist fetches for ``user`` on ``on``, through the ORM (its querysets rebuilt
+    here: keep in step with worklists.py): shortlisted ids, their events, the badge shortlist (its
+    ids, or only its size when the 2000-row slice cuts it: which rows it keeps is then arbitrary)."""
+    base = member_queryset(actor=user)
+    cutoff, windows = _worklist_dates(on)
+    main = (base.filter(status=M.Status.CANDIDATE, last_event_on__isnull=False, events__kind=M.EventKind.CELL_VOTE,
+                        events__voided_at__isnull=True)
+            | base.filter(status=M.Status.ADMITTED)
+            | base.filter(status=M.Status.PROBATIONARY, ceremony_on__lte=cutoff)
+            | base.filter(transfer_to__isnull=False))
+    ids = list(main.distinct().values_list("id", flat=True)[:SHORTLIST_LIMIT])
+    events = MemberEvent.objects.filter(member_id__in=ids, voided_at__isnull=True).count()
+    badge = None
+    for low, high in windows:
+        q = base.filter(status=M.Status.OFFICIAL, admitted_on__gt=low, admitted_on__lte=high)
+        badge = q if badge is None else badge | q
+    badge_ids = list(badge.values_list("id", flat=True)[:SHORTLIST_LIMIT]) if badge is not None else []
+    return _cut(ids), (events if len(ids) < SHORTLIST_LIMIT else None), _cut(badge_ids)
+
+
+def worklist_page() -> Benchmark:
+    province = biggest_province()
+    user, client = officer_client(province)
+    on = timezone.localdate()
+    expected = shortlists(user, on)
+    items = worklist(actor=user, on=on)
+    main_ids = set(expected[0]) if isinstance(expected[0], list) else set()
+    stray = [i.member_id for i in items if i.section != "Huy hiệu Đảng đến dịp trao" and i.member_id not in main_ids]
+    if stray and main_ids:
+        raise AssertionError(f"members.worklist: items for members outside the rebuilt shortlist: {stray[:5]}")
+    url = "/viec-can-lam/"
+    _get(client, "members.worklist", url)
+
+    def run() -> None:
+        _get(client, "members.worklist", url)
+
+    scope = _scope_params(province)
+    floors = {"or": _run_sql(_shortlist_floor(SQL_SHORTLIST_OR), scope, on),
+              "union": _run_sql(_shortlist_floor(SQL_SHORTLIST_UNION), scope, on)}
+    return Benchmark("members.worklist", len(items), run, floors, expected)
