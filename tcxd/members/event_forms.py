@@ -52,7 +52,7 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
                                [("committee_members", "Tổng số cấp ủy viên", "int"), ("yes", "Số tán thành", "int")]),
     EventKind.ADMISSION_DECISION: ("Quyết định trong 60 ngày làm việc từ nghị quyết của chi bộ (QĐ 294-QĐ/TW, "
                                    "mục 4.3)",
-                                   [("by_grassroots_committee", "Đảng ủy cơ sở được ủy quyền kết nạp quyết định", "bool"),
+                                   [("by_grassroots_committee", "Đảng ủy cơ sở được ủy quyền quyết định", "bool"),
                                     ("reported_up", "Sau 3 lần biểu quyết không đạt 2/3, cấp dưới đã báo cáo lên "
                                                     "cấp có thẩm quyền", "bool"),
                                     ("received_on", "Ngày chi bộ nhận quyết định", "date")]),
