@@ -167,6 +167,12 @@ class SearchParams(Schema):
     ethnicity: str = ""
     religion: str = ""
     political_theory: str = ""
+    professional_level: str = ""
+    general_education: str = ""
+    occupation_group: str = ""
+    age_band: str = Field("", pattern=r"^(\d{1,3}-\d{0,3})?$")
+    party_age_band: str = Field("", pattern=r"^(\d{1,3}-\d{0,3})?$")
+    include_former: bool = False
     born_from: int | None = Field(None, ge=1900, le=2100)
     born_to: int | None = Field(None, ge=1900, le=2100)
     admitted_year: int | None = Field(None, ge=1930, le=2100)

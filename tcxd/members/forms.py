@@ -67,10 +67,23 @@ class SearchForm(BootstrapFormMixin, forms.Form):
                                            choices=[("", "Tất cả"), *ProfessionalLevel.choices])
     general_education = forms.ChoiceField(label="Giáo dục phổ thông", required=False,
                                           choices=[("", "Tất cả"), *GeneralEducation.choices])
+    age_band = forms.ChoiceField(label="Độ tuổi", required=False)
+    party_age_band = forms.ChoiceField(label="Tuổi Đảng", required=False)
+    occupation_group = forms.ChoiceField(label="Nghề nghiệp", required=False)
     born_from = forms.IntegerField(label="Sinh từ năm", required=False, min_value=1900, max_value=2100)
     born_to = forms.IntegerField(label="Sinh đến năm", required=False, min_value=1900, max_value=2100)
     admitted_year = forms.IntegerField(label="Năm kết nạp", required=False, min_value=1930, max_value=2100)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .codes import OccupationGroup
+        from .selectors import AGE_BANDS, PARTY_AGE_BANDS
+
+        self.fields["age_band"].choices = [("", "Mọi độ tuổi"), *AGE_BANDS]
+        self.fields["party_age_band"].choices = [("", "Mọi tuổi Đảng"), *PARTY_AGE_BANDS]
+        self.fields["occupation_group"].choices = [("", "Mọi nghề nghiệp"), *OccupationGroup.choices]
+
 
 class VoidForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do hủy", max_length=255, required=False)
+

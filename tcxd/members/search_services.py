@@ -12,7 +12,8 @@ from tcxd.common.errors import NotFound, ValidationFailed
 from .models import SavedSearch
 
 ALLOWED_KEYS = {"q", "status", "sex", "ethnicity", "religion", "political_theory", "professional_level",
-                "general_education", "born_from", "born_to", "admitted_year", "to_chuc"}
+                "general_education", "born_from", "born_to", "admitted_year", "to_chuc", "age_band",
+                "party_age_band", "occupation_group"}
 MAX_PER_USER = 50
 
 

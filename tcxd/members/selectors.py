@@ -56,6 +56,9 @@ class MemberFilters:
     political_theory: str = ""
     professional_level: str = ""
     occupation_group: str = ""
+    general_education: str = ""
+    age_band: str = ""  # "18-30", "31-40", … "71-" (whole years on ``on``)
+    party_age_band: str = ""  # "0-9", "10-19", … "50-" (years since the admission decision)
     born_from: int | None = None
     born_to: int | None = None
     admitted_year: int | None = None
@@ -92,7 +95,15 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
     elif not filters.include_former:
         qs = qs.filter(status__in=[M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY,
                                    M.Status.OFFICIAL])
-    for field in ("sex", "ethnicity", "religion", "political_theory", "professional_level", "occupation_group"):
+    today = dt.date.today()
+    for band, field in ((filters.age_band, "birth_date"), (filters.party_age_band, "admitted_on")):
+        low, high = _band(band)
+        if low is not None:  # at least ``low`` whole years: born/admitted on or before today − low years
+            qs = qs.filter(**{f"{field}__lte": _years_before(today, low)})
+        if high is not None:  # at most ``high`` whole years: after today − (high + 1) years
+            qs = qs.filter(**{f"{field}__gt": _years_before(today, high + 1)})
+    for field in ("sex", "ethnicity", "religion", "political_theory", "professional_level", "occupation_group",
+                  "general_education"):
         value = getattr(filters, field)
         if value:
             qs = qs.filter(**{field: value})
@@ -104,6 +115,28 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
         qs = qs.filter(admitted_on__gte=dt.date(filters.admitted_year, 1, 1),
                        admitted_on__lt=dt.date(filters.admitted_year + 1, 1, 1))
     return qs.order_by("given_name_norm", "name_norm", "id")
+
+
+def _band(text: str) -> tuple[int | None, int | None]:
+    """'31-40' → (31, 40); '71-' → (71, None); '' or garbage → (None, None)."""
+    low, sep, high = (text or "").partition("-")
+    try:
+        return (int(low) if low else None), (int(high) if high else None)
+    except ValueError:
+        return None, None
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year - years, day=28)
+
+
+AGE_BANDS = [("18-30", "Đến 30 tuổi"), ("31-40", "31–40 tuổi"), ("41-50", "41–50 tuổi"), ("51-60", "51–60 tuổi"),
+             ("61-70", "61–70 tuổi"), ("71-", "Trên 70 tuổi")]
+PARTY_AGE_BANDS = [("0-9", "Dưới 10 năm"), ("10-19", "10–19 năm"), ("20-29", "20–29 năm"), ("30-39", "30–39 năm"),
+                   ("40-49", "40–49 năm"), ("50-", "Từ 50 năm")]
 
 
 def member_events(*, member: Member, include_voided: bool = True) -> QuerySet[MemberEvent]:

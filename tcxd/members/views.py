@@ -66,7 +66,9 @@ def member_list(request):
         filters = S.MemberFilters(q=cd["q"], status=cd["status"], sex=cd["sex"], ethnicity=cd["ethnicity"],
                                   religion=cd["religion"], political_theory=cd["political_theory"],
                                   professional_level=cd["professional_level"], born_from=cd["born_from"],
-                                  born_to=cd["born_to"], admitted_year=cd["admitted_year"])
+                                  born_to=cd["born_to"], admitted_year=cd["admitted_year"],
+                                  general_education=cd["general_education"], age_band=cd["age_band"],
+                                  party_age_band=cd["party_age_band"], occupation_group=cd["occupation_group"])
     org_id = request.GET.get("to_chuc")
     if org_id and org_id.isdigit():
         filters.org_id = int(org_id)

@@ -170,3 +170,14 @@ def test_search_accent_insensitive_prefix_and_cccd(tree, users):
     assert names("duc") == ["Nguyễn Văn Đức"]
     assert names(cccd_for(12)) == ["Nguyễn Văn Đức"]
     assert names("van") == ["Nguyễn Văn Đức"]  # a middle-name word
+
+
+def test_age_and_party_age_bands(tree, users):
+    today = dt.date.today()
+    young = new_candidate(tree, serial=41, birth=dt.date(today.year - 25, 1, 1))
+    older = new_candidate(tree, serial=42, birth=dt.date(today.year - 45, 1, 1))
+    f = MSel.MemberFilters
+    ids = lambda **kw: {m.pk for m in MSel.member_search(actor=users["commune_officer"], filters=f(**kw))}  # noqa: E731
+    assert young.pk in ids(age_band="18-30") and older.pk not in ids(age_band="18-30")
+    assert older.pk in ids(age_band="41-50") and young.pk not in ids(age_band="41-50")
+    assert ids(party_age_band="50-") == set()  # candidates have no admission date
