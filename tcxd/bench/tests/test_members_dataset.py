@@ -10,10 +10,11 @@ import random
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
 
 from tcxd.bench import membergen as MG
-from tcxd.bench.dataset import build_dataset, dataset_info
+from tcxd.bench.dataset import TABLES, build_dataset, dataset_info
 from tcxd.common import cccd as cccd_rules
 from tcxd.common.text import fold
 from tcxd.fees import calc
@@ -151,6 +152,19 @@ def test_replace_rebuilds_members_and_ledger(xs_members):
     assert Member.objects.count() == again.people.members
     assert dataset_info()["seed"] == "8"
     assert not Member.objects.filter(pk__gt=again.people.members).exists()
+
+
+def test_indexes_are_built_again_as_they_were(db):
+    """The load drops the plain indexes and rebuilds them from their own definitions."""
+    tables = [model._meta.db_table for _, model, _ in TABLES]
+
+    def schema() -> dict:
+        with connection.cursor() as cursor:
+            return {t: connection.introspection.get_constraints(cursor, t) for t in tables}
+
+    before = schema()
+    build_dataset("XS", seed=7)
+    assert schema() == before
 
 
 def test_the_generator_is_deterministic_and_pure():

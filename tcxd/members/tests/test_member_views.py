@@ -163,3 +163,16 @@ def test_failed_vote_is_recorded_with_a_warning(tree, users, candidate):
                                  "d_temp_transferred_out": "0", "d_exempted_absent": "0", "d_ballot_round": "1"},
                            follow=True)
     assert "chưa đạt tỷ lệ" in response.content.decode()
+
+
+def test_excel_export_of_the_list(tree, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    new_candidate(tree, serial=51, full_name="Lương Thị Mận", sex="F")
+    response = login(users).get(reverse("members:list"), {"q": "luong", "tai": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Họ và tên" and rows[1][0] == "Lương Thị Mận"
