@@ -12,6 +12,7 @@ urlpatterns = [
     path("to-chuc/<int:org_pk>/quan-chung/them/", views.member_create, name="create"),
     path("chuyen-sinh-hoat/", views.transfers_incoming, name="transfers"),
     path("viec-can-lam/", views.work_list, name="worklist"),
+    path("dang-vien/tong-hop/", views.home_summary, name="home_summary"),
     path("dang-vien/bo-loc/luu/", views.saved_search_save, name="saved_search_save"),
     path("dang-vien/bo-loc/<int:pk>/xoa/", views.saved_search_remove, name="saved_search_remove"),
     # Dossier rows, documents, print (dossier_views)

@@ -306,3 +306,15 @@ def saved_search_remove(request, pk):
     saved_search_delete(actor=request.user, pk=pk)
     messages.success(request, "Đã xóa bộ lọc.")
     return redirect("members:list")
+
+
+@login_required
+def home_summary(request):
+    """The member figures block of the home page (loaded by htmx, so the orgs context stays unaware)."""
+    from .worklists import member_count_by_status
+
+    counts = member_count_by_status(actor=request.user)
+    rows = [(STATUS_LABELS[Status(code)], code, n) for code, n in counts.items() if code in {s.value for s in Status}]
+    order = [s.value for s in Status]
+    rows.sort(key=lambda r: order.index(r[1]))
+    return render(request, "members/_home_summary.html", {"rows": rows})

@@ -52,7 +52,7 @@ EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work
 RESTRICTED_READS = {"members:attachment_download"}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
-              "members:worklist", "fees:report", "meetings:index"}
+              "members:worklist", "fees:report", "meetings:index", "members:home_summary"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 
