@@ -86,14 +86,24 @@ def indexes_deferred(models_: Sequence[type[models.Model]]) -> Iterator[list[str
     qn = connection.ops.quote_name
     saved: list[tuple[str, str]] = []
     with connection.cursor() as cursor:
+        _fire_deferred_checks(cursor)
         for model in models_:
             for name, sql in _plain_indexes(cursor, model._meta.db_table):
                 cursor.execute(f"DROP INDEX {qn(name)}")
                 saved.append((name, sql))
     yield [name for name, _ in saved]
     with connection.cursor() as cursor:
+        _fire_deferred_checks(cursor)
         for _, sql in saved:
             cursor.execute(sql)
+
+
+def _fire_deferred_checks(cursor) -> None:
+    """PostgreSQL refuses DDL on a table with foreign-key checks still deferred in the transaction
+    ("pending trigger events"): run them now (the commit would run them anyway)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _referrers(model: type[models.Model]) -> list:
@@ -141,10 +151,8 @@ def empty_dataset_tables() -> None:
             truncate = _truncatable()
             if truncate:
                 names = ", ".join(sorted(qn(m._meta.db_table) for m in truncate))
-                # Fire FK checks still deferred in this transaction: TRUNCATE refuses pending trigger events.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                _fire_deferred_checks(cursor)  # TRUNCATE refuses pending trigger events too
                 cursor.execute(f"TRUNCATE {names} RESTART IDENTITY")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for model in DATASET_TABLES:
                 if model not in truncate:
                     cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
