@@ -220,6 +220,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TCXD_TESTING", False)
 
+# --- Uploaded files (dossier documents) --------------------------------------------------------------
+# Never served directly: files go out only through the scoped, audited download view (no MEDIA_URL).
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- API ------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 
