@@ -1,4 +1,5 @@
-"""Dataset sizes for the benchmarks. Members are the sum of OrgHeadcount rows (no member rows yet)."""
+"""Dataset sizes for the benchmarks. ``members`` is the sum of the OrgHeadcount rows; the generator
+writes one Member row per counted member (plus a few candidates, not counted)."""
 
 from __future__ import annotations
 

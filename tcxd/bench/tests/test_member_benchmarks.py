@@ -98,3 +98,19 @@ def test_prepare_runs_untimed_before_every_run(db):
 def test_selection_by_prefix():
     assert select(["members.search"]) == [f"members.search.{n}" for n in members.SEARCHES]
     assert select(["fees.month"]) == ["fees.month", "fees.month.recompute"]
+
+
+def test_bench_asks_for_members_when_the_dataset_has_none(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from tcxd.bench.dataset import build_dataset
+
+    build_dataset("XS", seed=7, members=False)
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("bench", "--size", "XS", "--only", "members.page", stdout=io.StringIO(), stderr=io.StringIO())
+    out = io.StringIO()
+    call_command("bench", "--size", "XS", "--only", "orgs.page", "--repeat", "1", "--warmup", "0", stdout=out,
+                 stderr=io.StringIO())
+    assert out.getvalue().count("\n") == 1

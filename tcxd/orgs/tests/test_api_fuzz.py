@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tcxd.authz.services import api_token_create
 
@@ -15,7 +16,9 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, tree):
     key, _ = api_token_create(actor=tree.admin, user=tree.admin)
-    case.call_and_validate(headers={"Authorization": f"Bearer {key}"})
+    # Business rules go beyond the schema (e.g. "recognition only on the probation end date"), so a
+    # schema-valid request may rightly be refused with 400: that one check does not apply to us.
+    case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, excluded_checks=[positive_data_acceptance])

@@ -7,7 +7,7 @@ import json
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from tcxd.bench.dataset import dataset_marker
+from tcxd.bench.dataset import dataset_info, dataset_marker
 from tcxd.bench.runner import run_benchmark
 from tcxd.bench.sizes import PUBLIC_SIZES, SIZES
 from tcxd.bench.suites import REGISTRY, select
@@ -33,6 +33,9 @@ class Command(BaseCommand):
         if not names:
             raise CommandError(f"Không có phép đo nào tên {only}; có: {', '.join(REGISTRY)}.")
         self._ensure_dataset(size)
+        if any(n.startswith(("members.", "fees.")) for n in names) and "members" not in dataset_info():
+            raise CommandError("Bộ dữ liệu chưa có hồ sơ đảng viên (tạo bằng bản cũ hoặc --no-members): chạy "
+                               f"generate_dataset --size {size} --replace, hoặc --only orgs.")
         for name in names:
             result = run_benchmark(REGISTRY[name](), size=size, repeat=repeat, warmup=warmup)
             self.stdout.write(json.dumps(result, ensure_ascii=False))
