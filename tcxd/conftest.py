@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tcxd.authz.models import Role, User
 from tcxd.orgs import services as S
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
+
+# CI replays the same examples every run (a red run must mean a change broke something); developers
+# get fresh random examples locally.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
 
 _codes = itertools.count(1)
 D2015 = dt.date(2015, 1, 1)
