@@ -155,8 +155,8 @@ def strike_off_window(*, year: int, reading: str, today: dt.date | None = None) 
     return dt.date(year, 1, 1), dt.date(year, 12, 1)
 
 
-def striking_off_candidates(*, org: Org, year: int, months: int | None = None, reading: str = CALENDAR,
-                            today: dt.date | None = None) -> list[Candidate]:
+def striking_off_candidates(*, org: Org | None, year: int, months: int | None = None, reading: str = CALENDAR,
+                            today: dt.date | None = None, members_qs=None) -> list[Candidate]:
     """Members registered at the cell who, within the window, missed a meeting without reason or
     paid no fee in at least ``months`` distinct months (default: the rule in force, 3). Four queries.
 
@@ -166,8 +166,8 @@ def striking_off_candidates(*, org: Org, year: int, months: int | None = None, r
     today = today or timezone.localdate()
     first, last = strike_off_window(year=year, reading=reading, today=today)
     threshold = months if months is not None else strike_off_months(min(today, dt.date(year, 12, 31)))
-    members = {m.pk: m for m in Member.objects.filter(org=org, status__in=ACTIVE_STATUSES)
-               .only("id", "full_name", "status")}
+    base = members_qs if members_qs is not None else Member.objects.filter(org=org)
+    members = {m.pk: m for m in base.filter(status__in=ACTIVE_STATUSES).only("id", "full_name", "status", "org_id")}
     out: dict[int, Candidate] = {pk: Candidate(m) for pk, m in members.items()}
     absences = (Attendance.objects.filter(member_id__in=members, status=AttendanceStatus.ABSENT_UNEXCUSED,
                                           meeting__held_on__gte=first,

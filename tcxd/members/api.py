@@ -232,10 +232,10 @@ class WorkItemOut(Schema):
 @router.get("/worklist", response={200: list[WorkItemOut], **READ_ERRORS},
             summary="Việc cần làm trong phạm vi: kết nạp, lễ kết nạp, công nhận chính thức, chuyển sinh hoạt, huy hiệu")
 def work_list(request, on: dt.date | None = None):
-    from .worklists import worklist
+    from .worklists import worklist_all
 
     with _rules_in_force():
-        return [item.__dict__ for item in worklist(actor=request.auth, on=on or timezone.localdate())]
+        return [item.__dict__ for item in worklist_all(actor=request.auth, on=on or timezone.localdate())]
 
 
 @router.get("/transfers", response={200: list[MemberRow], **READ_ERRORS},

@@ -269,11 +269,12 @@ def transfers_incoming(request):
 
 @login_required
 def work_list(request):
-    from .worklists import SECTION_ORDER, worklist
+    from .worklists import worklist_all
 
     today = timezone.localdate()
-    items = worklist(actor=request.user, on=today)
-    sections = [(title, [i for i in items if i.section == title]) for title in SECTION_ORDER]
+    items = worklist_all(actor=request.user, on=today)
+    titles = list(dict.fromkeys(i.section for i in items))
+    sections = [(title, [i for i in items if i.section == title]) for title in titles]
     return render(request, "members/worklist.html", {
         "sections": [(t, rows) for t, rows in sections if rows], "total": len(items),
         "overdue": sum(1 for i in items if i.overdue), "today": today,

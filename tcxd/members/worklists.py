@@ -131,3 +131,22 @@ def member_count_by_status(*, actor) -> dict[str, int]:
 
 
 __all__ = ["WorkItem", "worklist", "member_count_by_status", "Member"]
+
+
+# Other contexts add their own work-list sections (e.g. meetings/fees: striking-off grounds) without
+# this module knowing them: a provider is ``fn(actor, on) -> list[WorkItem]``, registered in ready().
+PROVIDERS: list = []
+
+
+def register_provider(fn) -> None:
+    if fn not in PROVIDERS:
+        PROVIDERS.append(fn)
+
+
+def worklist_all(*, actor, on: dt.date) -> list[WorkItem]:
+    items = worklist(actor=actor, on=on)
+    for provider in PROVIDERS:
+        items.extend(provider(actor, on))
+    order = {title: i for i, title in enumerate(SECTION_ORDER)}
+    items.sort(key=lambda i: (order.get(i.section, len(order)), not i.overdue, i.due, i.member_name))
+    return items

@@ -1,0 +1,44 @@
+"""The striking-off ground of B-19 (a) as a work-list section: members who, in the year, missed the
+cell meeting without reason or paid no fee in 3 months (calendar-year reading by default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+
+from tcxd.fees.models import FeePayment
+from tcxd.members.selectors import member_queryset
+from tcxd.members.worklists import WorkItem
+from tcxd.orgs.models import Org
+
+from .models import Attendance, AttendanceStatus
+from .selectors import striking_off_candidates
+
+SECTION = "Đủ căn cứ xem xét xóa tên (bỏ sinh hoạt hoặc không đóng đảng phí)"
+LIMIT = 5000
+
+
+def striking_off_items(actor, on: dt.date) -> list[WorkItem]:
+    year_start = dt.date(on.year, 1, 1)
+    scoped = member_queryset(actor=actor).filter(status__in=("official", "probationary"))
+    # Only members with at least one absence without reason or one unpaid month this year.
+    suspects = scoped.filter(
+        Q(pk__in=Attendance.objects.filter(status=AttendanceStatus.ABSENT_UNEXCUSED,
+                                           meeting__held_on__gte=year_start).values("member_id"))
+        | Q(pk__in=FeePayment.objects.filter(month__gte=year_start, amount_due__gt=0,
+                                             amount_paid__isnull=True).values("member_id"))
+    )
+    suspects = scoped.filter(pk__in=list(suspects.values_list("pk", flat=True)[:LIMIT]))
+    candidates = striking_off_candidates(org=None, year=on.year, today=on, members_qs=suspects)
+    org_names = dict(Org.objects.filter(pk__in={c.member.org_id for c in candidates}).values_list("pk", "name"))
+    items = []
+    for c in candidates:
+        member = c.member
+        months = ", ".join(f"{m:%m/%Y}" for m in c.months)
+        items.append(WorkItem(SECTION, member.pk, member.full_name, org_names.get(member.org_id, ""), on, True,
+                              f"Các tháng vắng sinh hoạt không lý do hoặc chưa đóng đảng phí: {months}",
+                              "Điều lệ Đảng, Điều 8; QĐ 01-QĐ/TW",
+                              reverse("members:event_create", args=[member.pk, "struck_off"])))
+    return items
