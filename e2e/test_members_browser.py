@@ -89,8 +89,8 @@ def events_of(member: Member) -> int:
 
 
 def introducer_months(page: Page) -> Locator:
-    # both introducers' "months together" fields carry the same label: first, then second
-    return page.get_by_label("Số tháng cùng công tác/sinh sống", exact=True)
+    # each introducer's "months together" field has its own label: first, then second
+    return page.get_by_label("số tháng cùng công tác/sinh sống")
 
 
 # --- tests ------------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_wizard_bad_input_is_refused_with_the_rule(app, page: Page, users, tree)
     submit(page)
 
     # then the count is refused with its rule, and nothing saved
-    expect_refused(page, "form-errors", "số tán thành (10) lớn hơn tổng số dùng để tính tỷ lệ (9)", "(A-09)")
+    expect_refused(page, "error-d_yes", "số tán thành (10) lớn hơn tổng số dùng để tính tỷ lệ (9)", "(A-09)")
     assert events_of(candidate) == saved
 
     # when the vote is 5 of 9: below 2/3, but a vote that took place (a fact worth recording, B-05)
