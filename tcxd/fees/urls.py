@@ -5,6 +5,7 @@ from . import views
 app_name = "fees"
 urlpatterns = [
     path("dang-phi/", views.report, name="report"),
+    path("dang-phi/dang-vien/<int:pk>/", views.member_fees, name="member_fees"),
     path("dang-phi/to-chuc/<int:pk>/", views.ledger, name="ledger"),
     path("dang-phi/to-chuc/<int:pk>/tinh/", views.compute, name="compute"),
     path("dang-phi/to-chuc/<int:pk>/nam/", views.year, name="year"),

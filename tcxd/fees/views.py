@@ -223,3 +223,14 @@ def decision_create(request, pk):
             return redirect("fees:bases", pk=org.pk)
     return render(request, "fees/form.html", _ctx(request, org, form=form,
                                                    title=f"Quyết định miễn, giảm đảng phí — {org.name}"))
+
+
+@login_required
+def member_fees(request, pk):
+    """The member page's "Đảng phí" tab (an htmx fragment): bases and the last 24 months of the ledger."""
+    from tcxd.members.selectors import member_get
+
+    member = member_get(actor=request.user, pk=pk)
+    lines = list(member.fee_payments.order_by("-month")[:24])
+    bases = list(member.fee_bases.order_by("-valid_from", "-id")[:12])
+    return render(request, "fees/_member_fees.html", {"member": member, "lines": lines, "bases": bases})

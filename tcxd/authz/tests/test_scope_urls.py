@@ -37,6 +37,7 @@ PK_PAGES = {
     "orgs:seat_end": ("seat", True),
     "members:detail": ("member", False), "members:edit": ("member", True), "members:create": ("org", True),
     "members:event_create": ("member", True), "members:event_void": ("event", True),
+    "fees:member_fees": ("member", False),
     "fees:ledger": ("org", False), "fees:year": ("org", False), "fees:bases": ("org", False),
     "fees:compute": ("org", True), "fees:basis_create": ("org", True), "fees:decision_create": ("org", True),
     "meetings:cell": ("org", False), "meetings:register": ("org", False), "meetings:record": ("org", True),

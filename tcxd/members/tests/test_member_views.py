@@ -176,3 +176,17 @@ def test_excel_export_of_the_list(tree, users):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Họ và tên" and rows[1][0] == "Lương Thị Mận"
+
+
+def test_member_fee_tab(tree, users, candidate):
+    from tcxd.fees.models import FeePayment
+
+    admit(tree, candidate)
+    FeePayment.objects.create(member=candidate, org=tree.cell_a1, month=dt.date(2026, 3, 1), amount_due=85_000,
+                              amount_paid=85_000, paid_on=dt.date(2026, 3, 10), channel="cash",
+                              rule_text="1 % × 8.500.000 đ")
+    client = login(users)
+    page = client.get(reverse("members:detail", args=[candidate.pk]), {"tab": "dang-phi"}).content.decode()
+    assert reverse("fees:member_fees", args=[candidate.pk]) in page
+    html = client.get(reverse("fees:member_fees", args=[candidate.pk])).content.decode()
+    assert "85.000 đ" in html and "03/2026" in html
