@@ -36,3 +36,39 @@ class DomainErrorMiddleware:
         if isinstance(exception, PermissionDenied):
             return error_403(request)
         return None
+
+
+class RejectNulMiddleware:
+    """NUL characters cannot be stored in PostgreSQL text: refuse them up front with a clear message
+    (400; JSON for the API) instead of failing deep inside a query."""
+
+    MESSAGE = "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"code": "invalid_characters", "message": self.MESSAGE}, status=400)
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(self.MESSAGE)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return True
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                body = request.body
+            except Exception:  # noqa: BLE001 - unreadable bodies are Django's to refuse
+                return False
+            return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        return False

@@ -13,4 +13,4 @@ class ErrorOut(Schema):
 
 # Every operation documents these error statuses (schemathesis checks undocumented ones).
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -170,7 +170,7 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
         kind = M.EventKind(kind)
     except ValueError:
         raise DomainError("unknown_event", "Loại sự kiện không hợp lệ.", field="kind")
-    member = Member.objects.select_for_update().select_related("org", "transfer_to").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org", "transfer_to").get(pk=member.pk)
     acting = _event_org(member, kind, None)
     require_write(actor, acting.path)
     if target_org is not None:

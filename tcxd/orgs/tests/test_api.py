@@ -92,3 +92,10 @@ def test_token_endpoint_is_throttled_with_a_json_answer(users):
         response = post(client, "/api/auth/token", {"username": "xa", "password": "sai"})
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_attempts"
+
+
+def test_nul_characters_are_refused_up_front(officer_client):
+    response = officer_client.get("/api/orgs", {"q": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_characters"
+    response = post(officer_client, "/api/orgs", {"name": "x\u0000y"})
+    assert response.status_code == 400
