@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from tcxd.authz.models import ApiToken, Role, User
 from tcxd.authz.services import api_token_create
-from tcxd.common.paths import path_range
+from tcxd.common.paths import STEPLEN, path_range
 from tcxd.common.text import fold
 from tcxd.members import lifecycle
 from tcxd.members.models import Member, MemberEvent
@@ -214,7 +214,8 @@ def _page_floor(cursor, scope: list[str], member_id: int) -> tuple[int, list[int
 
 def page() -> Benchmark:
     member = page_member()
-    province = biggest_province()
+    # the officer of the member's own province (at L it need not be the biggest one)
+    province = Org.objects.get(path=member.org.path[:2 * STEPLEN])
     _, client = officer_client(province)
     url = f"/dang-vien/{member.pk}/?tab=su-kien"
     body = _get(client, "members.page", url).content.decode()
