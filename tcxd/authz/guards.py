@@ -19,3 +19,15 @@ def require_write(actor, path: str) -> None:
         raise NotFound()
     if not scope.can_write:
         raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+
+
+READ_ONLY_MESSAGE = "Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu."
+
+
+def require_write_role(actor) -> None:
+    """Before showing a write form or taking a write request: a read-only role gets 403 (the record
+    itself was already fetched through the scope, so out of scope is 404 before this is reached)."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    if not scope_for(actor).can_write:
+        raise DjangoPermissionDenied(READ_ONLY_MESSAGE)

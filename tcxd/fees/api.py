@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from tcxd.authz.scope import scope_for
+from tcxd.authz.guards import require_write_role
 from tcxd.common.errors import ValidationFailed
 from tcxd.common.schemas import ERRORS, READ_ERRORS
 from tcxd.members.models import Member
@@ -53,8 +52,7 @@ def _month(value: dt.date | None) -> dt.date:
 
 def _writable(request, org_id: int) -> Org:
     org = org_selectors.org_get(actor=request.auth, pk=org_id)
-    if not scope_for(request.auth).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    require_write_role(request.auth)
     return org
 
 

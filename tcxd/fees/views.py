@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.export import csv_response
@@ -51,8 +52,7 @@ def _can_write(request) -> bool:
 
 def _writable_org(request, pk) -> Org:
     org = org_selectors.org_get(actor=request.user, pk=pk)
-    if not _can_write(request):
-        raise PermissionDenied("Vai trò của bạn chỉ được xem.")
+    require_write_role(request.user)
     return org
 
 

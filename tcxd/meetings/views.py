@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.orgs import selectors as org_selectors
@@ -32,8 +32,7 @@ def _can_write(request) -> bool:
 
 
 def _writable(request) -> None:
-    if not _can_write(request):
-        raise PermissionDenied("Vai trò của bạn chỉ được xem.")
+    require_write_role(request.user)
 
 
 def _ctx(request, org: Org, **extra) -> dict:

@@ -6,11 +6,10 @@ import datetime as dt
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from tcxd.authz.scope import scope_for
+from tcxd.authz.guards import require_write_role
 from tcxd.common.errors import DomainError
 from tcxd.common.schemas import ERRORS, READ_ERRORS
 from tcxd.orgs import selectors as org_selectors
@@ -203,8 +202,7 @@ def _member_out(request, member):
 
 def _writable(request, pk):
     member = S.member_get(actor=request.auth, pk=pk)
-    if not scope_for(request.auth).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    require_write_role(request.auth)
     return member
 
 
@@ -248,8 +246,7 @@ def transfers(request):
 @router.post("", response={201: MemberOut, **ERRORS}, summary="Lập hồ sơ quần chúng ưu tú")
 def member_create(request, payload: MemberIn):
     org = org_selectors.org_get(actor=request.auth, pk=payload.org_id)
-    if not scope_for(request.auth).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    require_write_role(request.auth)
     data = payload.dict(exclude={"org_id", "on"})
     member = services.member_create(actor=request.auth, org=org, on=payload.on, **data)
     return Status(201, _member_out(request, member))

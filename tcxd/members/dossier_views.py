@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tcxd.audit.services import audit_export
-from tcxd.authz.scope import scope_for
+from tcxd.authz.guards import require_write_role
 from tcxd.common.errors import DomainError, NotFound
 from tcxd.common.errors import PermissionDenied as DomainPermissionDenied
 from tcxd.common.forms import apply_domain_error
@@ -35,8 +35,7 @@ def _tab(member, tab: str) -> str:
 
 
 def _writable(request, member):
-    if not scope_for(request.user).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem.")
+    require_write_role(request.user)
     return member
 
 

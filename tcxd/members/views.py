@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tcxd.audit.selectors import audit_for_object
 from tcxd.audit.services import audit_export
+from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.export import csv_response, xlsx_response
@@ -53,8 +54,7 @@ NEXT_STEPS = {
 
 
 def _writable(request, member):
-    if not scope_for(request.user).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem.")
+    require_write_role(request.user)
     return member
 
 

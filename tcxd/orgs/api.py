@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tcxd.audit.selectors import audit_for_org
-from tcxd.authz.scope import scope_for
+from tcxd.authz.guards import require_write_role
 from tcxd.common.fmt import fmt_ratio
 from tcxd.common.schemas import ERRORS, READ_ERRORS
 
@@ -52,8 +51,7 @@ def _decision(payload) -> services.Decision:
 
 def _writable(request, pk):
     org = S.org_get(actor=request.auth, pk=pk)
-    if not scope_for(request.auth).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thay đổi dữ liệu.")
+    require_write_role(request.auth)
     return org
 
 

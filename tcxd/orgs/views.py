@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tcxd.audit.selectors import audit_for_org
 from tcxd.audit.services import audit_export
+from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
 from tcxd.common.export import csv_response
@@ -58,8 +58,7 @@ def _decision(cd) -> services.Decision:
 
 def _writable_org(request, pk) -> Org:
     org = S.org_get(actor=request.user, pk=pk)
-    if not scope_for(request.user).can_write:
-        raise PermissionDenied("Vai trò của bạn chỉ được xem.")
+    require_write_role(request.user)
     return org
 
 
