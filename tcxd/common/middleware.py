@@ -66,6 +66,14 @@ class RejectNulMiddleware:
         if "%00" in query or "\x00" in query:
             return True
         if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type == "multipart/form-data":
+                # Uploaded files are binary (a JPEG holds NULs): only the typed fields and file names count.
+                try:
+                    fields = [v for values in request.POST.lists() for v in values[1]]
+                    names = [f.name or "" for values in request.FILES.lists() for f in values[1]]
+                except Exception:  # noqa: BLE001 - malformed multipart is Django's to refuse
+                    return False
+                return any("\x00" in text for text in [*fields, *names])
             try:
                 body = request.body
             except Exception:  # noqa: BLE001 - unreadable bodies are Django's to refuse

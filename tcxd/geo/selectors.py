@@ -70,3 +70,32 @@ def predecessors_of(unit: AdminUnit) -> QuerySet[AdminUnit]:
         .select_related("parent")
         .order_by("level", "code")
     )
+
+
+def unit_label(unit: AdminUnit) -> str:
+    """The unit and its parents: "Xã Tân Thành, Huyện Hữu Lũng, Tỉnh Lạng Sơn"."""
+    parts = []
+    node: AdminUnit | None = unit
+    while node is not None:
+        parts.append(node.name)
+        node = node.parent
+    return ", ".join(parts)
+
+
+def unit_choice_label(unit: AdminUnit) -> str:
+    """What a picker shows and reads back: "12345 — Xã …, Huyện …, Tỉnh …" (the code comes first)."""
+    return f"{unit.code} — {unit_label(unit)}"
+
+
+def unit_from_choice(text: str, *, map_version: str) -> tuple[AdminUnit | None, str | None]:
+    """Read back a picker's text ("12345 — …" or just "12345") → (unit, None), (None, None) when empty,
+    or (None, message) when no unit of that map has the code."""
+    code = (text or "").split(" — ")[0].strip()
+    if not code:
+        return None, None
+    unit = unit_by_code(code, map_version=map_version) if code.isdigit() else None
+    if unit is None:
+        which = "trước 01/07/2025" if map_version == MapVersion.PRE2025 else "từ 01/07/2025"
+        return None, (f"Không có đơn vị hành chính “{code}” trong danh mục {which}; gõ tên xã/phường rồi chọn "
+                      "trong danh sách gợi ý.")
+    return unit, None

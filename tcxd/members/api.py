@@ -10,8 +10,10 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from tcxd.authz.guards import require_write_role
-from tcxd.common.errors import DomainError
+from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.schemas import ERRORS, READ_ERRORS
+from tcxd.geo.models import MapVersion
+from tcxd.geo.selectors import unit_from_choice, unit_label
 from tcxd.orgs import selectors as org_selectors
 
 from . import selectors as S
@@ -51,6 +53,45 @@ class MemberOut(MemberRow):
     card_no: str
     ceremony_on: dt.date | None
     exempted: bool
+    birth_place: str
+    hometown: str
+    hometown_pre2025_code: str | None
+    hometown_pre2025_label: str | None
+    hometown_2025_code: str | None
+    hometown_2025_label: str | None
+    permanent_address: str
+    current_address: str
+    cccd_issued_on: dt.date | None
+    general_grade: str
+    specialization: str
+    academic_title: str
+    foreign_language: str
+    it_level: str
+    occupation: str
+    workplace: str
+    youth_union_joined_on: dt.date | None
+    fee_group: str
+    has_photo: bool
+
+    @staticmethod
+    def resolve_hometown_pre2025_code(obj) -> str | None:
+        return obj.hometown_pre2025.code if obj.hometown_pre2025_id else None
+
+    @staticmethod
+    def resolve_hometown_pre2025_label(obj) -> str | None:
+        return unit_label(obj.hometown_pre2025) if obj.hometown_pre2025_id else None
+
+    @staticmethod
+    def resolve_hometown_2025_code(obj) -> str | None:
+        return obj.hometown_2025.code if obj.hometown_2025_id else None
+
+    @staticmethod
+    def resolve_hometown_2025_label(obj) -> str | None:
+        return unit_label(obj.hometown_2025) if obj.hometown_2025_id else None
+
+    @staticmethod
+    def resolve_has_photo(obj) -> bool:
+        return bool(obj.photo)
 
 
 class PartyAgeOut(Schema):
@@ -93,6 +134,9 @@ class MemberIn(Schema):
     cccd: str
     birth_place: str = ""
     hometown: str = ""
+    hometown_pre2025_code: str = Field("", description="Mã xã/huyện/tỉnh (TCTK) theo địa giới trước 01/07/2025")
+    hometown_2025_code: str = Field("", description="Mã xã/phường/tỉnh theo địa giới từ 01/07/2025; để trống thì "
+                                                    "tự suy ra khi xã cũ chỉ thuộc một đơn vị mới")
     ethnicity: str = "01"
     religion: str = "none"
     phone: str = ""
@@ -112,6 +156,8 @@ class MemberPatch(Schema):
     cccd: str | None = None
     birth_place: str | None = None
     hometown: str | None = None
+    hometown_pre2025_code: str | None = Field(None, description="Mã TCTK theo địa giới trước 01/07/2025; \"\" để xóa")
+    hometown_2025_code: str | None = Field(None, description="Mã TCTK theo địa giới từ 01/07/2025; \"\" để xóa")
     permanent_address: str | None = None
     current_address: str | None = None
     ethnicity: str | None = None
@@ -200,6 +246,23 @@ def _member_out(request, member):
     return member
 
 
+def _with_units(data: dict) -> dict:
+    """``hometown_…_code`` → the administrative unit of its map ("" clears); an unknown code is a 422."""
+    errors = {}
+    for field, version in (("hometown_pre2025", MapVersion.PRE2025), ("hometown_2025", MapVersion.V2025)):
+        if f"{field}_code" not in data:
+            continue
+        code = (data.pop(f"{field}_code") or "").strip()
+        unit, error = unit_from_choice(code, map_version=version)
+        if error:
+            errors[field] = [error]
+        else:
+            data[field] = unit
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
 def _writable(request, pk):
     member = S.member_get(actor=request.auth, pk=pk)
     require_write_role(request.auth)
@@ -247,7 +310,7 @@ def transfers(request):
 def member_create(request, payload: MemberIn):
     org = org_selectors.org_get(actor=request.auth, pk=payload.org_id)
     require_write_role(request.auth)
-    data = payload.dict(exclude={"org_id", "on"})
+    data = _with_units(payload.dict(exclude={"org_id", "on"}))
     member = services.member_create(actor=request.auth, org=org, on=payload.on, **data)
     return Status(201, _member_out(request, member))
 
@@ -260,7 +323,7 @@ def member_detail(request, member_id: int):
 @router.patch("/{member_id}", response={200: MemberOut, **ERRORS}, summary="Sửa hồ sơ")
 def member_update(request, member_id: int, payload: MemberPatch):
     member = _writable(request, member_id)
-    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    fields = _with_units({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
     return _member_out(request, services.member_update(actor=request.auth, member=member, **fields))
 
 

@@ -77,7 +77,21 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="Tệp", required=False,
                            help_text=f"PDF, JPEG hoặc PNG; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    event = forms.TypedChoiceField(label="Kèm sự kiện (không bắt buộc)", required=False, coerce=int,
+                                   empty_value=None, choices=[("", "— không gắn với sự kiện —")])
+
+    def __init__(self, *args, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", "— không gắn với sự kiện —"), *(
+            (e.pk, f"{e.on:%d/%m/%Y} — {e.get_kind_display()}{' — ' + e.decision_no if e.decision_no else ''}")
+            for e in events)]
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label="Lý do (ghi vào nhật ký)", max_length=255, required=False)
+
+
+class PhotoForm(BootstrapFormMixin, forms.Form):
+    photo = forms.FileField(label="Ảnh chân dung 3 × 4", required=False,
+                            help_text="JPEG hoặc PNG, tối đa 5 MB; ảnh được thu nhỏ và bỏ thông tin vị trí, thiết bị.",
+                            widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}))

@@ -89,6 +89,8 @@ labels.register(
         "member.row.delete": "Xóa dòng quá trình / quan hệ gia đình",
         "member.attachment.add": "Tải lên tài liệu hồ sơ",
         "member.attachment.remove": "Gỡ tài liệu hồ sơ",
+        "member.photo.set": "Cập nhật ảnh đảng viên",
+        "member.photo.remove": "Gỡ ảnh đảng viên",
     },
     fields={
         "row_kind": "Mục", "row_id": "Mã dòng", "from_date": "Từ", "to_date": "Đến",
@@ -98,7 +100,8 @@ labels.register(
         "decided_on": "Ngày quyết định", "relation": "Quan hệ", "birth_year": "Năm sinh",
         "residence": "Nơi ở", "is_party_member": "Là đảng viên", "political_notes": "Đặc điểm chính trị",
         "attachment_id": "Mã tài liệu", "doc_type": "Loại tài liệu", "title": "Tên tài liệu",
-        "file_name": "Tệp gốc", "size": "Dung lượng (byte)", "sha256": "SHA-256",
+        "file_name": "Tệp gốc", "size": "Dung lượng (byte)", "sha256": "SHA-256", "photo": "Ảnh",
+        "event_id": "Sự kiện",
     },
     values={
         "row_kind": {k.code: k.label for k in ROW_KINDS.values()},
@@ -307,38 +310,56 @@ def attachment_content_type(attachment: Attachment) -> str:
     return FILE_TYPES.get(_file_extension(attachment.file.name), ("application/octet-stream",))[0]
 
 
-@transaction.atomic
-def dossier_attachment_add(*, actor, member: Member, doc_type: str, title: str = "", upload) -> Attachment:
-    """Store one document of the catalogue (PDF/JPEG/PNG, ≤ 10 MB) under a random name."""
-    require_write(actor, member.org.path)
+def attachment_errors(*, doc_type: str, title: str, upload) -> dict[str, list[str]]:
+    """Everything wrong with one document before anything is stored (catalogue type, title, file)."""
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
     if doc_type not in DocumentType.values:
         errors["doc_type"] = ["Chưa chọn loại tài liệu trong danh mục."]
-    if len(title) > 255:
+    if len((title or "").strip()) > 255:
         errors["title"] = ["Tên tài liệu: tối đa 255 ký tự."]
     file_errors = _upload_errors(upload)
     if file_errors:
         errors["file"] = file_errors
-    if errors:
-        raise ValidationFailed(errors)
+    return errors
+
+
+def attachment_store(*, actor, member: Member, doc_type: str, title: str, upload, event=None) -> Attachment:
+    """Store one checked document (``attachment_errors`` empty) under a random name, with its audit row.
+    The caller holds the transaction and has checked the actor's right to write."""
+    title = (title or "").strip()
     ext = _file_extension(upload.name)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    attachment = Attachment(member=member, doc_type=doc_type, title=title,
+    attachment = Attachment(member=member, doc_type=doc_type, title=title, event=event,
                             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
     attachment.file.save(f"{uuid.uuid4().hex}.{'jpg' if ext == 'jpeg' else ext}", upload, save=False)
+    stored = attachment.file.name
     try:
         attachment.save()
         audit_record(actor=actor, action="member.attachment.add", obj=member, org=member.org, after={
             "attachment_id": attachment.pk, "doc_type": doc_type, "title": title,
-            "file_name": (upload.name or "")[-120:], "size": upload.size, "sha256": digest.hexdigest()})
+            "event_id": event.pk if event else None, "file_name": (upload.name or "")[-120:], "size": upload.size,
+            "sha256": digest.hexdigest()})
     except Exception:
-        attachment.file.delete(save=False)
+        attachment.file.storage.delete(stored)
         raise
     return attachment
+
+
+@transaction.atomic
+def dossier_attachment_add(*, actor, member: Member, doc_type: str, title: str = "", upload,
+                           event=None) -> Attachment:
+    """Store one document of the catalogue (PDF/JPEG/PNG, ≤ 10 MB), optionally as evidence of one of the
+    member's events (the decision, the minutes…)."""
+    require_write(actor, member.org.path)
+    errors = attachment_errors(doc_type=doc_type, title=title, upload=upload)
+    if event is not None and (event.member_id != member.pk or event.voided_at is not None):
+        errors["event"] = ["Sự kiện không thuộc hồ sơ này hoặc đã bị hủy."]
+    if errors:
+        raise ValidationFailed(errors)
+    return attachment_store(actor=actor, member=member, doc_type=doc_type, title=title, upload=upload, event=event)
 
 
 @transaction.atomic
@@ -355,3 +376,111 @@ def dossier_attachment_remove(*, actor, attachment: Attachment, note: str = "") 
         transaction.on_commit(lambda: storage.delete(name))
     audit_record(actor=actor, action="member.attachment.remove", obj=member, before=before,
                  after={"doc_type": None}, org=member.org, note=note.strip())
+
+
+# ---- photo -----------------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_SIDE = 800  # pixels; a 3×4 portrait needs far less
+PHOTO_MIN_SIDE = 60
+
+
+def _photo_image(upload):
+    """The uploaded portrait as a checked Pillow image, or the reasons it is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload is None:
+        return None, ["Chưa chọn tệp ảnh."]
+    name = getattr(upload, "name", "") or ""
+    ext = _file_extension(name)
+    if ext not in ("jpg", "jpeg", "png"):
+        return None, [f"Ảnh chỉ nhận tệp JPEG hoặc PNG (tệp “{name}” không được nhận)."]
+    if upload.size == 0:
+        return None, ["Tệp rỗng."]
+    if upload.size > PHOTO_MAX_BYTES:
+        return None, [f"Ảnh quá lớn: {_fmt_mb(upload.size)}; tối đa {PHOTO_MAX_BYTES // (1024 * 1024)} MB."]
+    upload.seek(0)
+    try:
+        with Image.open(upload) as probe:
+            probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None, ["Tệp không phải ảnh JPEG/PNG đọc được."]
+    finally:
+        upload.seek(0)
+    if image.format not in ("JPEG", "PNG"):
+        return None, [f"Ảnh chỉ nhận JPEG hoặc PNG (tệp là {image.format})."]
+    if min(image.size) < PHOTO_MIN_SIDE:
+        return None, [f"Ảnh quá nhỏ ({image.size[0]} × {image.size[1]} điểm ảnh); cần ít nhất "
+                      f"{PHOTO_MIN_SIDE} điểm ảnh mỗi chiều."]
+    return image, []
+
+
+def _photo_jpeg(image) -> bytes:
+    """Upright, RGB, at most PHOTO_MAX_SIDE px, re-encoded: no EXIF (location, device) is kept."""
+    import io
+
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()
+
+
+@transaction.atomic
+def dossier_photo_set(*, actor, member: Member, upload) -> Member:
+    """Put (or replace) the member's 3×4 portrait; the previous file goes once the transaction commits."""
+    from django.core.files.base import ContentFile
+
+    require_write(actor, member.org.path)
+    image, errors = _photo_image(upload)
+    if errors:
+        raise ValidationFailed({"photo": errors})
+    data = _photo_jpeg(image)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
+    storage, old = member.photo.storage, member.photo.name
+    member.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
+    new = member.photo.name
+    transaction.on_commit(lambda: old and storage.delete(old))
+    try:
+        member.save(update_fields=["photo"])
+        audit_record(actor=actor, action="member.photo.set", obj=member, org=member.org,
+                     before={"photo": old or None}, after={
+                         "photo": new, "file_name": (upload.name or "")[-120:], "size": len(data),
+                         "sha256": hashlib.sha256(data).hexdigest()})
+    except Exception:
+        storage.delete(new)
+        raise
+    return member
+
+
+@transaction.atomic
+def dossier_photo_remove(*, actor, member: Member, note: str = "") -> Member:
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
+    require_write(actor, member.org.path)
+    if not member.photo:
+        raise DomainError("no_photo", "Hồ sơ chưa có ảnh.")
+    storage, old = member.photo.storage, member.photo.name
+    member.photo = ""
+    member.save(update_fields=["photo"])
+    transaction.on_commit(lambda: storage.delete(old))
+    audit_record(actor=actor, action="member.photo.remove", obj=member, org=member.org, before={"photo": old},
+                 after={"photo": None}, note=note.strip())
+    return member
+
+
+def photo_data_uri(member: Member) -> str:
+    """The portrait inlined for the PDF renderer (which fetches nothing)."""
+    import base64
+
+    if not member.photo:
+        return ""
+    try:
+        with member.photo.open("rb") as fh:
+            return "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode("ascii")
+    except OSError:
+        return ""

@@ -26,7 +26,7 @@ from . import dossier_services as DS
 from . import printing
 from . import selectors as S
 from .codes import DocumentType
-from .dossier_forms import AttachmentForm, ReasonForm, RowForm
+from .dossier_forms import AttachmentForm, PhotoForm, ReasonForm, RowForm
 from .models import Attachment
 
 
@@ -137,12 +137,16 @@ def attachment_add(request, pk):
     initial = {}
     if request.GET.get("loai") in DocumentType.values:
         initial["doc_type"] = request.GET["loai"]
-    form = AttachmentForm(request.POST or None, request.FILES or None, initial=initial)
+    events = list(S.member_events(member=member, include_voided=False))
+    if request.GET.get("su-kien", "").isdigit():
+        initial["event"] = int(request.GET["su-kien"])
+    form = AttachmentForm(request.POST or None, request.FILES or None, initial=initial, events=events)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
+        event = next((e for e in events if e.pk == cd.get("event")), None)
         try:
             attachment = DS.dossier_attachment_add(actor=request.user, member=member, doc_type=cd["doc_type"],
-                                                   title=cd["title"], upload=cd["file"])
+                                                   title=cd["title"], upload=cd["file"], event=event)
         except (NotFound, DomainPermissionDenied):
             raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
         except DomainError as exc:
@@ -196,6 +200,63 @@ def attachment_remove(request, pk):
         "back": _tab(member, "tai-lieu"),
         "explain": "Tài liệu và tệp đính kèm sẽ bị gỡ khỏi hồ sơ; danh mục tài liệu còn thiếu được tính lại. "
                    "Nhật ký thay đổi ghi lại loại, tên tài liệu và người gỡ."})
+
+
+# ---- photo ---------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def photo(request, pk):
+    """The member's portrait, for anyone who may open the member page."""
+    member = S.member_get(actor=request.user, pk=pk)
+    if not member.photo:
+        raise Http404
+    try:
+        handle = member.photo.open("rb")
+    except OSError:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_set(request, pk):
+    member = _writable(request, S.member_get(actor=request.user, pk=pk))
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            DS.dossier_photo_set(actor=request.user, member=member, upload=form.cleaned_data["photo"])
+        except (NotFound, DomainPermissionDenied):
+            raise
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã cập nhật ảnh.")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/dossier/photo_form.html", {"member": member, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_remove(request, pk):
+    member = _writable(request, S.member_get(actor=request.user, pk=pk))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            DS.dossier_photo_remove(actor=request.user, member=member, note=form.cleaned_data["note"])
+        except (NotFound, DomainPermissionDenied):
+            raise
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã gỡ ảnh.")
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/dossier/confirm_delete.html", {
+        "member": member, "form": form, "title": "Gỡ ảnh đảng viên", "what": f"Ảnh của {member.full_name}",
+        "back": reverse("members:detail", args=[member.pk]),
+        "explain": "Ảnh sẽ bị gỡ khỏi hồ sơ; nhật ký thay đổi ghi lại việc này."})
 
 
 # ---- print / PDF -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django import forms
 from tcxd.common.forms import BootstrapFormMixin, VnDateField
 from tcxd.rules.pure.membership import EventKind, codes
 
+from .codes import DocumentType
 from .models import EVENT_LABELS
 
 VOTE = [("summoned_official", "Số đảng viên chính thức được triệu tập", "int"),
@@ -111,6 +112,38 @@ DECISION_KINDS = {EventKind.ADMISSION_DECISION, EventKind.RECOGNITION, EventKind
 TARGET_KINDS = {EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT}
 
 
+# The document an event usually comes with (the wizard preselects it; the user may pick another).
+EVIDENCE = {
+    EventKind.AWARENESS_COURSE: DocumentType.AWARENESS_CERT, EventKind.APPLICATION: DocumentType.APPLICATION,
+    EventKind.CELL_VOTE: DocumentType.CELL_RESOLUTION, EventKind.COMMITTEE_VOTE: DocumentType.COMMITTEE_RESOLUTION,
+    EventKind.ADMISSION_DECISION: DocumentType.ADMISSION_DECISION,
+    EventKind.RECOGNITION: DocumentType.RECOGNITION_DECISION,
+    EventKind.TRANSFER_OUT: DocumentType.TRANSFER_LETTER, EventKind.TEMP_TRANSFER_OUT: DocumentType.TRANSFER_LETTER,
+    EventKind.TRANSFER_IN: DocumentType.TRANSFER_LETTER, EventKind.CARD_ISSUED: DocumentType.CARD_DECISION,
+    EventKind.CARD_REPLACED: DocumentType.CARD_DECISION, EventKind.BADGE: DocumentType.BADGE_DECISION,
+    EventKind.DISCIPLINE: DocumentType.DISCIPLINE_DECISION, EventKind.DIED: DocumentType.DEATH_CERTIFICATE,
+}
+
+
+def _document_fields(kind: EventKind) -> dict[str, forms.Field]:
+    """One optional document kept as the event's evidence (the decision, the resolution, the letter)."""
+    return {
+        "file": forms.FileField(label="Tài liệu kèm theo (PDF, JPEG, PNG; tối đa 10 MB; không bắt buộc)",
+                                required=False),
+        "doc_type": forms.ChoiceField(label="Loại tài liệu", required=False, choices=DocumentType.choices,
+                                      initial=EVIDENCE.get(kind, DocumentType.OTHER)),
+        "doc_title": forms.CharField(label="Tên tài liệu", max_length=255, required=False),
+    }
+
+
+def event_documents(cleaned: dict) -> list[tuple[str, str, object]]:
+    """The wizard's document as the service's (doc type, title, file) list; empty when none was chosen."""
+    upload = cleaned.get("file")
+    if not upload:
+        return []
+    return [(cleaned.get("doc_type") or DocumentType.OTHER, cleaned.get("doc_title") or "", upload)]
+
+
 def event_form_class(kind: EventKind) -> type[forms.Form]:
     fields: dict[str, forms.Field] = {
         "on": VnDateField(label="Ngày hiệu lực", required=False),
@@ -133,6 +166,7 @@ def event_form_class(kind: EventKind) -> type[forms.Form]:
             fields[f"d_{key}"] = forms.ChoiceField(label=label, required=False, choices=[("", "— chọn —"), *typ])
         else:
             fields[f"d_{key}"] = forms.CharField(label=label, required=False, max_length=255)
+    fields.update(_document_fields(kind))
     name = f"EventForm_{kind.value}"
     return type(name, (BootstrapFormMixin, forms.Form), fields)
 

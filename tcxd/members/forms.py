@@ -15,6 +15,7 @@ FORM_FIELDS = (
     "political_theory", "foreign_language", "it_level", "occupation_group", "occupation", "workplace",
     "youth_union_joined_on", "profile_no", "fee_group",
 )
+UNIT_FIELDS = ("hometown_pre2025", "hometown_2025")
 DATE_FIELDS = ("birth_date", "cccd_issued_on", "youth_union_joined_on")
 
 
@@ -25,7 +26,19 @@ def _dossier_fields() -> dict[str, forms.Field]:
         if name in DATE_FIELDS:
             fields[name] = VnDateField(label=field.label, required=False)
     fields["cccd"].help_text = "12 chữ số; là khóa định danh, không trùng."
-    return fields
+    # Quê quán on both maps (after the free-text field as written on the papers).
+    from tcxd.geo.models import MapVersion
+
+    ordered = {}
+    for name, field in fields.items():
+        ordered[name] = field
+        if name == "hometown":
+            ordered["hometown_pre2025"] = UnitPickerField(
+                map_version=MapVersion.PRE2025, label="Quê quán theo địa giới trước 01/07/2025 (xã, huyện, tỉnh)")
+            ordered["hometown_2025"] = UnitPickerField(
+                map_version=MapVersion.V2025, label="Quê quán theo địa giới từ 01/07/2025 (xã/phường, tỉnh)",
+                help_text="Để trống thì hệ thống tự điền khi xã cũ chỉ thuộc một xã/phường mới.")
+    return ordered
 
 
 class MemberForm(BootstrapFormMixin, forms.Form):
@@ -42,7 +55,9 @@ class MemberForm(BootstrapFormMixin, forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
     def dossier(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in FORM_FIELDS and v is not None}
+        data = {k: v for k, v in self.cleaned_data.items() if k in FORM_FIELDS and v is not None}
+        data.update({k: self.cleaned_data.get(k) for k in UNIT_FIELDS})  # None clears a unit
+        return data
 
 
 class SensitiveForm(BootstrapFormMixin, forms.Form):
@@ -87,3 +102,53 @@ class SearchForm(BootstrapFormMixin, forms.Form):
 class VoidForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do hủy", max_length=255, required=False)
 
+
+
+class UnitPickerInput(forms.TextInput):
+    """A text input that asks the server for matching administrative units as the user types (htmx) and
+    lists them under the input; a click on one fills the input with "code — name, parents"."""
+
+    def __init__(self, map_version: str, attrs=None):
+        super().__init__(attrs)
+        self.map_version = map_version
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "autocomplete": "off", "hx-trigger": "input changed delay:250ms",
+                 "hx-target": f"#sg-{attrs.get('id', name)}", "hx-swap": "innerHTML", "hx-sync": "this:replace",
+                 "hx-get": f"{reverse('geo:unit_suggest')}?ban-do={self.map_version}&ten={name}"
+                           f"&o={attrs.get('id', name)}",
+                 "placeholder": "Gõ tên xã/phường (không cần dấu), rồi chọn"}
+        return super().get_context(name, value, attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        html = super().render(name, value, attrs, renderer)
+        target = (attrs or {}).get("id", name)
+        return format_html('{}<div class="list-group unit-suggestions" id="sg-{}" data-testid="sg-{}"></div>',
+                           html, target, name)
+
+
+class UnitPickerField(forms.Field):
+    """An administrative unit of one map, typed as "code — name" (what the picker fills) or just the code."""
+
+    def __init__(self, *, map_version: str, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(widget=UnitPickerInput(map_version), **kwargs)
+        self.map_version = map_version
+
+    def prepare_value(self, value):
+        from tcxd.geo.models import AdminUnit
+        from tcxd.geo.selectors import unit_choice_label
+
+        return unit_choice_label(value) if isinstance(value, AdminUnit) else value
+
+    def to_python(self, value):
+        from tcxd.geo.selectors import unit_from_choice
+
+        unit, error = unit_from_choice(value or "", map_version=self.map_version)
+        if error:
+            raise forms.ValidationError(error, code="unknown_unit")
+        return unit

@@ -1,8 +1,8 @@
 """The printable phiếu đảng viên / sơ yếu lý lịch (modeled on 2-HSĐV): one HTML template, shown as a
 print page (A4 print CSS) and rendered to PDF by WeasyPrint when it is installed.
 
-The PDF renderer fetches nothing: the stylesheet is inlined and every other URL is refused, so a
-value typed into a dossier can never make the server read a file or call out.
+The PDF renderer fetches nothing: the stylesheet and the portrait are inlined (``data:``) and every
+other URL is refused, so a value typed into a dossier can never make the server read a file or call out.
 """
 
 from __future__ import annotations
@@ -123,8 +123,22 @@ def _stylesheet() -> str:
         return fh.read()
 
 
+def _photo_src(member: Member, *, for_pdf: bool) -> str:
+    """The portrait: the scoped photo URL on the print page, inlined bytes in the PDF (which fetches nothing)."""
+    if not member.photo:
+        return ""
+    if for_pdf:
+        from .dossier_services import photo_data_uri
+
+        return photo_data_uri(member)
+    from django.urls import reverse
+
+    return reverse("members:photo", args=[member.pk])
+
+
 def render_html(context: dict, *, for_pdf: bool, request=None) -> str:
     return render_to_string(TEMPLATE, {**context, "for_pdf": for_pdf,
+                                       "photo_src": _photo_src(context["member"], for_pdf=for_pdf),
                                        "inline_css": _stylesheet() if for_pdf else ""}, request=request)
 
 
@@ -133,5 +147,6 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint.urls import URLFetcher
 
     html = render_html(context, for_pdf=True)
-    no_fetch = URLFetcher(allowed_protocols=())  # every URL refused: no file read, no network
+    # Only inline data (the portrait) is read: every other URL is refused — no file read, no network.
+    no_fetch = URLFetcher(allowed_protocols=("data",))
     return weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=no_fetch).write_pdf()

@@ -39,7 +39,8 @@ def member_queryset(*, actor) -> QuerySet[Member]:
 def member_get(*, actor, pk) -> Member:
     try:
         return (member_queryset(actor=actor).select_related("org", "temporary_org", "transfer_to",
-                                                             "hometown_pre2025", "hometown_2025")
+                                                             "hometown_pre2025__parent__parent",
+                                                             "hometown_2025__parent")
                 .get(pk=int(pk)))
     except (Member.DoesNotExist, ValueError, TypeError):
         raise Http404
@@ -140,7 +141,8 @@ PARTY_AGE_BANDS = [("0-9", "Dưới 10 năm"), ("10-19", "10–19 năm"), ("20-2
 
 
 def member_events(*, member: Member, include_voided: bool = True) -> QuerySet[MemberEvent]:
-    qs = MemberEvent.objects.filter(member=member).select_related("org", "target_org", "actor")
+    qs = (MemberEvent.objects.filter(member=member).select_related("org", "target_org", "actor")
+          .prefetch_related("attachments"))
     if not include_voided:
         qs = qs.filter(voided_at__isnull=True)
     return qs.order_by("on", "seq", "id")

@@ -16,6 +16,8 @@ from tcxd.common import cccd as cccd_rules
 from tcxd.common.errors import DomainError, NotFound, ValidationFailed
 from tcxd.common.fmt import fmt_date
 from tcxd.common.text import fold
+from tcxd.geo.models import MapVersion
+from tcxd.geo.selectors import successors_of
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
@@ -71,6 +73,16 @@ def _cccd_errors(*, actor, cccd: str, sex: str, birth_date: dt.date | None, excl
             "để chuyển hồ sơ."]
 
 
+def _fill_hometown_2025(data: dict) -> None:
+    """Quê quán on the 2025 map, derived from the pre-2025 commune when it went wholly into one unit (E-01)."""
+    old = data.get("hometown_pre2025")
+    if old is None or data.get("hometown_2025") is not None or getattr(old, "map_version", None) != MapVersion.PRE2025:
+        return
+    successors = list(successors_of(old)[:2])
+    if len(successors) == 1:
+        data["hometown_2025"] = successors[0]
+
+
 def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (data.get("full_name") or "").strip():
@@ -84,6 +96,11 @@ def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[s
         errors["birth_date"] = ["Ngày sinh ở tương lai."]
     elif birth.year < 1900:
         errors["birth_date"] = ["Năm sinh không hợp lệ."]
+    for field, version, which in (("hometown_pre2025", MapVersion.PRE2025, "trước 01/07/2025"),
+                                  ("hometown_2025", MapVersion.V2025, "từ 01/07/2025")):
+        unit = data.get(field)
+        if unit is not None and getattr(unit, "map_version", None) != version:
+            errors[field] = [f"Quê quán: đơn vị hành chính phải thuộc danh mục {which} (NQ 202/2025/QH15)."]
     cccd_errors = _cccd_errors(actor=actor, cccd=data.get("cccd") or "", sex=data.get("sex"), birth_date=birth,
                                exclude_pk=exclude_pk)
     if cccd_errors:
@@ -100,6 +117,7 @@ def member_create(*, actor, org: Org, on: dt.date | None, note: str = "", sensit
     if unknown:
         raise DomainError("unknown_field", f"Không có trường: {', '.join(sorted(unknown))}.")
     dossier["cccd"] = cccd_rules.normalize(dossier.get("cccd", ""))
+    _fill_hometown_2025(dossier)
     errors = _validate_dossier(actor=actor, data=dossier)
     if on is None:
         errors.setdefault("on", []).append("Chưa nhập ngày được giới thiệu.")
@@ -132,6 +150,8 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     before = dossier_snapshot(member)
     if "cccd" in fields:
         fields["cccd"] = cccd_rules.normalize(fields["cccd"])
+    if "hometown_pre2025" in fields and fields.get("hometown_2025", member.hometown_2025) is None:
+        _fill_hometown_2025(fields)
     data = {f: fields.get(f, getattr(member, f)) for f in DOSSIER_FIELDS}
     errors = _validate_dossier(actor=actor, data=data, exclude_pk=member.pk)
     if errors:
@@ -164,12 +184,22 @@ def _event_org(member: Member, kind: M.EventKind, org: Org | None) -> Org:
 @transaction.atomic
 def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None, target_org: Org | None = None,
                         decision_no: str = "", decision_date: dt.date | None = None, decision_issuer: str = "",
-                        data: dict | None = None, note: str = "") -> MemberEvent:
-    """Record one lifecycle event, judged by the rules in force on ``on``."""
+                        data: dict | None = None, note: str = "", documents=()) -> MemberEvent:
+    """Record one lifecycle event, judged by the rules in force on ``on``.
+
+    ``documents``: (doc type, title, uploaded file) tuples stored as the event's evidence (the decision,
+    the minutes…) in the same transaction; one bad file refuses the whole event.
+    """
+    from . import dossier_services as DS
+
     try:
         kind = M.EventKind(kind)
     except ValueError:
         raise DomainError("unknown_event", "Loại sự kiện không hợp lệ.", field="kind")
+    doc_errors: dict[str, list[str]] = {}
+    for doc_type, title, upload in documents:
+        for field, messages in DS.attachment_errors(doc_type=doc_type, title=title, upload=upload).items():
+            doc_errors.setdefault("doc_type" if field == "doc_type" else "file", []).extend(messages)
     member = Member.objects.select_for_update(of=("self",)).select_related("org", "transfer_to").get(pk=member.pk)
     acting = _event_org(member, kind, None)
     require_write(actor, acting.path)
@@ -177,6 +207,8 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
         if not scope_for(actor).contains(target_org.path) and kind not in (
                 M.EventKind.TRANSFER_OUT, M.EventKind.TEMP_TRANSFER_OUT):
             raise NotFound()
+    if doc_errors:
+        raise ValidationFailed(doc_errors)
     if on is None:
         raise ValidationFailed({"on": ["Chưa nhập ngày hiệu lực."]})
     if on > _today():
@@ -213,6 +245,8 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
     L.headcounts_refresh(touched | ({target_org.id} if target_org else set()))
     audit_record(actor=actor, action=f"member.event.{kind.value}", obj=member, org=acting,
                  after={"kind": kind.value, "on": on, "decision_no": event.decision_no, **(data or {})}, note=note)
+    for doc_type, title, upload in documents:
+        DS.attachment_store(actor=actor, member=member, doc_type=doc_type, title=title, upload=upload, event=row)
     return row
 
 

@@ -22,6 +22,9 @@ urlpatterns = [
     path("dang-vien/<int:pk>/tai-lieu/them/", dossier_views.attachment_add, name="attachment_add"),
     path("tai-lieu/<int:pk>/tai-ve/", dossier_views.attachment_download, name="attachment_download"),
     path("tai-lieu/<int:pk>/go/", dossier_views.attachment_remove, name="attachment_remove"),
+    path("dang-vien/<int:pk>/anh/", dossier_views.photo, name="photo"),
+    path("dang-vien/<int:pk>/anh/sua/", dossier_views.photo_set, name="photo_set"),
+    path("dang-vien/<int:pk>/anh/go/", dossier_views.photo_remove, name="photo_remove"),
     path("dang-vien/<int:pk>/in/", dossier_views.member_print, name="print"),
     path("dang-vien/<int:pk>/in/pdf/", dossier_views.member_print_pdf, name="print_pdf"),
 ]

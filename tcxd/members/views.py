@@ -25,7 +25,7 @@ from tcxd.rules.pure.membership import STATUS_LABELS, EventKind, Status
 
 from . import selectors as S
 from . import services
-from .event_forms import WIZARDS, data_field_labels, event_data, event_form_class, event_label
+from .event_forms import WIZARDS, data_field_labels, event_data, event_documents, event_form_class, event_label
 from .forms import MemberForm, SearchForm, SensitiveForm, VoidForm
 from .models import MemberEvent, MemberSensitive
 
@@ -121,7 +121,7 @@ def member_detail(request, pk):
         ctx.update(work=member.work_history.all(), training=member.training_history.all(),
                    travel=member.foreign_travel.all(), rewards=member.rewards.all(), family=member.family.all())
     if tab == "tai-lieu":
-        ctx["attachments"] = member.attachments.all()
+        ctx["attachments"] = member.attachments.select_related("event")
     if ctx["sensitive_ok"]:
         ctx["sensitive"] = MemberSensitive.objects.filter(member=member).first()
     return render(request, "members/detail.html", ctx)
@@ -152,7 +152,7 @@ def member_create(request, org_pk):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = _writable(request, S.member_get(actor=request.user, pk=pk))
-    initial = {f: getattr(member, f) for f in services.DOSSIER_FIELDS if not f.startswith("hometown_")}
+    initial = {f: getattr(member, f) for f in services.DOSSIER_FIELDS}
     form = MemberForm(request.POST or None, initial=initial)
     sens_obj = MemberSensitive.objects.filter(member=member).first()
     sensitive = SensitiveForm(request.POST or None, prefix="s", initial={
@@ -179,7 +179,7 @@ def event_create(request, pk, kind):
         event_kind = EventKind(kind)
     except ValueError:
         raise Http404
-    form = event_form_class(event_kind)(request.POST or None)
+    form = event_form_class(event_kind)(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         target = None
@@ -194,7 +194,7 @@ def event_create(request, pk, kind):
                     actor=request.user, member=member, kind=event_kind, on=cd.get("on"), target_org=target,
                     decision_no=cd.get("decision_no") or "", decision_date=cd.get("decision_date"),
                     decision_issuer=cd.get("decision_issuer") or "", data=event_data(event_kind, cd),
-                    note=cd.get("note") or "")
+                    note=cd.get("note") or "", documents=event_documents(cd))
             except DomainError as exc:
                 apply_domain_error(form, _to_wizard_fields(exc, event_kind, form))
             else:

@@ -29,7 +29,8 @@ D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
            fee_services, meeting_services, search_services, dossier_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
-           "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type"}
+           "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
+           "photo_data_uri"}
 
 
 def _public_functions():
@@ -84,6 +85,28 @@ def _configurable():
     return RuleParameter.objects.filter(is_configurable=True, key="evaluation.excellent_cap_ratio").first()
 
 
+def _attachment_store(t):
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        return dossier_services.attachment_store(
+            actor=t.admin, member=new_candidate(t, serial=508), doc_type="khac", title="",
+            upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
+
+
+def _photo(t, *, remove=False):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 120), "white").save(buffer, format="PNG")
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        member = new_candidate(t, serial=510 if remove else 509)
+        member = dossier_services.dossier_photo_set(actor=t.admin, member=member,
+                                                    upload=SimpleUploadedFile("anh.png", buffer.getvalue()))
+        if remove:
+            dossier_services.dossier_photo_remove(actor=t.admin, member=member)
+
+
 INVOKERS = {
     "api_token_create": lambda t: authz_services.api_token_create(actor=t.admin, user=t.admin),
     "api_token_revoke": lambda t: authz_services.api_token_revoke(
@@ -128,6 +151,9 @@ INVOKERS = {
     "dossier_row_delete": lambda t: dossier_services.dossier_row_delete(actor=t.admin, row=_row(t, 510)),
     "dossier_attachment_add": _attachment,
     "dossier_attachment_remove": lambda t: _attachment(t, remove=True),
+    "attachment_store": _attachment_store,
+    "dossier_photo_set": _photo,
+    "dossier_photo_remove": lambda t: _photo(t, remove=True),
     "saved_search_create": lambda t: search_services.saved_search_create(actor=t.admin, name="Nữ",
                                                                          query="sex=F"),
     "saved_search_delete": lambda t: search_services.saved_search_delete(

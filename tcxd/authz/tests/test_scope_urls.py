@@ -46,6 +46,8 @@ PK_PAGES = {
     "members:attachment_add": ("member", True), "members:attachment_remove": ("attachment", True),
     "members:attachment_download": ("attachment", False), "members:print": ("member", False),
     "members:print_pdf": ("member", False),
+    "members:photo": ("member", False), "members:photo_set": ("member", True),
+    "members:photo_remove": ("member", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -53,7 +55,7 @@ EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work
 RESTRICTED_READS = {"members:attachment_download"}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
-              "members:worklist", "fees:report", "meetings:index", "members:home_summary"}
+              "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 
@@ -103,6 +105,8 @@ def objects(tree, users, settings, tmp_path):
     attachment_in, attachment_out = (DS.dossier_attachment_add(
         actor=tree.admin, member=m, doc_type="khac", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
         for m in (member_in, member_out))
+    for m in (member_in, member_out):
+        DS.dossier_photo_set(actor=tree.admin, member=m, upload=SimpleUploadedFile("a.png", _png()))
     meeting_in, meeting_out = (meeting_services.meeting_record(actor=tree.admin, org=cell, held_on=dt.date(2026, 3, 5),
                                                                attendance={}) for cell in (tree.cell_a1, tree.cell_b1))
     return {
@@ -111,6 +115,16 @@ def objects(tree, users, settings, tmp_path):
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
                 "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out},
     }
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 120), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _org_of(kind, obj):

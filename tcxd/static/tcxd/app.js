@@ -32,3 +32,21 @@ document.addEventListener("htmx:afterSwap", function (event) {
     button.setAttribute("aria-expanded", "true");
   }
 });
+
+// Pickers (e.g. administrative units): a suggestion button fills its input and the list closes.
+document.addEventListener("click", function (event) {
+  const option = event.target.closest("[data-fill]");
+  if (!option) {
+    return;
+  }
+  const input = document.getElementById(option.getAttribute("data-fill"));
+  if (!input) {
+    return;
+  }
+  input.value = option.getAttribute("data-value");
+  const list = option.parentElement;
+  if (list) {
+    list.replaceChildren();
+  }
+  input.focus();
+});
