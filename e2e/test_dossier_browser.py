@@ -97,3 +97,88 @@ def test_read_only_leader_has_no_dossier_write_buttons(app, page: Page, users, t
     # and the add page by its URL is refused
     response = app.goto(f"/dang-vien/{member.pk}/qua-trinh/work/them/")
     assert response is not None and response.status == 403
+
+
+@pytest.fixture
+def geo_units():
+    """The administrative units (a data migration; an earlier browser test's flush removed them)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from tcxd.geo.models import AdminUnit
+
+    if not AdminUnit.objects.exists():
+        importlib.import_module("tcxd.geo.migrations.0002_load_units").load(django_apps, None)
+
+
+def _png(size=(300, 400)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_hometown_picker_photo_and_event_evidence(app, page: Page, users, tree, media, geo_units):
+    from django.db.models import Count
+
+    from tcxd.geo.models import AdminUnit, Level, MapVersion
+    from tcxd.members.models import Member
+
+    old = (AdminUnit.objects.filter(map_version=MapVersion.PRE2025, level=Level.COMMUNE)
+           .annotate(n=Count("successor_links__successor", distinct=True)).filter(n=1).order_by("code").first())
+    new = old.successor_links.get().successor
+    member = new_candidate(tree, serial=612, full_name="Lục Văn Quê")
+    shots = os.environ.get("TCXD_SCREENSHOT_DIR")
+    app.login("xa")
+
+    # when typing the old commune's name without accents in the pre-2025 picker and choosing it
+    app.goto(f"/dang-vien/{member.pk}/sua/")
+    picker = page.get_by_label("Quê quán theo địa giới trước 01/07/2025 (xã, huyện, tỉnh)")
+    picker.fill(old.name_norm.split(" ", 1)[1])
+    option = page.get_by_test_id("unit-option").filter(has_text=old.parent.name).first
+    expect(option).to_contain_text(f"Nay: {new.name}")
+    if shots:
+        page.screenshot(path=os.path.join(shots, "que-quan-goi-y.png"), full_page=True)
+    option.click()
+    expect(picker).to_have_value(f"{old.code} — {old.name}, {old.parent.name}, {old.parent.parent.name}")
+    page.get_by_role("button", name="Lưu").click()
+
+    # then the dossier shows the home commune on both maps (the 2025 one derived)
+    expect(page.get_by_test_id("hometown")).to_contain_text(f"Trước 01/07/2025: {old.name}")
+    expect(page.get_by_test_id("hometown")).to_contain_text(f"Từ 01/07/2025: {new.name}")
+
+    # when uploading a PDF as the photo, then a real portrait
+    page.get_by_test_id("photo-set").click()
+    page.get_by_label("Ảnh chân dung 3 × 4").set_input_files({"name": "anh.jpg", "mimeType": "image/jpeg",
+                                                              "buffer": PDF})
+    page.get_by_role("button", name="Lưu ảnh").click()
+    expect(page.get_by_test_id("error-photo")).to_contain_text("không phải ảnh JPEG/PNG đọc được")
+    page.get_by_label("Ảnh chân dung 3 × 4").set_input_files({"name": "anh.png", "mimeType": "image/png",
+                                                              "buffer": _png()})
+    page.get_by_role("button", name="Lưu ảnh").click()
+
+    # then the portrait shows in the page header (loaded through the scoped photo URL)
+    image = page.get_by_test_id("member-photo").get_by_role("img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") == 300
+    if shots:
+        page.screenshot(path=os.path.join(shots, "dang-vien-anh.png"), full_page=True)
+    assert Member.objects.get(pk=member.pk).photo
+
+    # when recording the application with the scanned letter attached
+    app.goto(f"/dang-vien/{member.pk}/su-kien/application/")
+    page.get_by_label("Ngày hiệu lực").fill("01/02/2024")
+    expect(page.get_by_label("Loại tài liệu")).to_have_value("don_xin_vao_dang")
+    page.get_by_label("Tài liệu kèm theo (PDF, JPEG, PNG; tối đa 10 MB; không bắt buộc)").set_input_files(
+        {"name": "don.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Ghi nhận").click()
+
+    # then the events tab links the document next to the event
+    expect(page.get_by_test_id("event-attachment")).to_contain_text("Đơn xin vào Đảng")
+    if shots:
+        page.screenshot(path=os.path.join(shots, "su-kien-tai-lieu.png"), full_page=True)
+    assert Attachment.objects.get(member=member).event.kind == "application"

@@ -15,6 +15,7 @@ from tcxd.common.errors import DomainError
 from tcxd.fees.api import router as fees_router
 from tcxd.meetings.api import router as meetings_router
 from tcxd.members.api import router as members_router
+from tcxd.members.dossier_api import router as member_dossier_router
 from tcxd.orgs.api import router as orgs_router
 from tcxd.rules.api import router as rules_router
 
@@ -72,5 +73,6 @@ api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/rules", rules_router)
 api.add_router("/members", members_router)
+api.add_router("/members", member_dossier_router)
 api.add_router("/fees", fees_router)
 api.add_router("/meetings", meetings_router)

@@ -226,3 +226,19 @@ def vote_failed(*, member: Member, kind: M.EventKind) -> bool:
     from tcxd.rules.pure.membership.common import vote_passed
 
     return vote_passed(services.lookup, latest[-1], key, committee) is False
+
+
+def dossier_rows(*, actor, member: Member, kind: str) -> list[dict]:
+    """The rows of one repeating part of the dossier (quá trình, gia đình) as field dicts, restricted
+    fields masked for roles that may not see them. ``member`` comes from ``member_get`` (scoped)."""
+    from .dossier_services import MASK, ROW_KINDS, SENSITIVE_ROW_FIELDS
+
+    spec = ROW_KINDS[kind]
+    hidden = set() if can_see_sensitive(actor) else SENSITIVE_ROW_FIELDS.get(kind, set())
+    out = []
+    for row in spec.model.objects.filter(member=member).order_by("pk"):
+        values = {name: getattr(row, name) for name in spec.fields}
+        for name in hidden:
+            values[name] = MASK if values[name] else ""
+        out.append({"id": row.pk, "kind": kind, "data": values})
+    return out

@@ -219,6 +219,18 @@ EXAMPLES = {
                                                               "reason": "Trợ cấp hưu trí xã hội", "decision_no": "1"},
     ("POST", "/api/meetings/orgs/{org_id}"): lambda o: {"held_on": "2026-03-06"},
     ("PATCH", "/api/meetings/{meeting_id}"): lambda o: {"topic": "Sửa nội dung"},
+    ("POST", "/api/members/{member_id}/rows/{kind}"): lambda o: {"data": {"from_date": "2016-01-01",
+                                                                          "position": "Cán bộ"}},
+    ("PATCH", "/api/members/rows/{kind}/{row_id}"): lambda o: {"data": {"position": "Chuyên viên"}},
+    ("POST", "/api/members/rows/{kind}/{row_id}/delete"): lambda o: {"note": "Nhập trùng"},
+    ("POST", "/api/members/attachments/{attachment_id}/delete"): lambda o: {"note": "Tải nhầm"},
+    ("POST", "/api/members/{member_id}/photo/delete"): lambda o: {"note": "Ảnh cũ"},
+}
+# Operations that take multipart/form-data (files).
+MULTIPART = {
+    ("POST", "/api/members/{member_id}/attachments"): lambda o: {
+        "doc_type": "khac", "file": SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n")},
+    ("POST", "/api/members/{member_id}/photo"): lambda o: {"photo": SimpleUploadedFile("p.png", _png())},
 }
 QUERY = {
     "/api/orgs/congress-progress": lambda o: {"org_id": o["org"].pk, "kind": "cell", "term_start_year": 2025,
@@ -235,7 +247,9 @@ def _url(path, objs):
             .replace("{member_id}", str(objs["member"].pk))
             .replace("{event_id}", str(objs["event"].pk))
             .replace("{meeting_id}", str(objs["meeting"].pk))
-            .replace("{key}", "org.cell_min_official_members"))
+            .replace("{key}", "org.cell_min_official_members")
+            .replace("{kind}", "work").replace("{row_id}", str(objs["row"].pk))
+            .replace("{attachment_id}", str(objs["attachment"].pk)))
 
 
 def test_every_api_operation_documents_its_errors():
@@ -265,6 +279,8 @@ def test_api_operations_by_role_and_scope(role, tree, users, objects):
             params = QUERY.get(path, lambda o: {})(objs)
             if method == "GET":
                 response = client.get(url, params)
+            elif (method, path) in MULTIPART:
+                response = client.post(url, MULTIPART[(method, path)](objs))
             else:
                 response = client.generic(method, url, json.dumps(body or {}), content_type="application/json")
             org = objs["org"]
