@@ -57,9 +57,11 @@ def _writable(request, org_id: int) -> Org:
 
 
 def _member_in(org: Org, member_id: int) -> Member:
-    """A member registered in the org's subtree; anything else is a field error (never a hint)."""
-    member = (Member.objects.filter(org_selectors.subtree_q(org, "org__path"), pk=member_id)
-              .select_related("org").first()) if 0 < member_id < 2**63 else None
+    """A member registered or temporarily attending (B-16) in the org's subtree; anything else is a
+    field error (never a hint)."""
+    in_subtree = org_selectors.subtree_q(org, "org__path") | org_selectors.subtree_q(org, "temporary_org__path")
+    member = (Member.objects.filter(in_subtree, pk=member_id).select_related("org", "temporary_org").first()
+              if 0 < member_id < 2**63 else None)
     if member is None:
         raise ValidationFailed({"member_id": ["Không có đảng viên này trong tổ chức."]})
     return member

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tcxd.members.models import Member
@@ -16,7 +17,7 @@ from tcxd.orgs.models import Org
 from tcxd.orgs.selectors import subtree_q
 
 from .calc import GROUPS_WITH_BASE, round_vnd
-from .compute import member_of_month_q
+from .compute import attending_q, member_of_month_q, payer_q
 from .models import FeeBasis, FeeDecision, FeePayment
 from .periods import month_start, year_months
 from .rates import regulation_code, remit_share
@@ -65,25 +66,31 @@ class Ledger:
         return sum((r.line.amount_paid or 0) for r in self.rows if r.line)
 
 
+MEMBER_COLUMNS = ("id", "full_name", "status", "fee_group", "org_id", "temporary_org_id", "birth_date")
+
+
 def _members_of(org: Org, month: dt.date):
-    return (Member.objects.filter(member_of_month_q(month), org=org)
-            .only("id", "full_name", "status", "fee_group", "org_id", "birth_date")
+    """Members paying the fee at ``org`` that month: registered there and not temporarily attending
+    elsewhere, or temporarily attending there (B-16)."""
+    return (Member.objects.filter(member_of_month_q(month), attending_q(org)).only(*MEMBER_COLUMNS)
             .order_by("given_name_norm", "name_norm", "id"))
 
 
 def fee_ledger(*, org: Org, month: dt.date) -> Ledger:
-    """Members registered at ``org`` that month and their ledger lines (also lines kept at ``org`` for
-    members who have moved since). Two queries, three when such moved members exist."""
+    """The ledger lines kept at ``org`` for the month, and the members paying there whose month is not
+    computed yet. A member's line is in one ledger only: the org where it was computed (a member
+    temporarily attending another org pays there, B-16). Two queries, three when lines are kept here
+    for members who pay elsewhere now (moved or temporarily transferred since)."""
     month = month_start(month)
     members = list(_members_of(org, month))
     ids = {m.pk for m in members}
     lines = {p.member_id: p for p in FeePayment.objects.filter(Q(member_id__in=ids) | Q(org=org), month=month)}
-    moved = set(lines) - ids
+    rows = [LedgerRow(m, lines.get(m.pk)) for m in members if m.pk not in lines or lines[m.pk].org_id == org.pk]
+    moved = {member_id for member_id, line in lines.items() if line.org_id == org.pk} - ids
     if moved:
-        members += list(Member.objects.filter(pk__in=moved).only("id", "full_name", "status", "fee_group", "org_id",
-                                                                  "birth_date").order_by("given_name_norm", "id"))
-    return Ledger(org=org, month=month, rows=[LedgerRow(m, lines.get(m.pk)) for m in members],
-                  regulation=regulation_code(month))
+        rows += [LedgerRow(m, lines[m.pk]) for m in Member.objects.filter(pk__in=moved).only(*MEMBER_COLUMNS)
+                 .order_by("given_name_norm", "name_norm", "id")]
+    return Ledger(org=org, month=month, rows=rows, regulation=regulation_code(month))
 
 
 # ---- a cell's ledger for a year, arrears -----------------------------------------------------------
@@ -113,12 +120,12 @@ def _mark(line: FeePayment | None, month: dt.date, current: dt.date) -> str:
 
 
 def fee_year(*, org: Org, year: int, today: dt.date | None = None) -> list[YearRow]:
-    """Members registered at ``org`` now, with their 12 ledger months of ``year``. A month counts as
-    unpaid once it is over (the current month is still open) when something was due and nothing was
-    paid. Two queries."""
+    """Members paying the fee at ``org`` now (registered there, or temporarily attending there), with
+    their 12 ledger months of ``year`` wherever each line is kept. A month counts as unpaid once it is
+    over (the current month is still open) when something was due and nothing was paid. Two queries."""
     current = month_start(today or timezone.localdate())
     months = year_months(year)
-    members = list(Member.objects.filter(org=org, status__in=("official", "probationary"))
+    members = list(Member.objects.filter(attending_q(org), status__in=("official", "probationary"))
                    .only("id", "full_name", "status").order_by("given_name_norm", "name_norm", "id"))
     lines: dict[tuple[int, dt.date], FeePayment] = {
         (p.member_id, p.month): p for p in FeePayment.objects.filter(
@@ -173,10 +180,10 @@ class MemberFeeFacts:
 
 
 def fee_member_facts(*, org: Org, month: dt.date) -> list[MemberFeeFacts]:
-    """For each member registered at ``org``: the basis in force for ``month`` and the decisions
-    that have not ended before it. Three queries."""
+    """For each member paying the fee at ``org`` (registered there, or temporarily attending there):
+    the basis in force for ``month`` and the decisions that have not ended before it. Three queries."""
     month = month_start(month)
-    members = list(Member.objects.filter(org=org, status__in=("official", "probationary"))
+    members = list(Member.objects.filter(attending_q(org), status__in=("official", "probationary"))
                    .only("id", "full_name", "fee_group", "status").order_by("given_name_norm", "name_norm", "id"))
     ids = [m.pk for m in members]
     bases: dict[int, FeeBasis] = {}
@@ -200,7 +207,7 @@ class ReportRow:
     org_id: int
     name: str
     path: str
-    members: int = 0  # official + probationary registered there that month
+    members: int = 0  # official + probationary paying there that month (temporarily attending included)
     lines: int = 0  # ledger lines computed
     exempt: int = 0
     due: int = 0
@@ -231,7 +238,9 @@ class CollectionReport:
 
 def fee_collection_report(*, org: Org, month: dt.date) -> CollectionReport:
     """Counts and sums by org (the cell a ledger line was kept at) over the subtree, with totals.
-    Three queries: ledger lines grouped by org, members grouped by org, the orgs' names."""
+    Members are counted where they pay: a member temporarily attending another org (B-16) at that
+    org, not at the official one — once. Three queries: ledger lines grouped by org, the members' orgs,
+    the orgs' names."""
     month = month_start(month)
     unpaid = Q(amount_paid__isnull=True, amount_due__gt=0)
     grouped = (FeePayment.objects.filter(subtree_q(org, "org__path"), month=month).values("org_id")
@@ -241,8 +250,9 @@ def fee_collection_report(*, org: Org, month: dt.date) -> CollectionReport:
                          not_computable=Count("id", filter=Q(amount_due__isnull=True)))
                .order_by())
     stats = {r["org_id"]: r for r in grouped}
-    counts = dict(Member.objects.filter(subtree_q(org, "org__path"), member_of_month_q(month))
-                  .values_list("org_id").annotate(n=Count("id")).order_by())
+    counts = dict(Member.objects.filter(payer_q(org), member_of_month_q(month))
+                  .annotate(fee_org=Coalesce("temporary_org_id", "org_id")).values_list("fee_org")
+                  .annotate(n=Count("id")).order_by())
     ids = set(stats) | set(counts)
     orgs = Org.objects.filter(pk__in=ids).only("id", "name", "path").order_by("path")
     rows: list[ReportRow] = []

@@ -12,16 +12,15 @@ from django.utils import timezone
 
 from tcxd.audit.services import audit_record
 from tcxd.authz.guards import require_write
-from tcxd.common.errors import ValidationFailed
+from tcxd.common.errors import NotFound, ValidationFailed
 from tcxd.common.fmt import fmt_date, fmt_int
 from tcxd.members.codes import FeeGroup
 from tcxd.members.models import Member
 from tcxd.orgs.models import Org
-from tcxd.orgs.selectors import subtree_q
 from tcxd.rules.pure.calendar import add_months
 
 from . import bulk, calc
-from .compute import dues_for, fetch, member_of_month_q, member_rows
+from .compute import attending_q, dues_for, fee_org_id, fetch, member_of_month_q, member_rows, payer_q
 from .models import DecisionGround, DecisionKind, FeeBasis, FeeChannel, FeeDecision, FeePayment
 from .periods import fmt_month, in_range, month_start, months_inclusive
 from .rates import decision_max_months, fee_rates, reduction_percents
@@ -56,6 +55,23 @@ def _member_of_month(member: Member, month: dt.date) -> bool:
     return Member.objects.filter(member_of_month_q(month), pk=member.pk).exists()
 
 
+def _fee_org(member: Member) -> Org:
+    """Where the member pays the fee: the host org of a temporary transfer, else the official org."""
+    return member.temporary_org if member.temporary_org_id else member.org
+
+
+def _require_member_write(actor, member: Member) -> None:
+    """Write access to a member's fee records: in the scope of the org where the fee is paid (the
+    host org of a temporary transfer, B-16) or of the official org."""
+    if member.temporary_org_id:
+        try:
+            require_write(actor, member.temporary_org.path)
+            return
+        except NotFound:
+            pass
+    require_write(actor, member.org.path)
+
+
 # ---- basis and decisions ---------------------------------------------------------------------------
 
 def _recompute_member(member: Member, first_month: dt.date, last_month: dt.date | None = None) -> int:
@@ -79,7 +95,7 @@ def _recompute_member(member: Member, first_month: dt.date, last_month: dt.date 
 def fee_basis_set(*, actor, member: Member, valid_from: dt.date | None, group: str,
                   base_amount: int | None, note: str = "") -> FeeBasis:
     """Record what the member's fee is computed from, from a month on (a new row; history is kept)."""
-    require_write(actor, member.org.path)
+    _require_member_write(actor, member)
     errors: dict[str, list[str]] = {}
     month = _month_errors(valid_from, "valid_from", errors)
     if group not in FeeGroup.values:
@@ -100,7 +116,7 @@ def fee_basis_set(*, actor, member: Member, valid_from: dt.date | None, group: s
                                     base_amount=base_amount if group in calc.GROUPS_WITH_BASE else None,
                                     note=note.strip()[:255], recorded_by=actor if _is_user(actor) else None)
     recomputed = _recompute_member(member, month)
-    audit_record(actor=actor, action="fee.basis_set", obj=basis, org=member.org,
+    audit_record(actor=actor, action="fee.basis_set", obj=basis, org=_fee_org(member),
                  after={"member": member.pk, "valid_from": month, "group": group,
                         "base_amount": basis.base_amount, "recomputed_lines": recomputed})
     return basis
@@ -163,7 +179,7 @@ def fee_decision_create(*, actor, member: Member, kind: str, ground: str, percen
                         from_month: dt.date | None, to_month: dt.date | None, reason: str, decision_no: str,
                         decided_on: dt.date | None = None) -> FeeDecision:
     """An exemption or a 30/50/70 % reduction for a range of months (B-28: hardship ≤ 12 months)."""
-    require_write(actor, member.org.path)
+    _require_member_write(actor, member)
     Member.objects.select_for_update().filter(pk=member.pk).first()
     errors, pct = _decision_errors(member, kind=kind, ground=ground, percent=percent, first=from_month,
                                    last=to_month, reason=reason, decision_no=decision_no, decided_on=decided_on)
@@ -176,7 +192,7 @@ def fee_decision_create(*, actor, member: Member, kind: str, ground: str, percen
         reason=reason.strip()[:500], decision_no=decision_no.strip()[:60], decided_on=decided_on,
         recorded_by=actor if _is_user(actor) else None)
     recomputed = _recompute_member(member, first, last)
-    audit_record(actor=actor, action="fee.decision_create", obj=decision, org=member.org,
+    audit_record(actor=actor, action="fee.decision_create", obj=decision, org=_fee_org(member),
                  after={"member": member.pk, "kind": kind, "ground": ground, "percent": pct, "from_month": first,
                         "to_month": last, "decision_no": decision.decision_no, "recomputed_lines": recomputed})
     return decision
@@ -196,41 +212,47 @@ class ComputeResult:
 
 @transaction.atomic
 def fee_month_compute(*, actor, org: Org, month: dt.date | None) -> ComputeResult:
-    """Compute the amount due for ``month`` of every official/probationary member registered in the
-    subtree of ``org``: new ledger lines are created, changed ones updated (payments are kept)."""
+    """Compute the amount due for ``month`` of every official/probationary member paying in the
+    subtree of ``org`` (registered there, or temporarily attending there — B-16): new ledger lines are
+    created at the org where the member pays, changed ones updated (payments are kept; a line stays at
+    the org it was created at)."""
     require_write(actor, org.path)
     errors: dict[str, list[str]] = {}
     month = _month_errors(month, "month", errors)
     if errors:
         raise ValidationFailed(errors)
     rates = fee_rates(month)
-    in_subtree = subtree_q(org, "org__path") & member_of_month_q(month)
-    rows = member_rows(Member.objects.filter(in_subtree))
-    dues = dues_for(rows, month, subtree_q(org, "member__org__path") & member_of_month_q(month, "member__"), rates)
+    rows = member_rows(Member.objects.filter(payer_q(org) & member_of_month_q(month)))
+    member_q = payer_q(org, "member__") & member_of_month_q(month, "member__")
+    dues = dues_for(rows, month, member_q, rates)
     existing = {
         member_id: (pk, due, text, regulation, bool(exempt))
         for pk, member_id, due, text, regulation, exempt in fetch(FeePayment.objects.filter(
-            subtree_q(org, "member__org__path"), month=month).values_list(
+            member_q, month=month).values_list(
             "id", "member_id", "amount_due", "rule_text", "regulation", "exempt").order_by())
     }
     now, day = bulk.adapt_moment(timezone.now()), bulk.adapt_month(month)
     regulation = rates.regulation
     new: list[tuple] = []
     changes: list[tuple] = []
+    total = not_computable = 0
     for row in rows:
         due = dues[row.id]
+        amount = due.amount_vnd
+        if amount is None:
+            not_computable += 1
+        else:
+            total += amount
         text = due.rule_text[:300]
-        line = existing.get(row.id)
+        line = existing.get(row.id) if existing else None
         if line is None:
-            new.append((row.id, row.org_id, day, due.amount_vnd, text, regulation, due.exempt, now, ""))
-        elif line[1:] != (due.amount_vnd, text, regulation, due.exempt):
-            changes.append((due.amount_vnd, text, regulation, due.exempt, now, line[0]))
+            new.append((row.id, row.fee_org_id, day, amount, text, regulation, due.exempt, now, ""))
+        elif line[1:] != (amount, text, regulation, due.exempt):
+            changes.append((amount, text, regulation, due.exempt, now, line[0]))
     bulk.insert_lines(new)
     bulk.update_lines(changes)
-    result = ComputeResult(
-        month=month, members=len(rows), created=len(new), updated=len(changes),
-        not_computable=sum(1 for d in dues.values() if d.amount_vnd is None),
-        total_due=sum(d.amount_vnd or 0 for d in dues.values()))
+    result = ComputeResult(month=month, members=len(rows), created=len(new), updated=len(changes),
+                           not_computable=not_computable, total_due=total)
     audit_record(actor=actor, action="fee.month_compute", obj=org, org=org,
                  after={"month": month, "regulation": rates.regulation, "members": result.members,
                         "created": result.created, "updated": result.updated,
@@ -254,7 +276,7 @@ def _line_for(member: Member, month: dt.date) -> FeePayment:
     if line is not None:
         return line
     due = dues_for(member_rows(Member.objects.filter(pk=member.pk)), month, Q(member_id=member.pk))[member.pk]
-    return FeePayment(member=member, org_id=member.org_id, month=month, amount_due=due.amount_vnd,
+    return FeePayment(member=member, org_id=fee_org_id(member), month=month, amount_due=due.amount_vnd,
                       rule_text=due.rule_text[:300], regulation=fee_rates(month).regulation, exempt=due.exempt,
                       computed_at=timezone.now())
 
@@ -289,7 +311,7 @@ def _payment_write(actor, member: Member, line: FeePayment, entry: PaymentEntry)
     line.recorded_by = actor if _is_user(actor) else None
     line.recorded_at = timezone.now()
     line.save()
-    audit_record(actor=actor, action="fee.payment_record", obj=line, org=member.org, before=before,
+    audit_record(actor=actor, action="fee.payment_record", obj=line, org=_fee_org(member), before=before,
                  after={"member": member.pk, "month": line.month, "amount_due": line.amount_due,
                         "amount_paid": line.amount_paid, "paid_on": line.paid_on, "channel": line.channel})
     return line
@@ -300,7 +322,7 @@ def fee_payment_record(*, actor, member: Member, month: dt.date | None, amount_p
                        paid_on: dt.date | None, channel: str) -> FeePayment:
     """Record (or correct) what a member paid for a month. Less than the amount due is refused;
     more is accepted (voluntary higher payments, B-29)."""
-    require_write(actor, member.org.path)
+    _require_member_write(actor, member)
     errors: dict[str, list[str]] = {}
     month = _month_errors(month, "month", errors)
     if errors:
@@ -323,7 +345,8 @@ def fee_ledger_save(*, actor, org: Org, month: dt.date | None, entries: list[Pay
     if errors:
         raise ValidationFailed(errors)
     ids = [e.member_id for e in entries]
-    members = {m.pk: m for m in Member.objects.filter(pk__in=ids, org=org).select_related("org")}
+    on_ledger = attending_q(org) | Q(pk__in=FeePayment.objects.filter(org=org, month=month).values("member_id"))
+    members = {m.pk: m for m in Member.objects.filter(on_ledger, pk__in=ids).select_related("org", "temporary_org")}
     checked: list[tuple[Member, FeePayment, PaymentEntry]] = []
     for entry in entries:
         member = members.get(entry.member_id)
@@ -331,6 +354,10 @@ def fee_ledger_save(*, actor, org: Org, month: dt.date | None, entries: list[Pay
             errors[f"member_{entry.member_id}"] = ["Đảng viên không sinh hoạt tại tổ chức này."]
             continue
         line = _line_for(member, month)
+        if line.org_id != org.pk:
+            errors[f"member_{member.pk}"] = [f"Khoản đảng phí tháng {fmt_month(month)} của {member.full_name} "
+                                             "được ghi ở sổ thu của tổ chức khác."]
+            continue
         if line.pk and (line.amount_paid, line.paid_on, line.channel) == (entry.amount_paid, entry.paid_on,
                                                                         entry.channel):
             continue  # shown again unchanged: nothing to write

@@ -19,3 +19,25 @@ def make_member(org, name: str = "Nguyễn Văn An", *, status: str = "official"
     return Member.objects.create(full_name=name, sex=sex, birth_date=birth_date, cccd=f"{next(_numbers):012d}",
                                  org=org, status=status, name_norm=norm, given_name_norm=norm.split(" ")[-1],
                                  admitted_on=admitted_on, fee_group=fee_group, **extra)
+
+
+def with_history(member: Member, events: list[tuple]) -> Member:
+    """Give ``member`` a lifecycle: ``events`` = (kind, on[, {field: value}]) rows written as they are
+    (no validation), then the projection columns (status, orgs, admitted_on, official_on…) derived
+    from them as the members app does."""
+    from tcxd.members.lifecycle import history_of, project
+    from tcxd.members.models import MemberEvent
+
+    for seq, (kind, on, *extra) in enumerate(events):
+        fields = {"org": member.org, **(extra[0] if extra else {})}
+        MemberEvent.objects.create(member=member, kind=kind, on=on, seq=seq, **fields)
+    project(member, history_of(member))
+    member.refresh_from_db()
+    return member
+
+
+def admitted(on: dt.date, *, decided: dt.date | None = None) -> list[tuple]:
+    """Candidate, admission decision on ``decided`` (default ``on``), ceremony on ``on``, official a year later."""
+    decided = decided or on
+    return [("candidate", dt.date(decided.year - 1, 1, 1)), ("admission_decision", decided, {"decision_date": decided}),
+            ("ceremony", on), ("recognition", dt.date(on.year + 1, on.month, min(on.day, 28)))]

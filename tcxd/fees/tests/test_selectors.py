@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tcxd.fees import party_age
 from tcxd.fees import selectors as Q
 from tcxd.fees import services as S
 from tcxd.fees.models import FeeBasis, FeePayment
@@ -83,13 +82,3 @@ def test_collection_report_by_cell_with_totals(tree, cell_members):
     jan = Q.fee_collection_report(org=tree.commune_a, month=JAN)
     assert jan.remit_share is not None  # QĐ 342: the cell remits 70 %
     assert FeePayment.objects.filter(month=JAN).count() == 0 and jan.total.lines == 0
-
-
-def test_party_age_uses_the_exact_age_near_the_threshold(monkeypatch):
-    rows = [(1, "official", D(1976, 2, 1)), (2, "official", D(1976, 2, 1)), (3, "probationary", D(2025, 9, 1)),
-            (4, "official", D(2000, 1, 1))]
-    monkeypatch.setattr(party_age, "_exact", lambda ids, on: {1: 49} if ids == [1, 2] else {})
-    ages = party_age.party_age_years(rows, FEB, 50)
-    assert ages == {2: 50}  # 1 had a gap (the engine says 49); 2 has no events: the bound stays
-    assert party_age.party_age_years(rows, FEB, None) == {}
-    assert party_age.whole_years(D(1976, 2, 2), FEB) == 49
