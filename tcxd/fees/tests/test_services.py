@@ -147,11 +147,11 @@ class TestMonthCompute:
         feb = S.fee_month_compute(actor=tree.admin, org=tree.province, month=FEB)
         assert line(an, JAN).regulation == "QĐ 342-QĐ/TW" and line(an, JAN).amount_due == 85_001
         assert line(an, FEB).regulation == "QĐ 01-QĐ/TW" and line(an, FEB).amount_due == 85_001
-        # the fixed student amount exists only from QĐ 01-QĐ/TW on
-        assert line(cuong, JAN).amount_due is None and "QĐ 342-QĐ/TW" in line(cuong, JAN).rule_text
+        # the fixed student amount: 2.000 đ under QĐ 342-QĐ/TW (configurable default), 5.000 đ from QĐ 01-QĐ/TW on
+        assert line(cuong, JAN).amount_due == 2_000 and "QĐ 342-QĐ/TW" in line(cuong, JAN).rule_text
         assert line(cuong, FEB).amount_due == 5_000
         assert (jan.members, feb.members) == (4, 4)
-        assert jan.not_computable == 3  # Bình (pension) and Ngoài (salary) have no basis; Cường no rate
+        assert jan.not_computable == 2  # Bình (pension) and Ngoài (salary) have no basis
 
     def test_party_age_49_vs_50_years(self, tree):
         old = make_member(tree.cell_a1, "Hoàng Văn Lão", admitted_on=D(1976, 2, 1), fee_group="pension",
