@@ -280,23 +280,42 @@ def member_list(request, params: Query[SearchParams]):
 
 class WorkItemOut(Schema):
     section: str
-    member_id: int
-    member_name: str
-    org_name: str
-    due: dt.date
+    section_key: str = Field(description="Mã mục (tham số section)")
+    section_total: int = Field(description="Tổng số việc của mục; nhiều hơn số việc trả về thì lấy tiếp bằng offset")
+    member_id: int | None = Field(description="Đảng viên; trống nếu việc thuộc về tổ chức (org_id)")
+    member_name: str = Field(description="Họ tên đảng viên, hoặc tên tổ chức nếu việc thuộc về tổ chức")
+    org_name: str = Field(description="Nơi sinh hoạt của đảng viên, hoặc tổ chức cấp trên của tổ chức")
+    org_id: int | None = None
+    due: dt.date | None = Field(description="Hạn; trống với việc không có hạn (hồ sơ, số đảng viên của chi bộ)")
     overdue: bool
     message: str
     rule: str
     action_url: str
 
 
+class WorkListParams(Schema):
+    on: dt.date | None = None
+    section: str = Field("", description="Chỉ một mục (mã mục); để trống: mọi mục")
+    offset: int = Field(0, ge=0, description="Bỏ qua bao nhiêu việc đầu của mỗi mục")
+    limit: int = Field(100, ge=1, le=1000, description="Số việc tối đa của mỗi mục")
+
+
 @router.get("/worklist", response={200: list[WorkItemOut], **READ_ERRORS},
-            summary="Việc cần làm trong phạm vi: kết nạp, lễ kết nạp, công nhận chính thức, chuyển sinh hoạt, huy hiệu")
-def work_list(request, on: dt.date | None = None):
-    from .worklists import worklist_all
+            summary="Việc cần làm trong phạm vi, theo mục (kết nạp, lễ kết nạp, công nhận chính thức, chuyển "
+                    "sinh hoạt, huy hiệu, xóa tên, chi bộ dưới 3 đảng viên chính thức, hồ sơ chưa đầy đủ): mỗi mục "
+                    "trả tối đa limit việc từ offset, kèm tổng số việc của mục (section_total); limit=1 cho biết "
+                    "mọi mục có việc và số việc của từng mục")
+def work_list(request, params: Query[WorkListParams]):
+    from .worklists import sections
 
     with _rules_in_force():
-        return [item.__dict__ for item in worklist_all(actor=request.auth, on=on or timezone.localdate())]
+        found = sections(actor=request.auth, on=params.on or timezone.localdate(), only=params.section or None,
+                         offset=params.offset, limit=params.limit)
+    if params.section and not found:
+        error = DomainError("worklist_section_unknown", f"Không có mục việc cần làm «{params.section}».")
+        error.status = 404
+        raise error
+    return [{**item.__dict__, "section_key": s.key, "section_total": s.count} for s in found for item in s.items]
 
 
 @router.get("/transfers", response={200: list[MemberRow], **READ_ERRORS},

@@ -269,17 +269,33 @@ def transfers_incoming(request):
 
 @login_required
 def work_list(request):
-    from .worklists import worklist_all
+    """Every section with its exact count and its first rows; ``?muc=<key>`` one section, paged."""
+    from .worklists import LOOKAHEAD_DAYS, PREVIEW, sections
 
     today = timezone.localdate()
-    items = worklist_all(actor=request.user, on=today)
-    titles = list(dict.fromkeys(i.section for i in items))
-    sections = [(title, [i for i in items if i.section == title]) for title in titles]
+    ctx = {"today": today, "lookahead": LOOKAHEAD_DAYS, "can_write": scope_for(request.user).can_write}
+    key = request.GET.get("muc", "")
+    if not key:
+        found = sections(actor=request.user, on=today, limit=PREVIEW)
+        shown = [s for s in found if s.count]
+        return render(request, "members/worklist.html", {
+            **ctx, "sections": shown, "total": sum(s.count for s in shown),
+            "overdue": sum(s.overdue for s in shown)})
+    try:
+        number = max(1, int(request.GET.get("trang", "1")))
+    except ValueError:
+        number = 1
+    found = sections(actor=request.user, on=today, only=key, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    if not found:
+        raise Http404
+    section = found[0]
+    pages = max(1, -(-section.count // PAGE_SIZE))
+    if number > pages:
+        return redirect(f"{reverse_lazy('members:worklist')}?muc={key}&trang={pages}")
     return render(request, "members/worklist.html", {
-        "sections": [(t, rows) for t, rows in sections if rows], "total": len(items),
-        "overdue": sum(1 for i in items if i.overdue), "today": today,
-        "can_write": scope_for(request.user).can_write,
-    })
+        **ctx, "sections": [section], "single": section, "total": section.count, "overdue": section.overdue,
+        "number": number, "pages": pages, "first_row": section.offset + 1 if section.items else 0,
+        "last_row": section.offset + len(section.items)})
 
 
 @login_required

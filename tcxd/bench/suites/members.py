@@ -20,9 +20,10 @@ from tcxd.authz.services import api_token_create
 from tcxd.common.paths import STEPLEN, path_range
 from tcxd.common.text import fold
 from tcxd.members import lifecycle
+from tcxd.members import worklist_queries as WQ
+from tcxd.members import worklists as W
 from tcxd.members.models import Member, MemberEvent
-from tcxd.members.selectors import member_queryset
-from tcxd.members.worklists import LOOKAHEAD_DAYS, _next_occasion, worklist
+from tcxd.members.worklists import worklist
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.calendar import add_months
@@ -34,7 +35,6 @@ from .orgs import _client_host, biggest_province
 
 OFFICER_USERNAME = f"{BENCH_USER_PREFIX}officer"
 SEARCH_LIMIT = 50  # the API's default page; it fetches one row more to know whether there is a next page
-SHORTLIST_LIMIT = 2000  # worklists.worklist's ``limit`` and the badge shortlist's slice
 # name → what the officer types: a full-name prefix, a word inside the name, a given name with its
 # accents, a rare surname (few hits: the index is walked far before 50 are found).
 SEARCHES = {"nguyen_van": "nguyen van", "thi_h": "thi h", "hung": "Hùng", "quach": "quach"}
@@ -75,21 +75,31 @@ WHERE e.member_id = %s ORDER BY e.{on}, e.seq, e.id""".format(on=ON, **_T)
 SQL_HISTORIES = """
 SELECT member_id, kind, {on}, seq, org_id, target_org_id, decision_no, decision_date, data FROM {e}
 WHERE member_id IN ({{ids}}) AND voided_at IS NULL ORDER BY member_id, {on}, seq, id""".format(on=ON, **_T)
-# Work-list shortlists (members.worklists.worklist): candidates after a cell vote, admitted, probation
-# ending within the look-ahead, pending transfers; and official members near a badge milestone.
-_CELL_VOTE = ("EXISTS (SELECT 1 FROM {e} e WHERE e.member_id = m.id AND e.kind = 'cell_vote' "
-              "AND e.voided_at IS NULL)").format(**_T)
+# Work-list shortlists (members.worklist_queries): candidates (or readmissions) after a cell vote, admitted,
+# probation ending by the look-ahead or voted on since the ceremony, pending transfers; official members
+# whose admission decision (dated in a badge window, or signed on another day) or exit puts a badge on
+# the next occasion. Uncut.
+def _live_event(kind: str, extra: str = "") -> str:
+    return (f"EXISTS (SELECT 1 FROM {_T['e']} e WHERE e.member_id = m.id AND e.kind = '{kind}' "
+            f"AND e.voided_at IS NULL{extra})")
+
+
 SHORTLIST_BRANCHES = (
-    f"m.status = 'candidate' AND m.last_event_on IS NOT NULL AND {_CELL_VOTE}",
+    f"m.status = 'candidate' AND {_live_event('cell_vote')}",
+    f"m.status IN ('struck_off', 'expelled', 'left') AND {_live_event('cell_vote')}",
     "m.status = 'admitted'",
-    "m.status = 'probationary' AND m.ceremony_on <= %s",
-    "m.transfer_to_id IS NOT NULL",
+    f"m.status = 'probationary' AND (m.ceremony_on <= %s "
+    f"OR {_live_event('recognition_vote', f' AND e.{ON} >= m.ceremony_on')})",
+    "m.transfer_to_id IS NOT NULL AND m.status IN ('probationary', 'official')",
 )
-SQL_SHORTLIST_OR = (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND ("
-                    + " OR ".join(f"({b})" for b in SHORTLIST_BRANCHES) + f") LIMIT {SHORTLIST_LIMIT}")
-SQL_SHORTLIST_UNION = (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.id IN ("
+SQL_SHORTLIST_OR = (f"SELECT m.id {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND ("
+                    + " OR ".join(f"({b})" for b in SHORTLIST_BRANCHES) + ")")
+SQL_SHORTLIST_UNION = (f"SELECT m.id {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.id IN ("
                        + " UNION ".join(f"SELECT m.id FROM {_T['m']} m WHERE {b}" for b in SHORTLIST_BRANCHES)
-                       + f") LIMIT {SHORTLIST_LIMIT}")
+                       + ")")
+SQL_HISTORIES = """
+SELECT member_id, kind, {on}, seq, org_id, target_org_id, decision_no, decision_date, data FROM {e}
+WHERE member_id IN ({{ids}}) AND voided_at IS NULL ORDER BY member_id, {on}, seq, id""".format(on=ON, **_T)
 
 
 def _scope_params(org: Org) -> list[str]:
@@ -231,70 +241,67 @@ def page() -> Benchmark:
 
 
 # -- members.worklist --------------------------------------------------------------------------------
-# (shortlisted ids, their events, badge shortlist ids); a list cut by the 2000-row slice is compared
-# by its size only (which rows a LIMIT without ORDER BY keeps is arbitrary), and then its events not at all.
-Shortlists = tuple[list[int] | int, int | None, list[int] | int]
-
-
-def _cut(ids: list[int]) -> list[int] | int:
-    return sorted(ids) if len(ids) < SHORTLIST_LIMIT else len(ids)
+# (deadline shortlist ids, the live events of those members, badge shortlist ids): what a first visit
+# reads (later visits reuse the engine's answers of unchanged members: worklists.EngineMemo).
+Shortlists = tuple[list[int], int, list[int]]
 
 
 def _worklist_dates(on: dt.date) -> tuple[dt.date, list[tuple[dt.date, dt.date]]]:
-    """The probation cut-off and the badge windows worklists.worklist uses on ``on``."""
-    horizon = on + dt.timedelta(days=LOOKAHEAD_DAYS)
-    ceremony_cutoff = add_months(horizon, -int(lifecycle.lookup("probation.months", on)))
-    occasion = _next_occasion(on)
-    windows = [(add_months(occasion, -12 * years - 12), add_months(occasion, -12 * years))
-               for years in lifecycle.lookup("badge.milestones_years", on)]
-    return ceremony_cutoff, windows
+    """The probation cut-off and the badge windows of worklist_queries on ``on``."""
+    horizon = on + dt.timedelta(days=W.LOOKAHEAD_DAYS)
+    months = WQ.smallest_value("probation.months", on)
+    review_days = WQ.smallest_value("recognition.cell_review_working_days", on)
+    cutoff = add_months(horizon - dt.timedelta(days=review_days), -months) + dt.timedelta(days=3)
+    occasion = W._next_occasion(on)
+    previous = WQ.previous_occasion(occasion, lifecycle.lookup("badge.award_occasions", on))
+    return cutoff, WQ.badge_windows(lifecycle.lookup("badge.milestones_years", on), previous, occasion)
 
 
 def _badge_sql(windows: list) -> str:
-    ranges = " OR ".join("m.admitted_on > %s AND m.admitted_on <= %s" for _ in windows)
-    return (f"SELECT m.id, m.full_name, o.name {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.status = 'official' "
-            f"AND ({ranges}) LIMIT {SHORTLIST_LIMIT}")
+    days = " OR ".join(f"e.{ON} > %s AND e.{ON} <= %s" for _ in windows)
+    form = "e.data ->> 'form'" if connection.vendor == "postgresql" else "json_extract(e.data, '$.form')"
+    decisions = (f"SELECT e.member_id FROM {_T['e']} e WHERE e.kind = 'admission_decision' AND e.voided_at IS NULL "
+                 f"AND ({days})")
+    off_day = (f"SELECT e.member_id FROM {_T['e']} e WHERE e.kind = 'admission_decision' "
+               f"AND e.decision_date IS NOT NULL AND e.decision_date <> e.{ON}")
+    exits = (f"SELECT e.member_id FROM {_T['e']} e WHERE e.voided_at IS NULL AND (e.kind IN ('struck_off', "
+             f"'expelled', 'left', 'probation_struck_off') OR e.kind = 'discipline' AND {form} = 'khai_tru')")
+    return (f"SELECT m.id {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND m.status = 'official' "
+            f"AND (m.id IN ({decisions}) OR m.id IN ({off_day}) OR m.id IN ({exits}))")
 
 
 def _histories(cursor, ids: list[int]) -> int:
-    if not ids:
-        return 0
-    cursor.execute(SQL_HISTORIES.format(ids=", ".join(["%s"] * len(ids))), ids)
-    return len(cursor.fetchall())
+    n = 0
+    for i in range(0, len(ids), WQ.CHUNK):
+        chunk = ids[i:i + WQ.CHUNK]
+        cursor.execute(SQL_HISTORIES.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+        n += len(cursor.fetchall())
+    return n
 
 
 def _shortlist_floor(sql: str) -> Callable[..., Shortlists]:
     def fn(cursor, scope: list[str], on: dt.date) -> Shortlists:
         cutoff, windows = _worklist_dates(on)
         cursor.execute(sql, [*scope, cutoff])
-        main = [r[0] for r in cursor.fetchall()]
+        main = sorted({r[0] for r in cursor.fetchall()})
         events = _histories(cursor, main)
         cursor.execute(_badge_sql(windows), [*scope, *(d for w in windows for d in w)])
-        badge = [r[0] for r in cursor.fetchall()]
+        badge = sorted({r[0] for r in cursor.fetchall()})
         _histories(cursor, badge)
-        return _cut(main), (events if len(main) < SHORTLIST_LIMIT else None), _cut(badge)
+        return main, events, badge
     return fn
 
 
 def shortlists(user: User, on: dt.date) -> Shortlists:
-    """What worklists.worklist fetches for ``user`` on ``on``, through the ORM (its querysets rebuilt
-    here: keep in step with worklists.py): shortlisted ids, their events, the badge shortlist (its
-    ids, or only its size when the 2000-row slice cuts it: which rows it keeps is then arbitrary)."""
-    base = member_queryset(actor=user)
-    cutoff, windows = _worklist_dates(on)
-    main = (base.filter(status=M.Status.CANDIDATE, last_event_on__isnull=False, events__kind=M.EventKind.CELL_VOTE,
-                        events__voided_at__isnull=True)
-            | base.filter(status=M.Status.ADMITTED)
-            | base.filter(status=M.Status.PROBATIONARY, ceremony_on__lte=cutoff)
-            | base.filter(transfer_to__isnull=False))
-    ids = list(main.distinct().values_list("id", flat=True)[:SHORTLIST_LIMIT])
-    events = MemberEvent.objects.filter(member_id__in=ids, voided_at__isnull=True).count()
-    badge = None
-    for low, high in windows:
-        q = base.filter(status=M.Status.OFFICIAL, admitted_on__gt=low, admitted_on__lte=high)
-        badge = q if badge is None else badge | q
-    badge_ids = list(badge.values_list("id", flat=True)[:SHORTLIST_LIMIT]) if badge is not None else []
-    return _cut(ids), (events if len(ids) < SHORTLIST_LIMIT else None), _cut(badge_ids)
+    """What the work lists read for ``user`` on ``on`` (worklist_queries itself): the deadline
+    shortlist, the live events of its members, the badge shortlist."""
+    rows = WQ.ScopedRows(user)
+    horizon = on + dt.timedelta(days=W.LOOKAHEAD_DAYS)
+    main = sorted(WQ.deadline_shortlist(rows, Member.objects.all(), on=on, horizon=horizon))
+    events = MemberEvent.objects.filter(member_id__in=main, voided_at__isnull=True).count() if main else 0
+    _, windows = _worklist_dates(on)
+    badge = sorted(WQ.badge_shortlist(rows, Member.objects.all(), windows))
+    return main, events, badge
 
 
 def worklist_page() -> Benchmark:
@@ -303,12 +310,15 @@ def worklist_page() -> Benchmark:
     on = timezone.localdate()
     expected = shortlists(user, on)
     items = worklist(actor=user, on=on)
-    main_ids = set(expected[0]) if isinstance(expected[0], list) else set()
-    stray = [i.member_id for i in items if i.section != "Huy hiệu Đảng đến dịp trao" and i.member_id not in main_ids]
-    if stray and main_ids:
-        raise AssertionError(f"members.worklist: items for members outside the rebuilt shortlist: {stray[:5]}")
+    main_ids = set(expected[0])
+    stray = [i.member_id for i in items if i.section != W.BADGES and i.member_id not in main_ids]
+    if stray:
+        raise AssertionError(f"members.worklist: items for members outside the shortlist: {stray[:5]}")
     url = "/viec-can-lam/"
-    _get(client, "members.worklist", url)
+    body = _get(client, "members.worklist", url).content.decode()
+    if 'data-testid="worklist-section"' not in body:
+        raise AssertionError(f"members.worklist: GET {url} shows no section")
+    n = sum(s.count for s in W.sections(actor=user, on=on, limit=0))
 
     def run() -> None:
         _get(client, "members.worklist", url)
@@ -316,4 +326,4 @@ def worklist_page() -> Benchmark:
     scope = _scope_params(province)
     floors = {"or": _run_sql(_shortlist_floor(SQL_SHORTLIST_OR), scope, on),
               "union": _run_sql(_shortlist_floor(SQL_SHORTLIST_UNION), scope, on)}
-    return Benchmark("members.worklist", len(items), run, floors, expected)
+    return Benchmark("members.worklist", n, run, floors, expected)
