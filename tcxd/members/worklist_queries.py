@@ -46,18 +46,33 @@ _KINDS = {k.value: k for k in M.EventKind}
 
 
 # -- rules -------------------------------------------------------------------------------------------
+_SCALARS = (int, float, str, bool, type(None))
+
+
+def _copier(value):
+    """How to hand out ``value`` without letting a caller change the book: as is (a scalar), a
+    shallow copy (a list or dict of scalars), else a deep copy."""
+    if isinstance(value, _SCALARS):
+        return lambda: value
+    if isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value):
+        return lambda: list(value)
+    if isinstance(value, dict) and all(isinstance(v, _SCALARS) for v in value.values()):
+        return lambda: dict(value)
+    return lambda: copy.deepcopy(value)
+
+
 def rule_lookup():
     """``lifecycle.lookup`` for one computation: the same values (the version in force on the day),
-    each version looked up once; mutable values are still handed out as copies."""
+    each version looked up once; lists and dicts are still handed out as copies."""
     book = rulebook()
     versions: dict[tuple[str, dt.date], object] = {}
 
     def lookup(key: str, on: dt.date):
         try:
-            value = versions[key, on]
+            copier = versions[key, on]
         except KeyError:
-            value = versions[key, on] = book.version_in_force(key, on).parameter.value
-        return value if isinstance(value, (int, float, str, bool)) else copy.deepcopy(value)
+            copier = versions[key, on] = _copier(book.version_in_force(key, on).parameter.value)
+        return copier()
 
     return lookup
 
@@ -128,16 +143,16 @@ class ScopedRows:
             _ALL_ORGS[:] = [time.monotonic(), Org.objects.count()]
         return self.org_count / max(1, _ALL_ORGS[1])
 
-    def in_scope(self, *paths: str | None) -> bool:
-        return self.everything or any(p and self.scope.contains(p) for p in paths)
-
     def rows(self, qs: QuerySet, *, estimate: int, prefix: str = "") -> Shortlist:
         """``qs``'s members in scope (``prefix`` = "member__" when ``qs`` is over events)."""
         if self.by_own_index(estimate):
             out: Shortlist = {}
             fields = [prefix + f if f != "stamp" else "stamp" for f in (*ROW, *PATHS)]
-            for pk, stamp, name, org, *paths in _stamped(qs, prefix).values_list(*fields).order_by():
-                if self.in_scope(*paths):
+            prefixes = self.scope.prefixes  # ("",) for everything
+            for pk, stamp, name, org, official, temporary, receiving in (
+                    _stamped(qs, prefix).values_list(*fields).order_by()):
+                if (official.startswith(prefixes) or (temporary and temporary.startswith(prefixes))
+                        or (receiving and receiving.startswith(prefixes))):
                     out[pk] = (stamp, name, org)
             return out
         member_qs = qs if not prefix else Member.objects.filter(pk__in=qs.values(prefix + "id"))

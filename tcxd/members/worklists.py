@@ -96,6 +96,7 @@ class Section:
     items: list[WorkItem] = field(default_factory=list)  # rows offset … offset + limit
     offset: int = 0
     subject: str = "member"  # "member" or "org": what the rows are about
+    dated: bool = True  # whether the rows have a due date
 
     @property
     def next_offset(self) -> int | None:
@@ -275,7 +276,7 @@ def _dossier_section(actor, offset: int, limit: int, scoped: WQ.ScopedRows | Non
     items = [WorkItem(DOSSIERS, pk, name, org_name, None, False, "Còn thiếu: " + "; ".join(missing) + ".",
                       DOSSIER_RULE, f"{reverse('members:detail', args=[pk])}?tab=tai-lieu")
              for pk, name, org_name, _status, missing in rows]
-    return Section(section_key(DOSSIERS), DOSSIERS, count, 0, items, offset)
+    return Section(section_key(DOSSIERS), DOSSIERS, count, 0, items, offset, dated=False)
 
 
 def _cell_section(actor, on: dt.date, offset: int, limit: int) -> Section:
@@ -288,7 +289,7 @@ def _cell_section(actor, on: dt.date, offset: int, limit: int) -> Section:
                               f"Chi bộ chỉ có {c.official} đảng viên chính thức (tối thiểu {minimum}): cấp ủy "
                               "cấp trên phải bổ sung đảng viên hoặc hợp nhất chi bộ.", CELL_RULE, url,
                               org_id=c.id, subject_url=url))
-    return Section(section_key(SMALL_CELLS), SMALL_CELLS, len(cells), 0, items, offset, subject="org")
+    return Section(section_key(SMALL_CELLS), SMALL_CELLS, len(cells), 0, items, offset, subject="org", dated=False)
 
 
 def dossier_items(*, actor) -> list[WorkItem]:
