@@ -103,7 +103,20 @@ MEMBERS_PER_ORG = 20  # rough size of an org's own roll, to weigh a walk over th
 # The admission decisions dated in the badge windows (ten milestones, a quarter year each) are a few
 # per cent of all members: through them when the scope holds more than that share of the orgs.
 BADGE_EVENT_SHARE = 0.05
-_ALL_ORGS: list = []  # (monotonic time, number of orgs): only weighs plans, so a few minutes old is fine
+PLAN_STATS_TTL = 300.0
+_PLAN_STATS: dict = {}
+
+
+def plan_stats() -> dict:
+    """Sizes that only weigh one plan against another (never change an answer), so a few minutes
+    old is fine: all orgs, members by the statuses shortlisted, pending transfers."""
+    if not _PLAN_STATS or time.monotonic() - _PLAN_STATS["at"] > PLAN_STATS_TTL:
+        statuses = (M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY, *EXIT_STATUSES)
+        by_status = dict(Member.objects.filter(status__in=statuses).values_list("status")
+                         .annotate(n=Count("id")).order_by())
+        _PLAN_STATS.update(at=time.monotonic(), orgs=Org.objects.count(), by_status=by_status,
+                           moving=Member.objects.filter(transfer_to__gt=0).count())
+    return _PLAN_STATS
 
 
 class ScopedRows:
@@ -139,9 +152,7 @@ class ScopedRows:
         """The scope's share of all orgs."""
         if self.everything:
             return 1.0
-        if not _ALL_ORGS or time.monotonic() - _ALL_ORGS[0] > 300:
-            _ALL_ORGS[:] = [time.monotonic(), Org.objects.count()]
-        return self.org_count / max(1, _ALL_ORGS[1])
+        return self.org_count / max(1, plan_stats()["orgs"])
 
     def rows(self, qs: QuerySet, *, estimate: int, prefix: str = "") -> Shortlist:
         """``qs``'s members in scope (``prefix`` = "member__" when ``qs`` is over events)."""
@@ -194,9 +205,8 @@ def deadline_shortlist(rows: ScopedRows, base: QuerySet, *, on: dt.date, horizon
     # review due = the review_days-th working day after end = ceremony + months: at least review_days
     # calendar days after it. Three days of slack for the end-of-month clamp (29/02).
     ceremony_cutoff = add_months(horizon - dt.timedelta(days=review_days), -months) + dt.timedelta(days=3)
-    counts = dict(Member.objects.filter(status__in=(M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY,
-                                                    *EXIT_STATUSES))
-                  .values_list("status").annotate(n=Count("id")).order_by())
+    stats = plan_stats()
+    counts = stats["by_status"]
     cell_vote = Exists(_live(M.EventKind.CELL_VOTE))
     out = rows.rows(base.filter(cell_vote, status=M.Status.CANDIDATE), estimate=counts.get(M.Status.CANDIDATE, 0))
     out.update(rows.rows(base.filter(cell_vote, status__in=EXIT_STATUSES),
@@ -207,7 +217,7 @@ def deadline_shortlist(rows: ScopedRows, base: QuerySet, *, on: dt.date, horizon
     out.update(rows.rows(base.filter(Q(ceremony_on__lte=ceremony_cutoff) | voted, status=M.Status.PROBATIONARY),
                          estimate=counts.get(M.Status.PROBATIONARY, 0)))
     moving = base.filter(transfer_to__gt=0, status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
-    out.update(rows.rows(moving, estimate=Member.objects.filter(transfer_to__gt=0).count()))
+    out.update(rows.rows(moving, estimate=stats["moving"]))
     return out
 
 

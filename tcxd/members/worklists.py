@@ -257,10 +257,6 @@ def _badge_rows(rows: WQ.ScopedRows, base, on: dt.date) -> list[_Row]:
     return out
 
 
-def _badges_due(actor, on: dt.date) -> list[WorkItem]:
-    return [row.item() for row in _badge_rows(WQ.ScopedRows(actor), Member.objects.all(), on)]
-
-
 def worklist(*, actor, on: dt.date) -> list[WorkItem]:
     """Every deadline and badge item in scope (exact, uncut), in page order."""
     base, scoped = Member.objects.all(), WQ.ScopedRows(actor)
@@ -321,8 +317,8 @@ def _paged(title: str, rows: list, offset: int, limit: int) -> Section:
 
 def sections(*, actor, on: dt.date, limit: int = PREVIEW, only: str | None = None, offset: int = 0) -> list[Section]:
     """The work lists as sections in page order, each with its exact count and the rows
-    ``offset`` … ``offset + limit``; ``only`` (a section key) computes that section alone. Sections of
-    the engine and the providers are listed even when empty; so are the two SQL ones."""
+    ``offset`` … ``offset + limit``; ``only`` (a section key) computes that section alone. Every
+    section of this module is listed, even when empty; a provider's, when it has items."""
     def wanted(*titles: str) -> bool:
         return only is None or any(section_key(t) == only for t in titles)
 
