@@ -195,7 +195,7 @@ def _live(kind, **extra) -> QuerySet:
 
 
 # -- shortlists --------------------------------------------------------------------------------------
-def deadline_shortlist(rows: ScopedRows, base: QuerySet, *, on: dt.date, horizon: dt.date) -> Shortlist:
+def deadline_shortlist(rows: ScopedRows, *, on: dt.date, horizon: dt.date) -> Shortlist:
     """Every member for whom ``open_deadlines`` may give a work-list item due by ``horizon``:
     candidates (and readmissions under way) after a cell vote, admitted members awaiting the ceremony,
     probationary members whose recognition review may fall due by ``horizon`` or whose cell has voted
@@ -208,15 +208,20 @@ def deadline_shortlist(rows: ScopedRows, base: QuerySet, *, on: dt.date, horizon
     stats = plan_stats()
     counts = stats["by_status"]
     cell_vote = Exists(_live(M.EventKind.CELL_VOTE))
-    out = rows.rows(base.filter(cell_vote, status=M.Status.CANDIDATE), estimate=counts.get(M.Status.CANDIDATE, 0))
-    out.update(rows.rows(base.filter(cell_vote, status__in=EXIT_STATUSES),
+    out = rows.rows(Member.objects.filter(cell_vote, status=M.Status.CANDIDATE),
+                    estimate=counts.get(M.Status.CANDIDATE, 0))
+    out.update(rows.rows(Member.objects.filter(cell_vote, status__in=EXIT_STATUSES),
                          estimate=sum(counts.get(s, 0) for s in EXIT_STATUSES)))
-    out.update(rows.rows(base.filter(status=M.Status.ADMITTED), estimate=counts.get(M.Status.ADMITTED, 0)))
-    # or a recognition vote since the ceremony: the decision is due n working days after it
-    voted = Exists(_live(M.EventKind.RECOGNITION_VOTE, on__gte=OuterRef("ceremony_on")))
-    out.update(rows.rows(base.filter(Q(ceremony_on__lte=ceremony_cutoff) | voted, status=M.Status.PROBATIONARY),
+    out.update(rows.rows(Member.objects.filter(status=M.Status.ADMITTED), estimate=counts.get(M.Status.ADMITTED, 0)))
+    out.update(rows.rows(Member.objects.filter(ceremony_on__lte=ceremony_cutoff, status=M.Status.PROBATIONARY),
                          estimate=counts.get(M.Status.PROBATIONARY, 0)))
-    moving = base.filter(transfer_to__gt=0, status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
+    # or (a later ceremony) a recognition vote since the ceremony: the decision is due n working days
+    # after it. Such a vote is dated after the cut-off: found through the recent votes (kind, day).
+    votes = MemberEvent.objects.filter(kind=M.EventKind.RECOGNITION_VOTE, on__gt=ceremony_cutoff,
+                                       voided_at__isnull=True, member__status=M.Status.PROBATIONARY,
+                                       on__gte=F("member__ceremony_on"))
+    out.update(rows.rows(votes, estimate=counts.get(M.Status.PROBATIONARY, 0), prefix="member__"))
+    moving = Member.objects.filter(transfer_to__gt=0, status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
     out.update(rows.rows(moving, estimate=stats["moving"]))
     return out
 
@@ -287,7 +292,7 @@ class _OffDayDecisions:
 OFF_DAY_DECISIONS = _OffDayDecisions()
 
 
-def badge_shortlist(rows: ScopedRows, base: QuerySet, windows: list[tuple[dt.date, dt.date]]) -> Shortlist:
+def badge_shortlist(rows: ScopedRows, windows: list[tuple[dt.date, dt.date]]) -> Shortlist:
     """Official members whose badge may fall on the next occasion: party age counted from the
     admission decision reaches a milestone in its window, or the history holds an exit (a gap, a
     restoration or a new admission: party age is then not the decision day + years).
@@ -298,7 +303,7 @@ def badge_shortlist(rows: ScopedRows, base: QuerySet, windows: list[tuple[dt.dat
         return {}
     exits = MemberEvent.objects.filter(
         Q(kind__in=EXIT_KINDS) | Q(kind=M.EventKind.DISCIPLINE, data__form="khai_tru"), voided_at__isnull=True)
-    official = base.filter(status=M.Status.OFFICIAL)
+    official = Member.objects.filter(status=M.Status.OFFICIAL)
     out = rows.rows(official.filter(pk__in=exits.values("member_id")), estimate=0)
     days = Q()
     for low, high in windows:

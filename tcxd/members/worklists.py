@@ -219,9 +219,9 @@ class _BadgeRow(_Row):
         return f"Huy hiệu {self.badge.years} năm tuổi Đảng (đủ tuổi Đảng ngày {self.badge.reached_on:%d/%m/%Y})"
 
 
-def _deadline_rows(rows: WQ.ScopedRows, base, on: dt.date) -> list[_Row]:
+def _deadline_rows(rows: WQ.ScopedRows, on: dt.date) -> list[_Row]:
     horizon = on + dt.timedelta(days=LOOKAHEAD_DAYS)
-    shortlist = WQ.deadline_shortlist(rows, base, on=on, horizon=horizon)
+    shortlist = WQ.deadline_shortlist(rows, on=on, horizon=horizon)
     answers = DEADLINES.answers({pk: row[0] for pk, row in shortlist.items()}, on)
     out = []
     for member_id, deadlines in answers.items():
@@ -240,12 +240,12 @@ def _next_occasion(on: dt.date) -> dt.date:
     return next(d for d in days if d >= on)
 
 
-def _badge_rows(rows: WQ.ScopedRows, base, on: dt.date) -> list[_Row]:
+def _badge_rows(rows: WQ.ScopedRows, on: dt.date) -> list[_Row]:
     """Official members whose next badge falls on the next award occasion (B-23)."""
     occasion = _next_occasion(on)
     previous = WQ.previous_occasion(occasion, services.lookup("badge.award_occasions", on))
     windows = WQ.badge_windows(services.lookup("badge.milestones_years", on), previous, occasion)
-    shortlist = WQ.badge_shortlist(rows, base, windows)
+    shortlist = WQ.badge_shortlist(rows, windows)
     answers = NEXT_BADGES.answers({pk: row[0] for pk, row in shortlist.items()}, on)
     out = []
     for member_id, due in answers.items():
@@ -259,8 +259,8 @@ def _badge_rows(rows: WQ.ScopedRows, base, on: dt.date) -> list[_Row]:
 
 def worklist(*, actor, on: dt.date) -> list[WorkItem]:
     """Every deadline and badge item in scope (exact, uncut), in page order."""
-    base, scoped = Member.objects.all(), WQ.ScopedRows(actor)
-    rows = _deadline_rows(scoped, base, on) + _badge_rows(scoped, base, on)
+    scoped = WQ.ScopedRows(actor)
+    rows = _deadline_rows(scoped, on) + _badge_rows(scoped, on)
     rows.sort(key=lambda r: (_rank(r.section), *_item_order(r)))
     return [row.item() for row in rows]
 
@@ -323,16 +323,16 @@ def sections(*, actor, on: dt.date, limit: int = PREVIEW, only: str | None = Non
         return only is None or any(section_key(t) == only for t in titles)
 
     out: list[Section] = []
-    base, scoped = Member.objects.all(), WQ.ScopedRows(actor)
+    scoped = WQ.ScopedRows(actor)
     grouped: dict[str, list] = {}
     titles = [title for title, _ in SECTIONS.values()]
     if wanted(*titles):
         for title in titles:
             grouped[title] = []
-        for row in _deadline_rows(scoped, base, on):
+        for row in _deadline_rows(scoped, on):
             grouped[row.section].append(row)
     if wanted(BADGES):
-        grouped[BADGES] = _badge_rows(scoped, base, on)
+        grouped[BADGES] = _badge_rows(scoped, on)
     if only is None or only not in SECTION_KEYS.values():
         for provider in PROVIDERS:
             for item in provider(actor, on):

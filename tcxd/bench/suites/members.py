@@ -1,6 +1,7 @@
 """Benchmarks of the members context, as a provincial officer sees it, and their raw-SQL floors.
 
-* ``members.search.*``: GET /api/members?q=… with a bearer token (accent-insensitive prefix search);
+* ``members.search.*``: GET /api/members?q=… with a bearer token (accent-insensitive prefix search of
+  the full name, the given name or a word sequence inside the name);
 * ``members.page``: the events tab of the member page of the member with ``PAGE_EVENTS`` events;
 * ``members.worklist``: the officer's work lists page (/viec-can-lam/).
 """
@@ -22,7 +23,8 @@ from tcxd.common.text import fold
 from tcxd.members import lifecycle
 from tcxd.members import worklist_queries as WQ
 from tcxd.members import worklists as W
-from tcxd.members.models import Member, MemberEvent
+from tcxd.members.models import Member, MemberEvent, MemberNameWord
+from tcxd.members.selectors import name_plan
 from tcxd.members.worklists import worklist
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
@@ -170,7 +172,53 @@ def _search_union(cursor, org_path_params: list[str], text: str) -> list[int]:
     return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
 
 
-SEARCH_FLOORS = {"or": _search_or, "union": _search_union}
+# The word-start index (MemberNameWord) read as members.selectors.name_plan decides: the rows of one
+# token in list order, joined to their members until the page is full. ``{match}``: the plan's
+# conditions on the rows; the first occurrence of the term (at %s) keeps one row per member.
+_W = MemberNameWord._meta.db_table
+SQL_SEARCH_WORDS = (
+    f"SELECT {ROW_COLUMNS} "
+    + JOIN_SCOPE.replace(f"FROM {_T['m']} m", f"FROM {_W} w JOIN {_T['m']} m ON m.id = w.member_id")
+    + f" WHERE w.token = %s AND {{match}} AND (NOT w.repeats OR {{strpos}}(' ' || w.name_norm, %s) = "
+    "length(w.name_norm) - length(w.word) + 1 - %s) "
+    f"AND {WHERE_SCOPE} AND {ACTIVE_SQL} ORDER BY w.given_name_norm, w.name_norm, w.member_id LIMIT %s")
+SQL_SEARCH_IDS = (f"SELECT {ROW_COLUMNS} {JOIN_SCOPE} WHERE m.id IN ({{ids}}) AND {WHERE_SCOPE} AND {ACTIVE_SQL} "
+                  f"{ORDER} LIMIT %s")
+SQL_SEARCH_GIVEN = (f"SELECT {ROW_COLUMNS} {JOIN_SCOPE} WHERE m.given_name_norm >= %s AND m.given_name_norm < %s "
+                    f"AND {WHERE_SCOPE} AND {ACTIVE_SQL} {ORDER} LIMIT %s")
+
+
+def _search_words(cursor, org_path_params: list[str], text: str) -> list[int]:
+    term, high = search_bounds(text)
+    plan = name_plan(term)
+    limit = SEARCH_LIMIT + 1
+    if plan.kind == "walk":
+        return _search_or(cursor, org_path_params, text)
+    if plan.kind == "ids":
+        if not plan.ids:
+            return []
+        cursor.execute(SQL_SEARCH_IDS.format(ids=", ".join(["%s"] * len(plan.ids))),
+                       [*plan.ids, *org_path_params, limit])
+    elif plan.kind == "given":
+        cursor.execute(SQL_SEARCH_GIVEN, [term, high, *org_path_params, limit])
+    else:
+        strpos = "strpos" if connection.vendor == "postgresql" else "instr"
+        last = term.rpartition(" ")[2]
+        if plan.kind == "given_block":
+            match, params = ("w.word >= %s AND w.word < %s AND w.given_name_norm >= %s AND w.given_name_norm < %s",
+                             [term, high, *search_bounds(last)])
+        elif plan.tail != term:
+            match, params = f"{strpos}(' ' || w.name_norm, %s) > 0", [f" {term}"]
+        elif " " in term:
+            match, params = "w.word >= %s AND w.word < %s", [term, high]
+        else:
+            match, params = "1 = 1", []
+        cursor.execute(SQL_SEARCH_WORDS.format(match=match, strpos=strpos),
+                       [plan.token, *params, f" {term}", len(term) - len(plan.tail), *org_path_params, limit])
+    return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
+
+
+SEARCH_FLOORS = {"or": _search_or, "union": _search_union, "words": _search_words}
 
 
 def search(name: str, text: str) -> Benchmark:
@@ -297,10 +345,10 @@ def shortlists(user: User, on: dt.date) -> Shortlists:
     shortlist, the live events of its members, the badge shortlist."""
     rows = WQ.ScopedRows(user)
     horizon = on + dt.timedelta(days=W.LOOKAHEAD_DAYS)
-    main = sorted(WQ.deadline_shortlist(rows, Member.objects.all(), on=on, horizon=horizon))
+    main = sorted(WQ.deadline_shortlist(rows, on=on, horizon=horizon))
     events = MemberEvent.objects.filter(member_id__in=main, voided_at__isnull=True).count() if main else 0
     _, windows = _worklist_dates(on)
-    badge = sorted(WQ.badge_shortlist(rows, Member.objects.all(), windows))
+    badge = sorted(WQ.badge_shortlist(rows, windows))
     return main, events, badge
 
 

@@ -192,10 +192,10 @@ def test_both_plans_of_the_badge_shortlist_agree(dataset):
     occasion = W._next_occasion(on)
     previous = WQ.previous_occasion(occasion, L.lookup("badge.award_occasions", on))
     windows = WQ.badge_windows(L.lookup("badge.milestones_years", on), previous, occasion)
-    by_events = WQ.badge_shortlist(rows, Member.objects.all(), windows)
+    by_events = WQ.badge_shortlist(rows, windows)
     small = WQ.ScopedRows(bench_officer(province))
     small.org_count = 1  # pretend the scope is one org among many: the walk over the orgs
-    by_orgs = WQ.badge_shortlist(small, Member.objects.all(), windows)
+    by_orgs = WQ.badge_shortlist(small, windows)
     due = {m for _, m, *_ in engine_items(bench_officer(province), on) if _ == W.BADGES}
     assert due <= set(by_events) and due <= set(by_orgs)
 
