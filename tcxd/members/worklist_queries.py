@@ -98,7 +98,7 @@ def member_scope_q(actor, prefix: str = "") -> Q:
 # with every event recorded or voided (lifecycle.project, same transaction): the memo's fingerprint.
 Shortlist = dict[int, tuple[str, str, str]]
 ROW = ("id", "stamp", "full_name", "org__name")
-PATHS = ("org__path", "temporary_org__path", "transfer_to__path")
+MOVES = ("org_id", "temporary_org_id", "transfer_to_id")
 MEMBERS_PER_ORG = 20  # rough size of an org's own roll, to weigh a walk over the orgs in scope
 # The admission decisions dated in the badge windows (ten milestones, a quarter year each) are a few
 # per cent of all members: through them when the scope holds more than that share of the orgs.
@@ -131,6 +131,7 @@ class ScopedRows:
         self.everything = self.scope.is_everything
         self.org_count = 0 if self.everything else Org.objects.filter(self.scope.q("path")).count()
         self._visiting: list[int] | None = None
+        self._orgs: dict[int, tuple[str, str]] = {}
 
     def by_own_index(self, estimate: int) -> bool:
         """Whether ``estimate`` rows found by the section's index cost less than walking the scope."""
@@ -154,17 +155,27 @@ class ScopedRows:
             return 1.0
         return self.org_count / max(1, plan_stats()["orgs"])
 
+    def orgs(self, ids) -> dict[int, tuple[str, str]]:
+        """org id → (name, path), read once per request."""
+        missing = sorted({i for i in ids if i is not None} - self._orgs.keys())
+        for i in range(0, len(missing), CHUNK):
+            self._orgs.update((pk, (name, path)) for pk, name, path in
+                              Org.objects.filter(pk__in=missing[i:i + CHUNK]).values_list("id", "name", "path"))
+        return self._orgs
+
     def rows(self, qs: QuerySet, *, estimate: int, prefix: str = "") -> Shortlist:
         """``qs``'s members in scope (``prefix`` = "member__" when ``qs`` is over events)."""
         if self.by_own_index(estimate):
-            out: Shortlist = {}
-            fields = [prefix + f if f != "stamp" else "stamp" for f in (*ROW, *PATHS)]
+            # the member table alone (a join to the orgs would make SQLite walk every org); the
+            # orgs' names and paths come from one lookup of the few orgs found
+            fields = ["stamp" if f == "stamp" else prefix + f for f in ("id", "stamp", "full_name", *MOVES)]
+            found = list(_stamped(qs, prefix).values_list(*fields).order_by())
+            orgs = self.orgs(o for row in found for o in row[3:])
             prefixes = self.scope.prefixes  # ("",) for everything
-            for pk, stamp, name, org, official, temporary, receiving in (
-                    _stamped(qs, prefix).values_list(*fields).order_by()):
-                if (official.startswith(prefixes) or (temporary and temporary.startswith(prefixes))
-                        or (receiving and receiving.startswith(prefixes))):
-                    out[pk] = (stamp, name, org)
+            out: Shortlist = {}
+            for pk, stamp, name, official, temporary, receiving in found:
+                if any(o is not None and orgs[o][1].startswith(prefixes) for o in (official, temporary, receiving)):
+                    out[pk] = (stamp, name, orgs[official][0])
             return out
         member_qs = qs if not prefix else Member.objects.filter(pk__in=qs.values(prefix + "id"))
         member_qs = _stamped(member_qs)
@@ -210,8 +221,8 @@ def deadline_shortlist(rows: ScopedRows, *, on: dt.date, horizon: dt.date) -> Sh
     cell_vote = Exists(_live(M.EventKind.CELL_VOTE))
     out = rows.rows(Member.objects.filter(cell_vote, status=M.Status.CANDIDATE),
                     estimate=counts.get(M.Status.CANDIDATE, 0))
-    out.update(rows.rows(Member.objects.filter(cell_vote, status__in=EXIT_STATUSES),
-                         estimate=sum(counts.get(s, 0) for s in EXIT_STATUSES)))
+    for status in sorted(EXIT_STATUSES):  # one status at a time: SQLite scans the table for an IN of three
+        out.update(rows.rows(Member.objects.filter(cell_vote, status=status), estimate=counts.get(status, 0)))
     out.update(rows.rows(Member.objects.filter(status=M.Status.ADMITTED), estimate=counts.get(M.Status.ADMITTED, 0)))
     out.update(rows.rows(Member.objects.filter(ceremony_on__lte=ceremony_cutoff, status=M.Status.PROBATIONARY),
                          estimate=counts.get(M.Status.PROBATIONARY, 0)))
