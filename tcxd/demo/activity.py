@@ -49,7 +49,8 @@ def build_fees_and_meetings(*, actor, commune: Org, seed: int = 2025) -> dict[st
     payments = meetings = 0
     for cell in cells:
         for month in MONTHS:
-            lines = FeePayment.objects.filter(member__org=cell, month=month, amount_due__gt=0)
+            # The ledger of the cell where the member attends (a temporarily transferred member pays at the host, B-16).
+            lines = FeePayment.objects.filter(org=cell, month=month, amount_due__gt=0)
             paid_on = month.replace(day=rng.randint(5, 25))
             entries = [PaymentEntry(line.member_id, line.amount_due, paid_on,
                                     FeeChannel.PORTAL if rng.random() < 0.3 else FeeChannel.CASH)
