@@ -1,48 +1,42 @@
 """Gathering the inputs of the fee calculation for many members at once: one query per kind of data
-(members, bases, decisions, and the events of the few members near the party-age threshold who had
-a gap), then the pure ``calc.monthly_fee`` for each member.
+(members, bases, decisions, the few members near the party-age threshold and the events of those who
+had a gap), then the pure ``calc.monthly_fee`` for each member.
 
 Where a member pays (B-16, B-27): at the org where he or she attends — the host org of a temporary
 transfer (``Member.temporary_org``) while it lasts, else the official org. ``payer_q`` selects the
-members paying in a subtree; a month's ledger line is kept at that org (``MemberRow.fee_org_id``).
+members paying in a subtree; a month's ledger line is kept at that org (``fee_org_id``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from tcxd.members.models import Member
 from tcxd.orgs.models import Org
 from tcxd.orgs.selectors import subtree_q
+from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.retirement import pension_start
 
 from . import calc
+from .bulk import fetch
 from .models import DecisionGround, DecisionKind, FeeBasis, FeeDecision
-from .party_age import party_age_years
+from .party_age import party_ages
 from .periods import month_end
 from .rates import fee_rates
 
 ACTIVE_STATUSES = ("official", "probationary")
-MEMBER_FIELDS = ("id", "org_id", "temporary_org_id", "status", "fee_group", "admitted_on", "official_on",
-                 "last_event_on", "birth_date", "sex")
+RETIRED_BY_AGE_YEARS = 80
 GROUND_LABELS = {ground.value: ground.label.lower() for ground in DecisionGround}
 
 
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    id: int
-    fee_org_id: int  # where the fee is paid: the temporary (host) org, else the official org
-    status: str
-    fee_group: str
-    admitted_on: dt.date | None
-    official_on: dt.date | None
-    last_event_on: dt.date | None
-    birth_date: dt.date
-    sex: str
+# A member as read for a month: (id, official org id, temporary org id or None, status, fee group,
+# 1 if past the statutory retirement age in the month else 0). Plain tuples: 200 000 of them.
+MemberRow = tuple[int, int, int | None, str, str, int]
+# A member's fee for a month: (member id, id of the org where it is paid, the fee due).
+MemberDue = tuple[int, int, calc.FeeDue]
 
 
 def fee_org_id(member: Member) -> int:
@@ -73,18 +67,33 @@ def member_of_month_q(month: dt.date, prefix: str = "") -> Q:
         Q(**{f"{prefix}ceremony_on__isnull": True}) | Q(**{f"{prefix}ceremony_on__lte": month_end(month)}))
 
 
-def fetch(qs: QuerySet) -> list[tuple]:
-    """The rows of a ``values_list`` queryset straight from the cursor (dates come back as dates from
-    both backends' drivers), skipping the per-row iterator work that matters at 200 000 rows."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+@lru_cache(maxsize=64)
+def retirement_cutoff(sex: str, month: dt.date) -> dt.date:
+    """The first birth month whose pension starts after ``month``: people born before it are past the
+    statutory retirement age in ``month``. The pension start depends on the birth month and sex only
+    and never decreases with the birth month — checked here over the 80 years before ``month``
+    (ValueError if a future roadmap broke that); anyone older is past any retirement age."""
+    first_not: dt.date | None = None
+    day = add_months(month, -12 * RETIRED_BY_AGE_YEARS)
+    while day <= month:
+        past = pension_start(day, sex) <= month
+        if past and first_not is not None:
+            raise ValueError("pension_start is not monotonic in the birth month: no single cut-off")
+        if not past and first_not is None:
+            first_not = day
+        day = add_months(day, 1)
+    if first_not == add_months(month, -12 * RETIRED_BY_AGE_YEARS):
+        raise ValueError(f"nobody born {RETIRED_BY_AGE_YEARS} years before {month} is past the retirement age?")
+    return first_not or add_months(month, 1)
 
 
-def member_rows(qs: QuerySet[Member]) -> list[MemberRow]:
-    return [MemberRow(pk, temporary or org, *rest)
-            for pk, org, temporary, *rest in fetch(qs.values_list(*MEMBER_FIELDS).order_by())]
+def member_rows(qs: QuerySet[Member], month: dt.date) -> list[MemberRow]:
+    """The members of ``qs`` as rows for ``month`` (one query, no date column read)."""
+    born_before_cut = Q(sex="M", birth_date__lt=retirement_cutoff("M", month)) | Q(
+        sex="F", birth_date__lt=retirement_cutoff("F", month))
+    past = Case(When(born_before_cut, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return fetch(qs.annotate(past_retirement=past)
+                 .values_list("id", "org_id", "temporary_org_id", "status", "fee_group", "past_retirement").order_by())
 
 
 def bases_in_force(member_q: Q, month: dt.date) -> dict[int, tuple[str, int | None]]:
@@ -109,55 +118,33 @@ def decisions_in_force(member_q: Q, month: dt.date) -> dict[int, tuple[str | Non
     return out
 
 
-class RetirementCache:
-    """Whether a member is past the statutory retirement age in a month (for the "other members"
-    rates). The pension start depends on the birth month and sex only (``retirement.pension_start``
-    counts from the first day of the birth month), so it is computed once per birth month."""
-
-    def __init__(self, month: dt.date) -> None:
-        self.month = month
-        self._past: dict[tuple[int, int, str], bool] = {}
-
-    def past(self, birth_date: dt.date, sex: str) -> bool:
-        key = (birth_date.year, birth_date.month, sex)
-        found = self._past.get(key)
-        if found is None:
-            try:
-                start = pension_start(birth_date.replace(day=1), sex)
-            except (ValueError, KeyError):
-                found = False
-            else:
-                found = start <= self.month
-            self._past[key] = found
-        return found
-
-
-def dues_for(rows: list[MemberRow], month: dt.date, member_q: Q,
-             rates: calc.FeeRates | None = None) -> dict[int, calc.FeeDue]:
-    """The fee due of each member row for ``month``; ``member_q`` selects the same members from the
-    basis and decision tables (a ``member__…`` filter).
+def dues_for(members: QuerySet[Member], month: dt.date, member_q: Q,
+             rates: calc.FeeRates | None = None) -> list[MemberDue]:
+    """The fee due for ``month`` of each member of ``members``, with the org where it is paid;
+    ``member_q`` selects the same members from the basis and decision tables (a ``member__…``
+    filter). Four queries (five with gap members near the party-age threshold), whatever the number
+    of members.
 
     Members with the same inputs get the same answer, so ``calc.monthly_fee`` runs once per distinct
     (group, base, decision, party age when exempting, retirement) — a fraction of a province.
     """
     rates = rates or fee_rates(month)
+    rows = member_rows(members, month)
     bases = bases_in_force(member_q, month)
     decisions = decisions_in_force(member_q, month)
-    ages = party_age_years(((r.id, r.status, r.admitted_on, r.official_on, r.last_event_on) for r in rows), month,
-                           rates.exempt_min_party_age_years)
-    retired = RetirementCache(month)
+    ages = party_ages(members, month, rates.exempt_min_party_age_years)
     memo: dict[tuple, calc.FeeDue] = {}
-    out: dict[int, calc.FeeDue] = {}
+    out: list[MemberDue] = []
+    append = out.append
+    other = calc.OTHER
     no_decision = (None, 0)
-    for row in rows:
-        member_id = row.id
-        group, base = bases.get(member_id) or (row.fee_group, None)
-        exemption, reduction = decisions.get(member_id, no_decision)
-        past = group == calc.OTHER and retired.past(row.birth_date, row.sex)
-        key = (group, base, exemption, reduction, ages.get(member_id), past)
+    for member_id, org_id, temporary_id, _status, fee_group, past in rows:
+        group, base = bases.get(member_id) or (fee_group, None)
+        exemption, reduction = decisions.get(member_id, no_decision) if decisions else no_decision
+        key = (group, base, exemption, reduction, ages.get(member_id) if ages else None, group == other and past == 1)
         due = memo.get(key)
         if due is None:
             due = memo[key] = calc.monthly_fee(group, base, rates=rates, party_age_years=key[4], exemption=exemption,
-                                               reduction_pct=reduction, past_retirement_age=past)
-        out[member_id] = due
+                                               reduction_pct=reduction, past_retirement_age=key[5])
+        append((member_id, temporary_id or org_id, due))
     return out

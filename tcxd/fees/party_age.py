@@ -21,11 +21,16 @@ the lifecycle was kept) keeps the bound.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from tcxd.rules.pure import membership as M
-from tcxd.rules.pure.calendar import whole_months_between
+from tcxd.rules.pure.calendar import add_months
+
+from .bulk import fetch
 
 CHUNK = 5000  # ids per IN (...) list: well under every backend's parameter limit
 
@@ -38,9 +43,23 @@ GAP_KINDS: tuple[str, ...] = tuple(str(k) for k in (
     M.EventKind.CANDIDATE_DROPPED))
 
 
+def whole_months(since: dt.date, on: dt.date) -> int:
+    """``calendar.whole_months_between`` without its loop (called for every member near the
+    threshold): the largest k with ``add_months(since, k) <= on``. With k the difference of the
+    months, ``add_months(since, k)`` falls in the month of ``on``, on ``since``'s day clamped to the
+    month's length; if that is after ``on``, k − 1 lands in the month before."""
+    if on <= since:
+        return 0
+    months = (on.year - since.year) * 12 + on.month - since.month
+    day = since.day
+    if day > 28:
+        day = min(day, monthrange(on.year, on.month)[1])
+    return months - 1 if day > on.day else months
+
+
 def whole_years(since: dt.date, on: dt.date) -> int:
     """Whole years from ``since`` to ``on`` by the engine's calendar-month arithmetic (B-12)."""
-    return whole_months_between(since, on) // 12
+    return whole_months(since, on) // 12
 
 
 def _chunks(ids: list[int]):
@@ -80,11 +99,18 @@ def engine_years(history: list[M.Event], on: dt.date) -> int | None:
     return None if age is None else age.years
 
 
+def near_cut(on: dt.date, threshold: int) -> dt.date:
+    """Members admitted after this day are short of ``threshold`` years on ``on`` even by the bound
+    (3 days of slack for the clamping of month ends: 29/02 + 50 years = 28/02)."""
+    return add_months(on, -12 * threshold) + dt.timedelta(days=3)
+
+
 def party_age_years(rows: Iterable[tuple[int, str, dt.date | None, dt.date | None, dt.date | None]],
-                    on: dt.date, threshold: int | None) -> dict[int, int]:
+                    on: dt.date, threshold: int | None, gaps: set[int] | None = None) -> dict[int, int]:
     """``rows`` = (member id, status, admitted_on, official_on, last_event_on) — the projection
     columns. Answers the whole years of party age on ``on`` of the members who have reached
-    ``threshold`` (nobody else needs it), as the lifecycle engine counts it over their events."""
+    ``threshold`` (nobody else needs it), as the lifecycle engine counts it over their events.
+    ``gaps``: the members among ``rows`` with a gap event, when the caller has looked them up."""
     if threshold is None:
         return {}
     ages: dict[int, int] = {}
@@ -100,7 +126,7 @@ def party_age_years(rows: Iterable[tuple[int, str, dt.date | None, dt.date | Non
             ages[member_id] = years
         elif status == "official":  # no events on file: the recorded admission and status are all there is
             ages[member_id] = years
-    gaps = gap_members(list(with_events))
+    gaps = gap_members(list(with_events)) if gaps is None else gaps & with_events.keys()
     for member_id, official_on in with_events.items():
         if member_id not in gaps and (official_on is None or official_on > on):
             del ages[member_id]  # not (yet) recognised official on that day: no party age (B-12)
@@ -111,3 +137,21 @@ def party_age_years(rows: Iterable[tuple[int, str, dt.date | None, dt.date | Non
         else:
             ages[member_id] = years
     return ages
+
+
+def party_ages(members: QuerySet, on: dt.date, threshold: int | None) -> dict[int, int]:
+    """``party_age_years`` of the members of a queryset (a province): two queries — the few members
+    admitted long enough ago, and the members with a gap event — then the engine for those of the
+    first who are in the second."""
+    from tcxd.members.models import MemberEvent
+
+    if threshold is None:
+        return {}
+    cut = near_cut(on, threshold)
+    rows = fetch(members.filter(admitted_on__lte=cut)
+                 .values_list("id", "status", "admitted_on", "official_on", "last_event_on").order_by())
+    # Gap events are rare: read them all through the (kind, on) index, without joining the members
+    # (a join or DISTINCT makes SQLite scan every event) and keep those of ``rows``.
+    gaps = {member_id for (member_id,) in fetch(MemberEvent.objects.filter(
+        kind__in=GAP_KINDS, voided_at__isnull=True).values_list("member_id").order_by())}
+    return party_age_years(rows, on, threshold, gaps)

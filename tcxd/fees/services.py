@@ -20,7 +20,7 @@ from tcxd.orgs.models import Org
 from tcxd.rules.pure.calendar import add_months
 
 from . import bulk, calc
-from .compute import attending_q, dues_for, fee_org_id, fetch, member_of_month_q, member_rows, payer_q
+from .compute import attending_q, dues_for, fee_org_id, fetch, member_of_month_q, payer_q
 from .models import DecisionGround, DecisionKind, FeeBasis, FeeChannel, FeeDecision, FeePayment
 from .periods import fmt_month, in_range, month_start, months_inclusive
 from .rates import decision_max_months, fee_rates, reduction_percents
@@ -55,6 +55,12 @@ def _member_of_month(member: Member, month: dt.date) -> bool:
     return Member.objects.filter(member_of_month_q(month), pk=member.pk).exists()
 
 
+def _due_of(member: Member, month: dt.date) -> calc.FeeDue:
+    """The fee due of one member for one month (the same code as a province's computation)."""
+    [(_member, _org, due)] = dues_for(Member.objects.filter(pk=member.pk), month, Q(member_id=member.pk))
+    return due
+
+
 def _fee_org(member: Member) -> Org:
     """Where the member pays the fee: the host org of a temporary transfer, else the official org."""
     return member.temporary_org if member.temporary_org_id else member.org
@@ -79,10 +85,9 @@ def _recompute_member(member: Member, first_month: dt.date, last_month: dt.date 
     qs = FeePayment.objects.filter(member=member, month__gte=first_month)
     if last_month is not None:
         qs = qs.filter(month__lte=last_month)
-    rows = member_rows(Member.objects.filter(pk=member.pk))
     changed = 0
     for line in qs:
-        due = dues_for(rows, line.month, Q(member_id=member.pk))[member.pk]
+        due = _due_of(member, line.month)
         if (line.amount_due, line.rule_text, line.exempt) != (due.amount_vnd, due.rule_text[:300], due.exempt):
             line.amount_due, line.rule_text, line.exempt = due.amount_vnd, due.rule_text[:300], due.exempt
             line.computed_at = timezone.now()
@@ -222,36 +227,34 @@ def fee_month_compute(*, actor, org: Org, month: dt.date | None) -> ComputeResul
     if errors:
         raise ValidationFailed(errors)
     rates = fee_rates(month)
-    rows = member_rows(Member.objects.filter(payer_q(org) & member_of_month_q(month)))
     member_q = payer_q(org, "member__") & member_of_month_q(month, "member__")
-    dues = dues_for(rows, month, member_q, rates)
+    dues = dues_for(Member.objects.filter(payer_q(org) & member_of_month_q(month)), month, member_q, rates)
     existing = {
         member_id: (pk, due, text, regulation, bool(exempt))
         for pk, member_id, due, text, regulation, exempt in fetch(FeePayment.objects.filter(
             member_q, month=month).values_list(
             "id", "member_id", "amount_due", "rule_text", "regulation", "exempt").order_by())
     }
-    now, day = bulk.adapt_moment(timezone.now()), bulk.adapt_month(month)
+    now = timezone.now()
     regulation = rates.regulation
     new: list[tuple] = []
     changes: list[tuple] = []
     total = not_computable = 0
-    for row in rows:
-        due = dues[row.id]
+    for member_id, org_id, due in dues:
         amount = due.amount_vnd
         if amount is None:
             not_computable += 1
         else:
             total += amount
         text = due.rule_text[:300]
-        line = existing.get(row.id) if existing else None
+        line = existing.get(member_id) if existing else None
         if line is None:
-            new.append((row.id, row.fee_org_id, day, amount, text, regulation, due.exempt, now, ""))
+            new.append((member_id, org_id, amount, text, due.exempt))
         elif line[1:] != (amount, text, regulation, due.exempt):
-            changes.append((amount, text, regulation, due.exempt, now, line[0]))
-    bulk.insert_lines(new)
+            changes.append((amount, text, regulation, due.exempt, bulk.adapt_moment(now), line[0]))
+    bulk.insert_lines(new, month=month, regulation=regulation, computed_at=now)
     bulk.update_lines(changes)
-    result = ComputeResult(month=month, members=len(rows), created=len(new), updated=len(changes),
+    result = ComputeResult(month=month, members=len(dues), created=len(new), updated=len(changes),
                            not_computable=not_computable, total_due=total)
     audit_record(actor=actor, action="fee.month_compute", obj=org, org=org,
                  after={"month": month, "regulation": rates.regulation, "members": result.members,
@@ -275,7 +278,7 @@ def _line_for(member: Member, month: dt.date) -> FeePayment:
     line = FeePayment.objects.select_for_update().filter(member=member, month=month).first()
     if line is not None:
         return line
-    due = dues_for(member_rows(Member.objects.filter(pk=member.pk)), month, Q(member_id=member.pk))[member.pk]
+    due = _due_of(member, month)
     return FeePayment(member=member, org_id=fee_org_id(member), month=month, amount_due=due.amount_vnd,
                       rule_text=due.rule_text[:300], regulation=fee_rates(month).regulation, exempt=due.exempt,
                       computed_at=timezone.now())

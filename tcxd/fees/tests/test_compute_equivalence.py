@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from tcxd.fees import calc
 from tcxd.fees import services as S
-from tcxd.fees.compute import dues_for, fee_org_id, member_of_month_q, member_rows, payer_q
+from tcxd.fees.compute import dues_for, fee_org_id, member_of_month_q, payer_q
 from tcxd.fees.models import FeeBasis, FeeDecision, FeePayment
 from tcxd.fees.rates import fee_rates
 from tcxd.members.lifecycle import history_of
@@ -148,8 +148,9 @@ def test_gap_members_near_the_threshold_are_in_the_set(population):
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_fast_dues_equal_the_member_by_member_calculation(tree, population, month):
-    rows = member_rows(Member.objects.filter(payer_q(tree.province) & member_of_month_q(month)))
-    fast = dues_for(rows, month, payer_q(tree.province, "member__") & member_of_month_q(month, "member__"))
+    payers = Member.objects.filter(payer_q(tree.province) & member_of_month_q(month))
+    member_q = payer_q(tree.province, "member__") & member_of_month_q(month, "member__")
+    fast = {member_id: due for member_id, _org, due in dues_for(payers, month, member_q)}
     members = Member.objects.filter(member_of_month_q(month))
     assert len(fast) == members.count() > 100
     for member in members:

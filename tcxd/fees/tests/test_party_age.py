@@ -9,6 +9,7 @@ import pytest
 from tcxd.fees import party_age as P
 from tcxd.fees import services as S
 from tcxd.fees.models import FeePayment
+from tcxd.rules.pure.calendar import whole_months_between
 
 from .factories import admitted, make_member, with_history
 
@@ -105,3 +106,12 @@ def test_whole_years_by_calendar_months():
     assert P.whole_years(D(1976, 2, 2), FEB) == 49
     assert P.whole_years(D(1976, 2, 1), FEB) == 50
     assert P.whole_years(D(1976, 2, 29), D(2026, 2, 28)) == 50  # the engine's month arithmetic (clamped)
+
+
+def test_whole_months_is_the_calendar_function():
+    start = D(1975, 12, 25)
+    days = [start + dt.timedelta(days=i) for i in range(0, 800, 3)]
+    ends = [D(2026, 2, d) for d in (1, 27, 28)] + [D(2028, 2, 29), D(2026, 3, 31), D(2026, 4, 30), D(1976, 2, 29)]
+    for since in days:
+        for on in ends:
+            assert P.whole_months(since, on) == whole_months_between(since, on), (since, on)
