@@ -99,7 +99,9 @@ def member_scope_q(actor, prefix: str = "") -> Q:
 Shortlist = dict[int, tuple[str, str, str]]
 ROW = ("id", "stamp", "full_name", "org__name")
 MOVES = ("org_id", "temporary_org_id", "transfer_to_id")
-MEMBERS_PER_ORG = 20  # rough size of an org's own roll, to weigh a walk over the orgs in scope
+# A walk over the orgs in scope costs about one index probe per org (and per status), against one
+# row read per member found by a section's own index.
+ROWS_PER_ORG = 1
 # The admission decisions dated in the badge windows (ten milestones, a quarter year each) are a few
 # per cent of all members: through them when the scope holds more than that share of the orgs.
 BADGE_EVENT_SHARE = 0.05
@@ -135,7 +137,7 @@ class ScopedRows:
 
     def by_own_index(self, estimate: int) -> bool:
         """Whether ``estimate`` rows found by the section's index cost less than walking the scope."""
-        return self.everything or estimate <= self.org_count * MEMBERS_PER_ORG
+        return self.everything or estimate <= self.org_count * ROWS_PER_ORG
 
     def visiting(self) -> list[int]:
         """Members outside the scope's orgs brought in by a temporary or pending transfer (few: read
@@ -400,19 +402,25 @@ def incomplete_dossier_count(rows: ScopedRows, *, actor) -> int:
     return active - complete
 
 
-def incomplete_dossier_page(*, actor, offset: int, limit: int) -> list[tuple[int, str, str, str, list[str]]]:
+def incomplete_dossier_page(rows: ScopedRows, *, actor, offset: int, limit: int
+                            ) -> list[tuple[int, str, str, str, list[str]]]:
     """One page of the incomplete dossiers, in Vietnamese name order: (id, full name, org name,
-    status, labels of the missing documents)."""
-    rows = list(Member.objects.filter(member_scope_q(actor), _incomplete_q(), status__in=ACTIVE)
-                .order_by("given_name_norm", "name_norm", "id")
-                .values_list("id", "full_name", "org__name", "status")[offset:offset + limit])
+    status, labels of the missing documents). A big scope walks the name index (most members
+    qualify, the page fills at once); a small one takes its orgs' members and sorts them."""
+    members = Member.objects.filter(_incomplete_q(), status__in=ACTIVE)
+    if rows.share() >= BADGE_EVENT_SHARE:
+        members = members.filter(member_scope_q(actor))
+    else:
+        members = members.filter(rows.scope.q("org__path") | Q(pk__in=rows.visiting()))
+    found = list(members.order_by("given_name_norm", "name_norm", "id")
+                 .values_list("id", "full_name", "org__name", "status")[offset:offset + limit])
     have = defaultdict(set)
-    for member_id, doc in Attachment.objects.filter(member_id__in=[r[0] for r in rows]).values_list(
+    for member_id, doc in Attachment.objects.filter(member_id__in=[r[0] for r in found]).values_list(
             "member_id", "doc_type"):
         have[member_id].add(doc)
     return [(pk, name, org, status, [DocumentType(d).label for d in REQUIRED_DOCUMENTS[stage_of(status)]
                                      if d not in have[pk]])
-            for pk, name, org, status in rows]
+            for pk, name, org, status in found]
 
 
 # -- cells under the minimum -------------------------------------------------------------------------

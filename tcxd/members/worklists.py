@@ -267,8 +267,10 @@ def worklist(*, actor, on: dt.date) -> list[WorkItem]:
 
 # -- dossiers and cells (SQL) ------------------------------------------------------------------------
 def _dossier_section(actor, offset: int, limit: int, scoped: WQ.ScopedRows | None = None) -> Section:
-    count = WQ.incomplete_dossier_count(scoped or WQ.ScopedRows(actor), actor=actor)
-    rows = WQ.incomplete_dossier_page(actor=actor, offset=offset, limit=limit) if limit and offset < count else []
+    scoped = scoped or WQ.ScopedRows(actor)
+    count = WQ.incomplete_dossier_count(scoped, actor=actor)
+    rows = (WQ.incomplete_dossier_page(scoped, actor=actor, offset=offset, limit=limit)
+            if limit and offset < count else [])
     items = [WorkItem(DOSSIERS, pk, name, org_name, None, False, "Còn thiếu: " + "; ".join(missing) + ".",
                       DOSSIER_RULE, f"{reverse('members:detail', args=[pk])}?tab=tai-lieu")
              for pk, name, org_name, _status, missing in rows]

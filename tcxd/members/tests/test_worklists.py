@@ -270,6 +270,11 @@ def test_incomplete_dossiers_equal_the_member_page_checklist(dataset):
     assert all(i.action_url == f"/dang-vien/{i.member_id}/?tab=tai-lieu" for i in items)
     section = W.sections(actor=officer, on=on, only="ho-so-chua-du", limit=5)[0]
     assert section.count == len(expected) and len(section.items) == 5
+    big, small = WQ.ScopedRows(officer), WQ.ScopedRows(officer)
+    small.org_count = 1  # a scope with a tiny share of the orgs: its members sorted, not the name index walked
+    for offset in (0, 7, len(expected) - 3):
+        assert (WQ.incomplete_dossier_page(big, actor=officer, offset=offset, limit=10)
+                == WQ.incomplete_dossier_page(small, actor=officer, offset=offset, limit=10))
     province_officer = bench_officer(province)
     count = W.sections(actor=province_officer, on=on, only="ho-so-chua-du", limit=0)[0].count
     assert count == S.member_queryset(actor=province_officer).filter(status__in=WQ.ACTIVE).count() - len(by_status)
