@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import sqlite3
 import threading
 import time
 from collections import defaultdict
@@ -34,7 +35,14 @@ from tcxd.rules.selectors import param, rulebook
 from .codes import REQUIRED_DOCUMENTS, DocumentType
 from .models import Attachment, Member, MemberEvent
 
-CHUNK = 900  # ids per IN (…) list: below SQLite's oldest bound on host parameters (999)
+
+def _chunk() -> int:
+    """Ids per IN (…) list: SQLite before 3.32 takes at most 999 host parameters, later ones 32 766,
+    PostgreSQL 65 535."""
+    return 900 if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 32) else 10_000
+
+
+CHUNK = _chunk()
 ACTIVE = (M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY, M.Status.OFFICIAL)
 # The checklist stage of each active status (as selectors.member_facts reads it).
 STAGE_STATUSES = {
