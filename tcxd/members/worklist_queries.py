@@ -113,6 +113,7 @@ ROWS_PER_ORG = 1
 # The admission decisions dated in the badge windows (ten milestones, a quarter year each) are a few
 # per cent of all members: through them when the scope holds more than that share of the orgs.
 BADGE_EVENT_SHARE = 0.05
+MANY_ORGS = 500  # orgs to name at once above which all the scope's orgs are read by path range
 PLAN_STATS_TTL = 300.0
 _PLAN_STATS: dict = {}
 
@@ -142,6 +143,7 @@ class ScopedRows:
         self.org_count = 0 if self.everything else Org.objects.filter(self.scope.q("path")).count()
         self._visiting: list[int] | None = None
         self._orgs: dict[int, tuple[str, str]] = {}
+        self._scope_orgs_read = False
 
     def by_own_index(self, estimate: int) -> bool:
         """Whether ``estimate`` rows found by the section's index cost less than walking the scope."""
@@ -166,8 +168,14 @@ class ScopedRows:
         return self.org_count / max(1, plan_stats()["orgs"])
 
     def orgs(self, ids) -> dict[int, tuple[str, str]]:
-        """org id → (name, path), read once per request."""
+        """org id → (name, path), read once per request: many at once by the scope's path range (a
+        list of thousands of ids costs more), the rest (outside the scope's orgs) by id."""
         missing = sorted({i for i in ids if i is not None} - self._orgs.keys())
+        if len(missing) > MANY_ORGS and not self._scope_orgs_read:
+            self._scope_orgs_read = True
+            self._orgs.update((pk, (name, path)) for pk, name, path in
+                              Org.objects.filter(self.scope.q("path")).values_list("id", "name", "path"))
+            missing = [i for i in missing if i not in self._orgs]
         for i in range(0, len(missing), CHUNK):
             self._orgs.update((pk, (name, path)) for pk, name, path in
                               Org.objects.filter(pk__in=missing[i:i + CHUNK]).values_list("id", "name", "path"))
