@@ -15,7 +15,8 @@ from django.utils import timezone
 from tcxd.authz.models import User
 from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
-from tcxd.members.models import Member, MemberEvent, MemberSensitive
+from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSensitive
+from tcxd.members.namewords import ROW_FIELDS as WORD_FIELDS
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
 from . import loader
@@ -40,6 +41,7 @@ TABLES: tuple[tuple[str, type, tuple[str, ...]], ...] = (
     ("congresses", Congress, T.CONGRESS_FIELDS),
     ("seats", CommitteeMember, T.SEAT_FIELDS),
     ("members", Member, MG.MEMBER_FIELDS),
+    ("words", MemberNameWord, WORD_FIELDS),
     ("sensitive", MemberSensitive, MG.SENSITIVE_FIELDS),
     ("events", MemberEvent, MG.EVENT_FIELDS),
     ("bases", FeeBasis, MG.BASIS_FIELDS),

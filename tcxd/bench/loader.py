@@ -19,6 +19,7 @@ from tcxd.members.models import (
     ForeignTravel,
     Member,
     MemberEvent,
+    MemberNameWord,
     MemberSensitive,
     Reward,
     TrainingHistory,
@@ -31,8 +32,8 @@ ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Con
                                                Org)
 # Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
 MEMBER_TABLES: tuple[type[models.Model], ...] = (FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent,
-                                                  MemberSensitive, WorkHistory, TrainingHistory, ForeignTravel,
-                                                  Reward, FamilyMember, Member)
+                                                  MemberSensitive, MemberNameWord, WorkHistory, TrainingHistory,
+                                                  ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
 
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from tcxd.common.names import NameGenerator
 from tcxd.common.text import fold
+from tcxd.members.namewords import word_rows
 from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.membership.types import EventKind, Status
 
@@ -202,6 +203,7 @@ def project(events: Iterable[Ev]) -> Projection:
 @dataclass
 class MemberRows:
     members: list[tuple] = field(default_factory=list)
+    words: list[tuple] = field(default_factory=list)  # the name index (members.namewords.ROW_FIELDS)
     sensitive: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     bases: list[tuple] = field(default_factory=list)
@@ -474,6 +476,7 @@ class MemberGenerator:
             _POL.pick(rnd), occupation, fee_group, p.status, p.org, p.temporary_org, p.transfer_to, p.exempted,
             p.card_no, p.admitted_on, p.ceremony_on, p.official_on, p.last_event_on, stamp, stamp,
         ))
+        out.words.extend(word_rows(member_id, name_norm, given))
         out.sensitive.append((member_id,))
         ids = self._event_ids
         out.events.extend((next(ids), member_id, e.kind, e.on, seq, e.org, e.target, e.decision_no, e.decision_date,

@@ -110,6 +110,7 @@ class Rows:
     seats: list[tuple] = field(default_factory=list)
     # member rows (``membergen.MemberRows``), empty without a member generator
     members: list[tuple] = field(default_factory=list)
+    words: list[tuple] = field(default_factory=list)
     sensitive: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     bases: list[tuple] = field(default_factory=list)

@@ -20,6 +20,7 @@ from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
 from .models import Member, MemberEvent, MemberSensitive
+from .namewords import name_words_bulk
 
 BATCH = 2000
 
@@ -99,6 +100,7 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
         chunk = accepted[start:start + BATCH]
         members = [_member(record, state) for record, state in chunk]
         Member.objects.bulk_create(members, batch_size=BATCH)
+        name_words_bulk(members, batch_size=BATCH)
         MemberSensitive.objects.bulk_create(
             [MemberSensitive(member=m, **r.sensitive) for m, (r, _) in zip(members, chunk, strict=True)],
             batch_size=BATCH)

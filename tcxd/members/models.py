@@ -148,6 +148,39 @@ class Member(models.Model):
         return f"{'•' * 8}{self.cccd[-4:]}" if self.cccd else ""
 
 
+class MemberNameWord(models.Model):
+    """Search index of member names, derived from ``Member.name_norm`` (never typed in; written with
+    the name by the services and the bulk loaders, see ``tcxd.members.namewords``).
+
+    One row per word start of the folded name: "nguyen van hung" → "nguyen van hung", "van hung",
+    "hung". A prefix search ("hung", "nguyen van", "van h") is then one range of ``word``: the full
+    name, the given name and a word sequence inside the name alike. ``token`` is the first word of
+    ``word``; with the list's sort key copied here (given name, full name), the rows of one token
+    come out of the ``member_name_token`` index already in list order.
+    """
+
+    # (word, member): the prefix ranges; the rows of a member are found by the words of its name
+    pk = models.CompositePrimaryKey("word", "member")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="name_words", db_index=False)
+    word = models.CharField(max_length=150)
+    token = models.CharField(max_length=150)
+    given_name_norm = models.CharField(max_length=60)
+    name_norm = models.CharField(max_length=150)
+    # the name holds a word twice ("nguyen van nguyen"): a term may then match it at two word starts
+    repeats = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "từ trong tên đảng viên"
+        verbose_name_plural = "từ trong tên đảng viên"
+        indexes = [
+            models.Index(fields=["token", "given_name_norm", "name_norm", "member", "word", "repeats"],
+                         name="member_name_token"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class MemberSensitive(models.Model):
     """Parts of the dossier visible only to organization-commission roles (product.md §4 H/I)."""
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Length, StrIndex, Substr
+from django.db.models.lookups import Exact, GreaterThan
 from django.http import Http404
 
 from tcxd.authz.models import Role
@@ -18,7 +20,7 @@ from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
 from .codes import REQUIRED_DOCUMENTS
-from .models import Member, MemberEvent
+from .models import Member, MemberEvent, MemberNameWord
 
 SENSITIVE_ROLES = {Role.ADMIN, Role.OFFICER}
 
@@ -70,7 +72,7 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
     """Scoped, filtered, ordered the Vietnamese way (by given name, then full name).
 
     The text query matches a CCCD or card number exactly, or a name by accent-folded prefix of the
-    full name or of the given name (the range form of a prefix, index-friendly on both databases).
+    full name, of the given name or of a word sequence inside the name (``_by_name``).
     """
     qs = member_queryset(actor=actor).select_related("org")
     if filters.org_id:
@@ -79,6 +81,7 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
         org = org_get(actor=actor, pk=filters.org_id)
         qs = qs.filter(subtree_q(org, "org__path"))
     text = (filters.q or "").strip()
+    term = ""
     if text:
         digits = cccd_rules.normalize(text)
         if digits.isdigit() and len(digits) == 12:
@@ -87,10 +90,6 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
             qs = qs.filter(Q(card_no=digits) | Q(profile_no=digits))
         else:
             term = fold(text)
-            high = term[:-1] + chr(ord(term[-1]) + 1)
-            qs = qs.filter(Q(name_norm__gte=term, name_norm__lt=high)
-                           | Q(given_name_norm__gte=term, given_name_norm__lt=high)
-                           | Q(name_norm__contains=" " + term))
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif not filters.include_former:
@@ -115,7 +114,139 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
     if filters.admitted_year:
         qs = qs.filter(admitted_on__gte=dt.date(filters.admitted_year, 1, 1),
                        admitted_on__lt=dt.date(filters.admitted_year + 1, 1, 1))
-    return qs.order_by("given_name_norm", "name_norm", "id")
+    if term:
+        return _by_name(qs, term)
+    return qs.order_by(*LIST_ORDER)
+
+
+LIST_ORDER = ("given_name_norm", "name_norm", "id")
+# At most this many word starts (or members) are read by id and sorted (``_by_name``). Kept small:
+# PostgreSQL joins the orgs of a few hundred ids by hashing the whole org table.
+NAME_SPARSE_LIMIT = 100
+# How far ``name_plan`` reads a term's word starts (index only) to learn whether all matches end at
+# the given name.
+NAME_INNER_SCAN = 20_000
+_W = "name_words__"
+
+
+def _prefix_high(term: str) -> str:
+    """The smallest string above every string starting with ``term`` (the range form of a prefix)."""
+    return term[:-1] + chr(ord(term[-1]) + 1)
+
+
+def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+    """``qs`` narrowed to the members whose folded full name, given name or a word sequence inside
+    the name starts with ``term``, in list order (given name, full name, id).
+
+    All three are "a word start of the name begins with ``term``": one range of
+    ``MemberNameWord.word``. The rows of one ``token`` (the first word of a word start) come out of
+    the ``member_name_token`` index in list order, so a page is read in order, a member at a time
+    (for scope and the other filters) until it is full, when the token's rows that match are dense
+    where the page lies. The plan is picked by probing the index (a few index-only reads):
+
+    * at most NAME_SPARSE_LIMIT word starts in the range: their members by id, sorted;
+    * a single word ("hung", "quach") that begins one token: that token's rows, all matches;
+    * a multi-word term ("nguyen van hung"), where matches gather at the given names starting with
+      its last word: when no matching name goes on past the term (all matches end at the given
+      name), that block of the first word's rows alone; else, when the last word is a whole token,
+      that token's rows (the given-name block and the inner words "… hung anh"), the term checked
+      on the full name; else the first word's rows ("thi h": the rows of "thi");
+    * a short prefix that begins many words ("h", "ng"): the members in list order, tested on their
+      own columns (through the given-name index alone when no first or middle name matches).
+    """
+    plan = name_plan(term)
+    high = _prefix_high(term)
+    if plan.kind == "ids":
+        return qs.filter(pk__in=plan.ids).order_by(*LIST_ORDER)
+    if plan.kind == "given":
+        return qs.filter(given_name_norm__gte=term, given_name_norm__lt=high).order_by(*LIST_ORDER)
+    if plan.kind == "walk":
+        return qs.filter(Q(name_norm__gte=term, name_norm__lt=high) | Q(given_name_norm__gte=term,
+                                                                        given_name_norm__lt=high)
+                         | Q(name_norm__contains=" " + term)).order_by(*LIST_ORDER)
+    extra = None
+    if plan.kind == "given_block":
+        last = term.rpartition(" ")[2]
+        g = _W + "given_name_norm"
+        extra = Q(**{g + "__gte": last, g + "__lt": _prefix_high(last)})
+    return _token_stream(qs, term, high, plan.tail, plan.token, extra)
+
+
+@dataclass(frozen=True)
+class NamePlan:
+    """How ``_by_name`` reads the matches of a term: ``ids`` (the members, by id); ``token`` (the rows
+    of ``token`` that begin with ``tail``, an end of the term); ``given_block`` (the same, in the block
+    of given names that start with the term's last word); ``given`` (members by given name only);
+    ``walk`` (members in list order, tested one by one)."""
+
+    kind: str
+    token: str = ""
+    tail: str = ""
+    ids: frozenset[int] = frozenset()
+
+
+def name_plan(term: str) -> NamePlan:
+    """The plan for a folded, non-empty ``term``, from a few index-only probes of the word index."""
+    high = _prefix_high(term)
+    in_range = MemberNameWord.objects.filter(word__gte=term, word__lt=high)
+    rows = list(in_range.order_by("word").values_list("member_id", "word")[:NAME_SPARSE_LIMIT + 1])
+    if len(rows) <= NAME_SPARSE_LIMIT:
+        return NamePlan("ids", ids=frozenset(member_id for member_id, _ in rows))
+    words = term.split(" ")
+    if len(words) == 1:
+        token = rows[0][1].partition(" ")[0]  # the smallest token of the range (rows come in word order)
+        if not _other_token(token, high):
+            return NamePlan("token", token=token, tail=term)
+        return NamePlan("walk" if _goes_on(in_range, rows, 0) else "given")
+    last = words[-1]
+    if not _goes_on(in_range, rows, len(term) - len(last)):
+        return NamePlan("given_block", token=words[0], tail=term)
+    last_high = _prefix_high(last)
+    token = MemberNameWord.objects.filter(token__gte=last, token__lt=last_high).aggregate(t=Min("token"))["t"]
+    if token is not None and not _other_token(token, last_high):
+        return NamePlan("token", token=token, tail=last)
+    return NamePlan("token", token=words[0], tail=term)
+
+
+def _goes_on(in_range: QuerySet[MemberNameWord], rows: list[tuple[int, str]], start: int) -> bool:
+    """Whether some word start of ``in_range`` goes on past the term's last word (which begins at
+    ``start``): "nguyen van hung| anh", "thi h|ong nhung". Seen among ``rows`` (the first of the
+    range), or within the first NAME_INNER_SCAN of the range; a longer range without one there is
+    taken to have some (the plans chosen then are right either way, only slower)."""
+    if any(" " in word[start:] for _, word in rows):
+        return True
+    goes_on = Case(When(GreaterThan(StrIndex(Substr("word", start + 1), Value(" ")), 0), then=1), default=0)
+    seen = (in_range.order_by("word").annotate(goes_on=goes_on)[:NAME_INNER_SCAN + 1]
+            .aggregate(n=Count("word"), inner=Max("goes_on")))
+    return bool(seen["inner"]) or seen["n"] > NAME_INNER_SCAN
+
+
+def _other_token(token: str, high: str) -> bool:
+    """Whether a token other than ``token`` lies in (token, high)."""
+    return MemberNameWord.objects.filter(token__gt=token, token__lt=high).exists()
+
+
+def _token_stream(qs: QuerySet[Member], term: str, high: str, tail: str, token: str,
+                  extra: Q | None = None) -> QuerySet[Member]:
+    """The members of ``qs`` whose name has a word start beginning with ``term``, through the rows
+    of ``token`` in the ``member_name_token`` index, in that index's order (the list order).
+
+    ``tail`` is the end of ``term`` that ``token``'s rows begin with (the whole term, or its last
+    word); ``extra``: more conditions on the rows. Each member is kept at one row: in a name without
+    a repeated word, the term and the token occur once; else at the row where ``tail`` starts within
+    the first occurrence of the term ("nguyen van nguyen" comes once for "nguyen").
+    """
+    name, word = _W + "name_norm", _W + "word"
+    at = StrIndex(Concat(Value(" "), F(name)), Value(" " + term))  # 1-based in " " + name: 0 = nowhere
+    row_at = Length(name) - Length(word) + 1 - (len(term) - len(tail))  # where the term starts, for this row
+    conditions = Q(**{_W + "token": token}) & (Q(**{_W + "repeats": False}) | Q(Exact(at, row_at)))
+    if tail != term:  # the token is the term's last word: the term must come before it
+        conditions &= Q(GreaterThan(at, 0))
+    elif " " in term:  # (a single word's one token: all its rows match)
+        conditions &= Q(**{word + "__gte": term, word + "__lt": high})
+    if extra is not None:
+        conditions &= extra
+    return qs.filter(conditions).order_by(_W + "given_name_norm", name, _W + "member_id")
 
 
 def _band(text: str) -> tuple[int | None, int | None]:

@@ -24,6 +24,7 @@ from tcxd.rules.pure import membership as M
 from . import lifecycle as L
 from .codes import Sex
 from .models import Member, MemberEvent, MemberSensitive
+from .namewords import name_words_set
 
 DOSSIER_FIELDS = (
     "full_name", "birth_name", "other_names", "sex", "birth_date", "birth_place", "hometown",
@@ -131,6 +132,7 @@ def member_create(*, actor, org: Org, on: dt.date | None, note: str = "", sensit
                     given_name_norm=fold(dossier["full_name"]).split(" ")[-1], **dossier)
     member.full_name = member.full_name.strip()
     member.save()
+    name_words_set(member)
     MemberSensitive.objects.create(member=member, **(sensitive or {}))
     event = MemberEvent.objects.create(member=member, kind=M.EventKind.CANDIDATE, on=on, org=org, note=note,
                                        actor=actor if getattr(actor, "is_authenticated", False) else None)
@@ -158,9 +160,12 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
         raise ValidationFailed(errors)
     for key, value in fields.items():
         setattr(member, key, value)
+    old_name_norm = member.name_norm
     member.name_norm = fold(member.full_name)
     member.given_name_norm = member.name_norm.split(" ")[-1]
     member.save()
+    if member.name_norm != old_name_norm:
+        name_words_set(member, old_name_norm=old_name_norm)
     if sensitive is not None:
         MemberSensitive.objects.update_or_create(member=member, defaults={
             k: v for k, v in sensitive.items() if k in SENSITIVE_FIELDS})

@@ -57,16 +57,6 @@ NAME_MATCH = ("(m.name_norm >= %s AND m.name_norm < %s OR m.given_name_norm >= %
 ORDER = "ORDER BY m.given_name_norm, m.name_norm, m.id"
 SQL_SEARCH_OR = (f"SELECT {ROW_COLUMNS} {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND {NAME_MATCH} AND {ACTIVE_SQL} "
                  f"{ORDER} LIMIT %s")
-# Each way of matching on its own (two index ranges, one scan), best rows of each, then the best of all.
-_BRANCH = (f"SELECT * FROM (SELECT m.id, m.given_name_norm, m.name_norm {JOIN_SCOPE} WHERE {WHERE_SCOPE} "
-           f"AND {{match}} AND {ACTIVE_SQL} {ORDER} LIMIT %s) AS b{{i}}")
-SQL_SEARCH_UNION = (
-    "SELECT {cols} FROM {m} m JOIN (".format(cols=ROW_COLUMNS, **_T)
-    + " UNION ".join(_BRANCH.format(match=match, i=i) for i, match in enumerate((
-        "m.name_norm >= %s AND m.name_norm < %s", "m.given_name_norm >= %s AND m.given_name_norm < %s",
-        "m.name_norm LIKE %s")))
-    + f") AS u ON u.id = m.id {ORDER} LIMIT %s"
-)
 ON = '"on"'  # MemberEvent.on: a reserved word
 SQL_MEMBER = f"""
 SELECT m.*, o.*, t.*, x.* {JOIN_SCOPE} WHERE m.id = %s AND {WHERE_SCOPE}"""
@@ -163,15 +153,6 @@ def _search_or(cursor, org_path_params: list[str], text: str) -> list[int]:
     return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
 
 
-def _search_union(cursor, org_path_params: list[str], text: str) -> list[int]:
-    term, high = search_bounds(text)
-    limit = SEARCH_LIMIT + 1
-    params = [*org_path_params, term, high, limit, *org_path_params, term, high, limit,
-              *org_path_params, f"% {term}%", limit, limit]
-    cursor.execute(SQL_SEARCH_UNION, params)
-    return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
-
-
 # The word-start index (MemberNameWord) read as members.selectors.name_plan decides: the rows of one
 # token in list order, joined to their members until the page is full. ``{match}``: the plan's
 # conditions on the rows; the first occurrence of the term (at %s) keeps one row per member.
@@ -218,7 +199,9 @@ def _search_words(cursor, org_path_params: list[str], text: str) -> list[int]:
     return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
 
 
-SEARCH_FLOORS = {"or": _search_or, "union": _search_union, "words": _search_words}
+# (The old plans, one OR over the member columns or a UNION of the three ways of matching, walked
+# most of the members at size L: seconds, and each run flushed the caches of the others.)
+SEARCH_FLOORS = {"words": _search_words}
 
 
 def search(name: str, text: str) -> Benchmark:

@@ -1,0 +1,200 @@
+"""Member search by name: the word-start index (MemberNameWord) and every query plan of
+``selectors.member_search`` give exactly what the plain definition gives: a member matches a typed
+text when its folded full name, its given name or a word sequence inside the name starts with the
+folded text; results in scope only, ordered by (given name, full name, id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from types import SimpleNamespace
+
+import pytest
+
+from tcxd.common.names import NameGenerator
+from tcxd.common.text import fold
+from tcxd.members import namewords
+from tcxd.members import selectors as S
+from tcxd.members import services as MS
+from tcxd.members.bulk import EventSpec, MemberRecord, members_bulk_load
+from tcxd.members.models import Member, MemberNameWord
+from tcxd.members.tests.conftest import cccd_for, new_candidate
+from tcxd.rules.pure import membership as M
+
+ACTIVE = {M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY, M.Status.OFFICIAL}
+# Names the generator never makes: đ/Đ, one word, a repeated word, a word inside another's prefix,
+# stray spaces and capitals, a hyphen.
+ODD_NAMES = [
+    "Đặng Đình Đức", "Nguyễn Văn Nguyễn", "Lê Lê", "Hùng", "Nguyễn Thị Thu Hà", "Trần Hùng Hưng",
+    "  Phạm   Văn  An ", "NGÔ THỊ HƯƠNG", "Lò Văn Hùng-Anh", "Hà Thị Hà", "Quách Văn Quách", "Văn Thị Vân",
+    "Nguyễn Văn", "Ka Sô Liễng", "Y Moan Ênuôl", "Thi Văn Hưng", "Đinh Thị Hiền", "Lê Văn Lê Văn Hùng", "Hà Hà Hà",
+    "Nguyễn Văn Hùng Anh", "Nguyễn Văn Hùng", "Trần Văn Hùng Cường",
+]
+
+
+def word_start_match(name_norm: str, term: str) -> bool:
+    """The definition, by brute force: a prefix of the full name, of the given name, or of a word
+    sequence inside the name."""
+    given = name_norm.split(" ")[-1]
+    return name_norm.startswith(term) or given.startswith(term) or f" {term}" in name_norm
+
+
+def expected(members: list[Member], text: str, visible=lambda m: True) -> list[int]:
+    term = fold(text)
+    rows = [m for m in members if m.status in ACTIVE and visible(m) and word_start_match(m.name_norm, term)]
+    return [m.pk for m in sorted(rows, key=lambda m: (m.given_name_norm, m.name_norm, m.pk))]
+
+
+def search(actor, text: str, **filters) -> list[int]:
+    return list(S.member_search(actor=actor, filters=S.MemberFilters(q=text, **filters)).values_list("pk", flat=True))
+
+
+def test_word_starts():
+    assert namewords.word_starts("nguyen thi thu ha") == ["nguyen thi thu ha", "thi thu ha", "thu ha", "ha"]
+    assert namewords.word_starts("hung") == ["hung"]
+    assert namewords.word_starts("") == []
+
+
+def _load(tree, names: list[str]) -> list[Member]:
+    """Candidates in the three cells of the test tree, through the bulk loader (it writes the index)."""
+    cells = [tree.cell_a1, tree.gcell_a2, tree.cell_b1]
+    records = [MemberRecord(
+        dossier={"full_name": name, "sex": "M", "birth_date": dt.date(1990, 1, 1), "cccd": cccd_for(1000 + i)},
+        events=[EventSpec(kind=M.EventKind.CANDIDATE, on=dt.date(2024, 1, 5), org_id=cells[i % 3].id)])
+        for i, name in enumerate(names)]
+    result = members_bulk_load(actor=tree.admin, records=records)
+    assert result.created == len(names), result.rejected
+    return list(Member.objects.filter(cccd__in=[r.dossier["cccd"] for r in records]))
+
+
+def _queries(members: list[Member], rng: random.Random) -> list[str]:
+    """Typed texts: word starts of real names cut at every length, with their accents or not, plus
+    misses and one-letter prefixes."""
+    out = {"nguyen van", "thi h", "Hùng", "quach", "h", "ng", "n", "đ", "Đ", "d", "van", "THỊ", "le le", "zz",
+           "nguyen van nguyen", "ha", "hung-", "y moan", "qu", "a", "hưng", "xyz abc", "le van", "le van h",
+           "ha ha", "van hung", "nguyen van hung", "van hung a"}
+    for m in rng.sample(members, 60):
+        words = m.full_name.split()
+        start = rng.randrange(len(words))
+        text = " ".join(words[start:])
+        out.add(text[:rng.randint(1, len(text))])
+    return sorted(out)
+
+
+@pytest.fixture
+def population(tree):
+    rng = random.Random(20251121)
+    gen = NameGenerator(7)
+    names = ODD_NAMES + [gen.person().full for _ in range(300)]
+    return _load(tree, names), rng
+
+
+# NAME_SPARSE_LIMIT: 0 = by id only when nothing matches; 100 000 = always by id
+PLANS = [0, 3, 40, 100_000]
+
+
+@pytest.mark.parametrize(("sparse_limit", "inner_scan"), [(0, 20_000), (0, 0), (0, 2), (3, 20_000), (40, 1),
+                                                         (100_000, 20_000)])
+def test_every_plan_gives_the_definition(population, users, tree, monkeypatch, sparse_limit, inner_scan):
+    members, rng = population
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
+    monkeypatch.setattr(S, "NAME_INNER_SCAN", inner_scan)
+    officer = users["commune_officer"]  # commune A: cells A1 and A2
+    in_a = {tree.cell_a1.id, tree.gcell_a2.id}
+    for text in _queries(members, rng):
+        assert search(tree.admin, text) == expected(members, text), text
+        assert search(officer, text) == expected(members, text, lambda m: m.org_id in in_a), text
+
+
+def test_the_queries_reach_every_plan(population, monkeypatch):
+    members, rng = population
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", 0)
+    kinds = {(plan.kind, plan.tail == term) for term in map(fold, _queries(members, rng)) if term
+             for plan in [S.name_plan(term)]}
+    assert kinds >= {("ids", False), ("token", True), ("token", False), ("given_block", True), ("walk", False),
+                     ("given", False)}
+
+
+@pytest.mark.parametrize("sparse_limit", [0, 100_000])
+@pytest.mark.parametrize("text", ["nguyen", "th", "thi", "nguyen thi"])
+def test_pages_follow_one_another(population, tree, monkeypatch, sparse_limit, text):
+    members, _ = population
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
+    qs = S.member_search(actor=tree.admin, filters=S.MemberFilters(q=text))
+    everything = expected(members, text)
+    assert len(everything) > 20
+    pages = [list(qs[i:i + 7]) for i in range(0, len(everything), 7)]
+    assert [m.pk for page in pages for m in page] == everything
+    assert all(m.org.name for page in pages for m in page)  # the org comes with the row
+    assert qs.count() == len(everything)
+
+
+@pytest.mark.parametrize("sparse_limit", PLANS)
+def test_scope_through_temporary_org_and_pending_transfer(tree, users, monkeypatch, sparse_limit):
+    officer = users["commune_officer"]  # commune A
+    guest = new_candidate(tree, org=tree.cell_b1, serial=61, full_name="Quách Thị Khách", sex="F")
+    coming = new_candidate(tree, org=tree.cell_b1, serial=62, full_name="Quách Văn Đến")
+    away = new_candidate(tree, org=tree.cell_b1, serial=63, full_name="Quách Văn Xa")
+    # the projection columns, as the lifecycle writes them for a temporary transfer / a pending transfer
+    Member.objects.filter(pk=guest.pk).update(temporary_org=tree.cell_a1)
+    Member.objects.filter(pk=coming.pk).update(transfer_to=tree.gcell_a2)
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
+    assert search(officer, "quach") == [coming.pk, guest.pk]
+    assert search(officer, "khach") == [guest.pk]
+    assert search(officer, "xa") == []
+    assert search(tree.admin, "quach van") == [coming.pk, away.pk]
+    assert search(officer, "quach", org_id=tree.cell_a1.id) == []
+    assert search(tree.admin, "q", status=M.Status.CANDIDATE, sex="F") == [guest.pk]
+
+
+def test_renaming_moves_the_index(tree, users):
+    member = new_candidate(tree, serial=71, full_name="Trần Văn Cũ")
+    assert search(tree.admin, "cu") == [member.pk]
+    MS.member_update(actor=tree.admin, member=member, full_name="Trần Đức Mới")
+    assert search(tree.admin, "cu") == []
+    assert search(tree.admin, "duc moi") == [member.pk]
+    assert sorted(MemberNameWord.objects.filter(member=member).values_list("word", flat=True)) == [
+        "duc moi", "moi", "tran duc moi"]
+    MS.member_update(actor=tree.admin, member=member, phone="0912345678")  # the name unchanged
+    assert MemberNameWord.objects.filter(member=member).count() == 3
+
+
+def test_every_member_written_by_a_service_or_the_loader_is_indexed(population, tree):
+    new_candidate(tree, serial=81, full_name="Đỗ Thị Một")
+    assert _index_is_complete()
+
+
+def test_cccd_and_card_numbers_do_not_use_the_name_index(tree):
+    member = new_candidate(tree, serial=91, full_name="Bùi Văn Số")
+    assert search(tree.admin, cccd_for(91)) == [member.pk]
+    assert search(tree.admin, "  ") == search(tree.admin, "")
+
+
+def _index_is_complete() -> bool:
+    got = set(MemberNameWord.objects.values_list(*namewords.ROW_FIELDS))
+    names = Member.objects.values_list("pk", "name_norm", "given_name_norm")
+    return got == {row for pk, name, given in names for row in namewords.word_rows(pk, name, given)}
+
+
+def test_the_migration_fills_the_index_of_existing_names(population):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration = importlib.import_module("tcxd.members.migrations.0003_member_name_word")
+    MemberNameWord.objects.all().delete()
+    # (SQLite's schema editor refuses to open inside the test's transaction: only these two are used)
+    migration.fill_name_words(apps, SimpleNamespace(connection=connection, execute=execute))
+    assert MemberNameWord.objects.count() > 600 and _index_is_complete()
+
+
+def test_the_benchmark_dataset_writes_the_index(db):
+    from tcxd.bench.dataset import build_dataset
+
+    build_dataset("XS", seed=5)
+    assert Member.objects.count() > 1000 and _index_is_complete()
