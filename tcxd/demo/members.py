@@ -197,3 +197,12 @@ def _later_life(factory: MemberFactory, officials: list[MemberRecord], cell: Org
         elif roll < 0.025:
             record.events.append(EventSpec(K.DISCIPLINE, _after(record, 60), cell.id, decision_no="KL-1",
                                            data={"form": "khien_trach", "reason": "Vi phạm quy định sinh hoạt"}))
+        elif roll < 0.03:  # screening (B-21): put on the help list by secret ballot; some judged a year later
+            size = max(len(officials), 3)
+            voted = min(_after(record, 90), add_months(TODAY, -rng.choice([3, 14])))
+            if voted > record.events[-1].on:
+                record.events.append(EventSpec(K.SCREENING_VOTE, voted, cell.id, data={
+                    "summoned_official": size, "exempted_absent": 0, "yes": size - size // 3, "ballot_round": 1}))
+                if add_months(voted, 12) <= TODAY and rng.random() < 0.5:
+                    record.events.append(EventSpec(K.SCREENING_RESULT, add_months(voted, 12), cell.id,
+                                                   data={"outcome": "improved"}))

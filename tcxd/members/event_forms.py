@@ -12,6 +12,7 @@ from django import forms
 
 from tcxd.common.forms import BootstrapFormMixin, VnDateField
 from tcxd.rules.pure.membership import EventKind, codes
+from tcxd.rules.pure.membership.screening import OUTCOMES
 
 from .codes import DocumentType
 from .models import EVENT_LABELS
@@ -30,6 +31,7 @@ STRUCK_OFF_GROUNDS = [(k, _cap(v)) for k, v in codes.STRIKE_OFF_GROUNDS.items()]
 PROBATION_GROUNDS = [(k, _cap(v)) for k, v in codes.PROBATION_STRIKE_OFF_GROUNDS.items()]
 EXPEL_GROUNDS = [(k, _cap(v)) for k, v in codes.EXPEL_GROUNDS.items()]
 DISCIPLINE_FORMS = [(k, _cap(v)) for k, v in codes.DISCIPLINE_FORMS.items()]
+SCREENING_OUTCOMES = [(k, _cap(v)) for k, v in OUTCOMES.items()]
 BADGE_REASONS = [(k, _cap(v)) for k, v in codes.BADGE_REASONS.items()]
 
 WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
@@ -100,6 +102,15 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
     EventKind.BADGE: ("Mốc 30, 40, 45, …, 90 năm tuổi Đảng; dịp 3/2, 19/5, 2/9, 7/11 (HD 06-HD/TW)",
                       [("years", "Huy hiệu (năm tuổi Đảng)", "int"),
                        ("reason", "Trường hợp", BADGE_REASONS)]),
+    EventKind.SCREENING_VOTE: ("Bỏ phiếu kín; đưa vào danh sách cần giáo dục, giúp đỡ khi ít nhất 2/3 đảng viên "
+                               "chính thức (trừ đảng viên được miễn sinh hoạt) tán thành — chỉ ghi số phiếu "
+                               "(CT 28-CT/TW; HD 02-HD/BTCTW)",
+                               [("summoned_official", "Số đảng viên chính thức của chi bộ", "int"),
+                                ("exempted_absent", "Trong đó: được miễn công tác và sinh hoạt đảng", "int"),
+                                ("yes", "Số phiếu tán thành đưa vào danh sách", "int"),
+                                ("ballot_round", "Lần bỏ phiếu", "int")]),
+    EventKind.SCREENING_RESULT: ("Đánh giá sau thời gian giáo dục, giúp đỡ (CT 28-CT/TW; HD 02-HD/BTCTW)",
+                                 [("outcome", "Kết quả", SCREENING_OUTCOMES)]),
     EventKind.DISCIPLINE: ("Dự bị chỉ khiển trách, cảnh cáo (QĐ 296-QĐ/TW)",
                            [("form", "Hình thức", DISCIPLINE_FORMS),
                             ("holds_post", "Đang giữ chức vụ trong Đảng", "bool"),

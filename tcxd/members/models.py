@@ -62,6 +62,8 @@ EVENT_LABELS = {
     EventKind.CARD_REPLACED: "Cấp lại / đổi thẻ đảng viên",
     EventKind.BADGE: "Tặng Huy hiệu Đảng",
     EventKind.DISCIPLINE: "Kỷ luật",
+    EventKind.SCREENING_VOTE: "Rà soát: chi bộ bỏ phiếu kín đưa vào danh sách cần giáo dục, giúp đỡ",
+    EventKind.SCREENING_RESULT: "Rà soát: kết quả giáo dục, giúp đỡ",
 }
 EventKindChoices = models.TextChoices("EventKindChoices", [(k.name, (k.value, EVENT_LABELS[k])) for k in EventKind])
 

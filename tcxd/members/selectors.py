@@ -310,9 +310,16 @@ def member_facts(*, member: Member, on: dt.date) -> DerivedFacts:
         party_age=M.party_age(history, on),
         probation_end=M.probation_end(history),
         next_badge=M.next_badge(history, on, services.lookup) if state.status == M.Status.OFFICIAL else None,
-        deadlines=M.open_deadlines(history, on, services.lookup, services.calendar()),
+        deadlines=_deadlines(history, on, has_cv=DocumentType.MEMBER_CV in have),
         missing_documents=missing,
     )
+
+
+def _deadlines(history, on: dt.date, *, has_cv: bool) -> list[M.Deadline]:
+    """The engine's open deadlines, plus B-09's party CV while the CV is not on file."""
+    deadlines = M.open_deadlines(history, on, services.lookup, services.calendar())
+    cv = None if has_cv else M.party_cv_deadline(history, on, services.lookup, services.calendar())
+    return sorted([*deadlines, cv] if cv else deadlines, key=lambda d: (d.due, d.code))
 
 
 def cccd_display(*, actor, member: Member) -> str:
@@ -327,6 +334,7 @@ BLOCKING_CODES = frozenset({
     "temp_transfer_open", "temp_transfer_not_open", "exemption_already_active", "exemption_not_active",
     "readmission_limit", "readmission_never_official", "card_already_issued", "card_not_issued",
     "official_org_missing", "age_below_min", "education_insufficient", "badge_no_party_age",
+    "screening_already_listed", "screening_not_listed",
 })
 
 

@@ -45,6 +45,7 @@ GOVERNING_PARAM = {
     M.EventKind.TRANSFER_OUT: "transfer.official_deadline_working_days",
     M.EventKind.READMISSION_DECISION: "admission.readmission_max_times",
     M.EventKind.BADGE: "badge.milestones_years",
+    M.EventKind.SCREENING_VOTE: "screening.help_list_vote_threshold",
 }
 
 

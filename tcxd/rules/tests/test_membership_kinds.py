@@ -125,6 +125,11 @@ CASES: dict[EventKind, Case] = {
     K.DISCIPLINE: (official, ev(K.DISCIPLINE, LATER, data={"form": "canh_cao"}), probationary,
                    ev(K.DISCIPLINE, LATER, data={"form": "cach_chuc", "holds_post": True}),
                    "discipline_form_probationary"),
+    K.SCREENING_VOTE: (official, ev(K.SCREENING_VOTE, LATER, data=vote(9, 6)), candidate,
+                       ev(K.SCREENING_VOTE, LATER, data=vote(9, 6)), "status_not_allowed"),
+    K.SCREENING_RESULT: (with_(official, ev(K.SCREENING_VOTE, D(2027, 1, 4), data=vote(9, 6))),
+                         ev(K.SCREENING_RESULT, D(2028, 1, 4), data={"outcome": "improved"}), official,
+                         ev(K.SCREENING_RESULT, D(2028, 1, 4), data={"outcome": "improved"}), "screening_not_listed"),
 }
 
 

@@ -19,9 +19,21 @@ Public API (stable; the Django side builds on it):
 - ``probation_end(history) -> date | None``
 - ``open_deadlines(history, on, lookup, calendar) -> list[Deadline]``
 - ``next_badge(history, on, lookup) -> BadgeDue | None``
+- ``party_cv_deadline(history, on, lookup, calendar) -> Deadline | None`` (B-09; the caller knows the documents)
+- ``on_help_list(history, lookup) -> Event | None`` (screening, B-21)
 """
 
-from .engine import next_badge, open_deadlines, party_age, probation_end, state_on, timeline, validate
+from .engine import (
+    next_badge,
+    on_help_list,
+    open_deadlines,
+    party_age,
+    party_cv_deadline,
+    probation_end,
+    state_on,
+    timeline,
+    validate,
+)
 from .types import (
     DATA_KEYS,
     MEMBER_STATUSES,
@@ -42,7 +54,7 @@ from .types import (
 
 __all__ = [
     "DATA_KEYS", "MEMBER_STATUSES", "BadgeDue", "Calendar", "Deadline", "Event", "EventKind", "Facts", "Lookup",
-    "PartyAge", "Problem", "STATUS_LABELS", "State", "Status", "Transfer", "next_badge", "open_deadlines",
-    "party_age", "probation_end", "state_on", "timeline", "validate",
+    "PartyAge", "Problem", "STATUS_LABELS", "State", "Status", "Transfer", "next_badge", "on_help_list",
+    "open_deadlines", "party_age", "party_cv_deadline", "probation_end", "state_on", "timeline", "validate",
 ]
 

@@ -90,6 +90,8 @@ KIND_LABELS: dict[EventKind, str] = {
     EventKind.CARD_REPLACED: "cấp lại, đổi thẻ đảng viên",
     EventKind.BADGE: "tặng Huy hiệu Đảng",
     EventKind.DISCIPLINE: "kỷ luật đảng viên",
+    EventKind.SCREENING_VOTE: "chi bộ bỏ phiếu kín rà soát, sàng lọc đảng viên",
+    EventKind.SCREENING_RESULT: "kết quả giáo dục, giúp đỡ đảng viên sau rà soát",
 }
 
 

@@ -1,4 +1,4 @@
-"""Open deadlines of one member as of a day (B-04, B-06, B-07, B-11, B-15, B-16).
+"""Open deadlines of one member as of a day (B-04, B-06, B-07, B-09, B-11, B-15, B-16, B-21).
 
 Each deadline's length is the rule in force on its trigger date (the cell vote, the decision, the
 probation end, the transfer). A rule not in force on that date yields no deadline.
@@ -14,6 +14,7 @@ from ..calendar import add_months
 from .codes import as_date, fmt, hd, qd
 from .common import vote_passed, working_day_after
 from .derive import EXIT_STATUSES, current_ceremony, cycle_events, latest, ordered, track_of
+from .screening import help_period_end, on_help_list
 from .types import Calendar, Deadline, Event, EventKind, Lookup, Status
 
 K = EventKind
@@ -80,6 +81,16 @@ def open_deadlines(history: Sequence[Event], on: date, lookup: Lookup, calendar:
                 f"({qd(temp.sent_on)} điểm 6.3.2).",
                 "B-16",
             )
+    listed = on_help_list(events, lookup) if track.state.status in (Status.PROBATIONARY, Status.OFFICIAL) else None
+    if listed is not None:
+        due = help_period_end(listed, lookup)
+        add(
+            "screening_review_due",
+            due,
+            f"Đảng viên trong danh sách cần giáo dục, giúp đỡ từ ngày {fmt(listed.on)}: chi bộ đánh giá kết quả "
+            f"giúp đỡ khi hết thời gian giúp đỡ, ngày {fmt(due)} (CT 28-CT/TW; HD 02-HD/BTCTW).",
+            "B-21",
+        )
     return sorted(out, key=lambda d: (d.due, d.code))
 
 
@@ -149,3 +160,23 @@ def _recognition_deadlines(events: list[Event], lookup: Lookup, calendar: Calend
             f"tên) trong {n} ngày làm việc, hạn {fmt(due)} (Điều lệ Đảng, Điều 5; {qd(end)} điểm 4.2).",
             "B-11",
         )
+
+
+def party_cv_deadline(history: Sequence[Event], on: date, lookup: Lookup, calendar: Calendar) -> Deadline | None:
+    """B-09: the new member's party CV (lý lịch đảng viên) is completed within N working days after the
+    ceremony. The engine knows events, not documents: the caller drops this deadline once the CV is on
+    file. None when there is no current ceremony or no rule in force on its date."""
+    events = [e for e in ordered(history) if e.on <= on]
+    status = track_of(events).state.status
+    ceremony = current_ceremony(events)
+    if ceremony is None or status not in (Status.PROBATIONARY, Status.OFFICIAL):
+        return None
+    n = _param(lookup, "admission.party_cv_deadline_working_days", ceremony.on)
+    if n is None:
+        return None
+    due = working_day_after(calendar, ceremony.on, n)
+    return Deadline(
+        code="party_cv_due", due=due, overdue=on > due, rule="B-09",
+        message=f"Hoàn thành lý lịch đảng viên trong {n} ngày làm việc sau lễ kết nạp ({fmt(ceremony.on)}): hạn "
+                f"{fmt(due)} (HD 12-HD/BTCTW, điểm 2.2).",
+    )

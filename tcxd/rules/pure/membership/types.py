@@ -53,6 +53,9 @@ class EventKind(StrEnum):
     CARD_REPLACED = "card_replaced"  # cấp lại / đổi thẻ
     BADGE = "badge"  # tặng / truy tặng Huy hiệu Đảng
     DISCIPLINE = "discipline"  # kỷ luật (khiển trách, cảnh cáo, cách chức; khai trừ → EXPELLED)
+    # Screening (B-21, CT 28-CT/TW, HD 02-HD/BTCTW): secret-ballot tallies only
+    SCREENING_VOTE = "screening_vote"  # chi bộ bỏ phiếu kín đưa vào danh sách cần giáo dục, giúp đỡ
+    SCREENING_RESULT = "screening_result"  # kết quả giáo dục, giúp đỡ (tiến bộ / không tiến bộ)
 
 
 _VOTE_KEYS = {
@@ -109,6 +112,14 @@ DATA_KEYS: dict[EventKind, dict[str, str]] = {
         "years": "int: milestone (badge.milestones_years)",
         "reason": 'str: "normal" (default) | "serious_illness" | "posthumous" (B-24)',
     },
+    EventKind.SCREENING_VOTE: {
+        "summoned_official": "int: official members of the cell (A-09)",
+        "temp_transferred_out": _VOTE_KEYS["temp_transferred_out"],
+        "exempted_absent": "int, default 0: exempted members (excluded from the base, B-21)",
+        "yes": "int: secret-ballot votes for putting the member on the help list (≥ 2/3 → listed)",
+        "ballot_round": "int, default 1",
+    },
+    EventKind.SCREENING_RESULT: {"outcome": 'str: "improved" | "not_improved" (after the help period)'},
     EventKind.DISCIPLINE: {
         "form": 'str: "khien_trach" | "canh_cao" | "cach_chuc" | "khai_tru" (khai_tru = expulsion)',
         "holds_post": "bool: the member holds a Party post (required for cach_chuc)",

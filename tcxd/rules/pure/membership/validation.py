@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import admission, badges, member
+from . import admission, badges, member, screening
 from .codes import KIND_LABELS, fmt, qd, status_label
 from .common import Ctx
 from .derive import EXIT_STATUSES, latest, probation_end
@@ -53,6 +53,8 @@ ALLOWED_FROM: dict[EventKind, frozenset[Status | None]] = {
     K.CARD_REPLACED: frozenset({S.OFFICIAL}),
     K.BADGE: frozenset({S.OFFICIAL, S.DECEASED}),
     K.DISCIPLINE: _MEMBER,
+    K.SCREENING_VOTE: _MEMBER,
+    K.SCREENING_RESULT: _MEMBER,
 }
 
 RULE_OF_KIND: dict[EventKind, str] = {
@@ -64,6 +66,7 @@ RULE_OF_KIND: dict[EventKind, str] = {
     K.EXEMPTION_END: "B-18", K.TEMP_EXEMPTION_START: "B-17", K.TEMP_EXEMPTION_END: "B-17", K.STRUCK_OFF: "B-19",
     K.EXPELLED: "B-20", K.LEFT: "B-20", K.DIED: "B-20", K.READMISSION_DECISION: "B-08", K.RESTORED: "B-12",
     K.CARD_ISSUED: "B-13", K.CARD_REPLACED: "B-13", K.BADGE: "B-23", K.DISCIPLINE: "B-22",
+    K.SCREENING_VOTE: "B-21", K.SCREENING_RESULT: "B-21",
 }
 
 CHECKS: dict[EventKind, Callable[[Ctx], None]] = {
@@ -92,6 +95,8 @@ CHECKS: dict[EventKind, Callable[[Ctx], None]] = {
     K.CARD_REPLACED: member.check_card,
     K.BADGE: badges.check_badge,
     K.DISCIPLINE: member.check_discipline,
+    K.SCREENING_VOTE: screening.check_screening_vote,
+    K.SCREENING_RESULT: screening.check_screening_result,
 }
 
 
