@@ -15,7 +15,9 @@ from django.http import Http404
 from tcxd.authz.models import Role
 from tcxd.authz.scope import scope_for
 from tcxd.common import cccd as cccd_rules
+from tcxd.common.paths import STEPLEN, path_range
 from tcxd.common.text import fold
+from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
@@ -75,11 +77,13 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
     full name, of the given name or of a word sequence inside the name (``_by_name``).
     """
     qs = member_queryset(actor=actor).select_related("org")
+    roots = [prefix for prefix in scope_for(actor).prefixes if prefix]
     if filters.org_id:
         from tcxd.orgs.selectors import org_get, subtree_q
 
         org = org_get(actor=actor, pk=filters.org_id)
         qs = qs.filter(subtree_q(org, "org__path"))
+        roots.append(org.path)
     text = (filters.q or "").strip()
     term = ""
     if text:
@@ -115,23 +119,47 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
         qs = qs.filter(admitted_on__gte=dt.date(filters.admitted_year, 1, 1),
                        admitted_on__lt=dt.date(filters.admitted_year + 1, 1, 1))
     if term:
+        narrowest = max(roots, key=len, default="")
+        if len(narrowest) >= NAME_NARROW_DEPTH * STEPLEN:
+            return _by_name_in(qs, term, narrowest)
         return _by_name(qs, term)
     return qs.order_by(*LIST_ORDER)
 
 
 LIST_ORDER = ("given_name_norm", "name_norm", "id")
+# A scope (or an org filter) rooted this deep, a commune's party committee or below, holds few members:
+# a name search there reads them all (``_by_name_in``) rather than walking the name index.
+NAME_NARROW_DEPTH = 3
 # At most this many word starts (or members) are read by id and sorted (``_by_name``). Kept small:
 # PostgreSQL joins the orgs of a few hundred ids by hashing the whole org table.
 NAME_SPARSE_LIMIT = 100
 # How far ``name_plan`` reads a term's word starts (index only) to learn whether all matches end at
 # the given name.
-NAME_INNER_SCAN = 20_000
+NAME_INNER_SCAN = 5_000
 _W = "name_words__"
 
 
 def _prefix_high(term: str) -> str:
     """The smallest string above every string starting with ``term`` (the range form of a prefix)."""
     return term[:-1] + chr(ord(term[-1]) + 1)
+
+
+def _name_q(term: str, high: str) -> Q:
+    """The match on the member's own columns: a prefix of the full name, of the given name, or of a
+    word sequence inside the name."""
+    return (Q(name_norm__gte=term, name_norm__lt=high) | Q(given_name_norm__gte=term, given_name_norm__lt=high)
+            | Q(name_norm__contains=" " + term))
+
+
+def _by_name_in(qs: QuerySet[Member], term: str, root: str) -> QuerySet[Member]:
+    """``_by_name`` for a narrow scope: the members under ``root`` (their official org, the host of
+    a temporary transfer or the receiver of a pending one; one index range each), each tested on its
+    own columns, then sorted. ``qs`` keeps its own scope: this only tells the database where to start."""
+    low, high = path_range(root)
+    orgs = Org.objects.filter(path__gte=low, path__lt=high).values("id")
+    under = [Member.objects.filter(**{field + "__in": orgs}).values("id")
+             for field in ("org", "temporary_org", "transfer_to")]
+    return qs.filter(_name_q(term, _prefix_high(term)), pk__in=under[0].union(*under[1:])).order_by(*LIST_ORDER)
 
 
 def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
@@ -146,11 +174,13 @@ def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
 
     * at most NAME_SPARSE_LIMIT word starts in the range: their members by id, sorted;
     * a single word ("hung", "quach") that begins one token: that token's rows, all matches;
-    * a multi-word term ("nguyen van hung"), where matches gather at the given names starting with
-      its last word: when no matching name goes on past the term (all matches end at the given
-      name), that block of the first word's rows alone; else, when the last word is a whole token,
-      that token's rows (the given-name block and the inner words "… hung anh"), the term checked
-      on the full name; else the first word's rows ("thi h": the rows of "thi");
+    * a multi-word term: its matches that end the name sit in one block of given names (those that
+      start with its last word); the others go on past the term ("thi h|ong nhung"). When such
+      names come among the first rows of the range, they are everywhere: the first word's rows
+      ("nguyen van": the rows of "nguyen"). When there are none: the block of the first word's rows
+      ("nguyen van hung": the rows of "nguyen" with a given name "hung…"). A few: the rows of the
+      last word, if it begins one token only ("nguyen van minh": the rows of "minh", the term
+      checked on the full name), else the first word's rows;
     * a short prefix that begins many words ("h", "ng"): the members in list order, tested on their
       own columns (through the given-name index alone when no first or middle name matches).
     """
@@ -161,9 +191,7 @@ def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
     if plan.kind == "given":
         return qs.filter(given_name_norm__gte=term, given_name_norm__lt=high).order_by(*LIST_ORDER)
     if plan.kind == "walk":
-        return qs.filter(Q(name_norm__gte=term, name_norm__lt=high) | Q(given_name_norm__gte=term,
-                                                                        given_name_norm__lt=high)
-                         | Q(name_norm__contains=" " + term)).order_by(*LIST_ORDER)
+        return qs.filter(_name_q(term, high)).order_by(*LIST_ORDER)
     extra = None
     if plan.kind == "given_block":
         last = term.rpartition(" ")[2]
@@ -199,8 +227,12 @@ def name_plan(term: str) -> NamePlan:
             return NamePlan("token", token=token, tail=term)
         return NamePlan("walk" if _goes_on(in_range, rows, 0) else "given")
     last = words[-1]
-    if not _goes_on(in_range, rows, len(term) - len(last)):
+    start = len(term) - len(last)
+    if any(" " in word[start:] for _, word in rows):  # among the first: matches all over the first word's rows
+        return NamePlan("token", token=words[0], tail=term)
+    if not _goes_on(in_range, rows, start):
         return NamePlan("given_block", token=words[0], tail=term)
+    # a few names go on past the term ("nguyen van minh| tuan"): the last word's rows, if one token
     last_high = _prefix_high(last)
     token = MemberNameWord.objects.filter(token__gte=last, token__lt=last_high).aggregate(t=Min("token"))["t"]
     if token is not None and not _other_token(token, last_high):

@@ -89,16 +89,19 @@ def population(tree):
     return _load(tree, names), rng
 
 
-# NAME_SPARSE_LIMIT: 0 = by id only when nothing matches; 100 000 = always by id
-PLANS = [0, 3, 40, 100_000]
+# (NAME_SPARSE_LIMIT, NAME_INNER_SCAN, NAME_NARROW_DEPTH): the commune officer's scope is narrow at
+# depth 3, never at 99
+KNOBS = [(0, 20_000, 99), (0, 0, 99), (0, 2, 99), (3, 20_000, 99), (40, 1, 99), (100_000, 20_000, 99),
+         (0, 20_000, 3)]
 
 
-@pytest.mark.parametrize(("sparse_limit", "inner_scan"), [(0, 20_000), (0, 0), (0, 2), (3, 20_000), (40, 1),
-                                                         (100_000, 20_000)])
-def test_every_plan_gives_the_definition(population, users, tree, monkeypatch, sparse_limit, inner_scan):
+@pytest.mark.parametrize(("sparse_limit", "inner_scan", "narrow_depth"), KNOBS)
+def test_every_plan_gives_the_definition(population, users, tree, monkeypatch, sparse_limit, inner_scan,
+                                         narrow_depth):
     members, rng = population
     monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
     monkeypatch.setattr(S, "NAME_INNER_SCAN", inner_scan)
+    monkeypatch.setattr(S, "NAME_NARROW_DEPTH", narrow_depth)
     officer = users["commune_officer"]  # commune A: cells A1 and A2
     in_a = {tree.cell_a1.id, tree.gcell_a2.id}
     for text in _queries(members, rng):
@@ -129,8 +132,8 @@ def test_pages_follow_one_another(population, tree, monkeypatch, sparse_limit, t
     assert qs.count() == len(everything)
 
 
-@pytest.mark.parametrize("sparse_limit", PLANS)
-def test_scope_through_temporary_org_and_pending_transfer(tree, users, monkeypatch, sparse_limit):
+@pytest.mark.parametrize(("sparse_limit", "narrow_depth"), [(0, 99), (1000, 99), (0, 3)])
+def test_scope_through_temporary_org_and_pending_transfer(tree, users, monkeypatch, sparse_limit, narrow_depth):
     officer = users["commune_officer"]  # commune A
     guest = new_candidate(tree, org=tree.cell_b1, serial=61, full_name="Quách Thị Khách", sex="F")
     coming = new_candidate(tree, org=tree.cell_b1, serial=62, full_name="Quách Văn Đến")
@@ -139,6 +142,7 @@ def test_scope_through_temporary_org_and_pending_transfer(tree, users, monkeypat
     Member.objects.filter(pk=guest.pk).update(temporary_org=tree.cell_a1)
     Member.objects.filter(pk=coming.pk).update(transfer_to=tree.gcell_a2)
     monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
+    monkeypatch.setattr(S, "NAME_NARROW_DEPTH", narrow_depth)
     assert search(officer, "quach") == [coming.pk, guest.pk]
     assert search(officer, "khach") == [guest.pk]
     assert search(officer, "xa") == []
