@@ -15,10 +15,14 @@ _numbers = itertools.count(1)
 def make_member(org, name: str = "Nguyễn Văn An", *, status: str = "official", sex: str = "M",
                 birth_date: dt.date = dt.date(1980, 5, 1), admitted_on: dt.date | None = dt.date(2010, 1, 1),
                 fee_group: str = "salary", **extra) -> Member:
+    from tcxd.members.namewords import name_words_set
+
     norm = fold(name)
-    return Member.objects.create(full_name=name, sex=sex, birth_date=birth_date, cccd=f"{next(_numbers):012d}",
-                                 org=org, status=status, name_norm=norm, given_name_norm=norm.split(" ")[-1],
-                                 admitted_on=admitted_on, fee_group=fee_group, **extra)
+    member = Member.objects.create(full_name=name, sex=sex, birth_date=birth_date, cccd=f"{next(_numbers):012d}",
+                                   org=org, status=status, name_norm=norm, given_name_norm=norm.split(" ")[-1],
+                                   admitted_on=admitted_on, fee_group=fee_group, **extra)
+    name_words_set(member)  # the name search index, as the services keep it
+    return member
 
 
 def with_history(member: Member, events: list[tuple]) -> Member:
