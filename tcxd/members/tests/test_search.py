@@ -64,7 +64,7 @@ def _load(tree, names: list[str]) -> list[Member]:
         for i, name in enumerate(names)]
     result = members_bulk_load(actor=tree.admin, records=records)
     assert result.created == len(names), result.rejected
-    return list(Member.objects.filter(cccd__in=[r.dossier["cccd"] for r in records]))
+    return list(Member.objects.filter(cccd__in=[r.dossier["cccd"] for r in records]).order_by("cccd"))
 
 
 def _queries(members: list[Member], rng: random.Random) -> list[str]:
