@@ -55,6 +55,24 @@ def _row(request, kind: str, pk):
     return spec, row, S.member_get(actor=request.user, pk=row.member_id)
 
 
+def _confirm_removal(request, member, *, remove, done: str, back: str, title: str, what: str, explain: str):
+    """The confirm page of a removal with a reason for the log; on POST ``remove(note)`` (a service call),
+    then back to ``back`` with ``done``. Out of scope / read-only refusals become the 404 / 403 page."""
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove(form.cleaned_data["note"])
+        except (NotFound, DomainPermissionDenied):
+            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(request, "members/dossier/confirm_delete.html", {
+        "member": member, "form": form, "title": title, "what": what, "back": back, "explain": explain})
+
+
 # ---- history rows ----------------------------------------------------------------------------------
 
 @login_required
@@ -104,21 +122,11 @@ def row_edit(request, pk, kind):
 def row_delete(request, pk, kind):
     spec, row, member = _row(request, kind, pk)
     _writable(request, member)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            DS.dossier_row_delete(actor=request.user, row=row, note=form.cleaned_data["note"])
-        except (NotFound, DomainPermissionDenied):
-            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Đã xóa {spec.label}; nhật ký thay đổi vẫn lưu nội dung cũ.")
-            return redirect(_tab(member, "qua-trinh"))
-    return render(request, "members/dossier/confirm_delete.html", {
-        "member": member, "form": form, "title": f"Xóa {spec.label}", "what": str(row),
-        "back": _tab(member, "qua-trinh"),
-        "explain": "Dòng này sẽ bị xóa khỏi hồ sơ. Nhật ký thay đổi của hồ sơ giữ lại nội dung trước khi xóa."})
+    return _confirm_removal(
+        request, member, back=_tab(member, "qua-trinh"), title=f"Xóa {spec.label}", what=str(row),
+        remove=lambda note: DS.dossier_row_delete(actor=request.user, row=row, note=note),
+        done=f"Đã xóa {spec.label}; nhật ký thay đổi vẫn lưu nội dung cũ.",
+        explain="Dòng này sẽ bị xóa khỏi hồ sơ. Nhật ký thay đổi của hồ sơ giữ lại nội dung trước khi xóa.")
 
 
 # ---- documents -------------------------------------------------------------------------------------
@@ -183,23 +191,13 @@ def attachment_download(request, pk):
 def attachment_remove(request, pk):
     attachment, member = _attachment(request, pk)
     _writable(request, member)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            DS.dossier_attachment_remove(actor=request.user, attachment=attachment, note=form.cleaned_data["note"])
-        except (NotFound, DomainPermissionDenied):
-            raise  # → the 404 / 403 page (common.middleware.DomainErrorMiddleware)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Đã gỡ tài liệu: {attachment}.")
-            return redirect(_tab(member, "tai-lieu"))
-    return render(request, "members/dossier/confirm_delete.html", {
-        "member": member, "form": form, "title": "Gỡ tài liệu hồ sơ",
-        "what": f"{attachment.get_doc_type_display()}{' — ' + attachment.title if attachment.title else ''}",
-        "back": _tab(member, "tai-lieu"),
-        "explain": "Tài liệu và tệp đính kèm sẽ bị gỡ khỏi hồ sơ; danh mục tài liệu còn thiếu được tính lại. "
-                   "Nhật ký thay đổi ghi lại loại, tên tài liệu và người gỡ."})
+    return _confirm_removal(
+        request, member, back=_tab(member, "tai-lieu"), title="Gỡ tài liệu hồ sơ",
+        what=f"{attachment.get_doc_type_display()}{' — ' + attachment.title if attachment.title else ''}",
+        remove=lambda note: DS.dossier_attachment_remove(actor=request.user, attachment=attachment, note=note),
+        done=f"Đã gỡ tài liệu: {attachment}.",
+        explain="Tài liệu và tệp đính kèm sẽ bị gỡ khỏi hồ sơ; danh mục tài liệu còn thiếu được tính lại. "
+                "Nhật ký thay đổi ghi lại loại, tên tài liệu và người gỡ.")
 
 
 # ---- photo ---------------------------------------------------------------------------------------
@@ -242,21 +240,11 @@ def photo_set(request, pk):
 @require_http_methods(["GET", "POST"])
 def photo_remove(request, pk):
     member = _writable(request, S.member_get(actor=request.user, pk=pk))
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            DS.dossier_photo_remove(actor=request.user, member=member, note=form.cleaned_data["note"])
-        except (NotFound, DomainPermissionDenied):
-            raise
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Đã gỡ ảnh.")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/dossier/confirm_delete.html", {
-        "member": member, "form": form, "title": "Gỡ ảnh đảng viên", "what": f"Ảnh của {member.full_name}",
-        "back": reverse("members:detail", args=[member.pk]),
-        "explain": "Ảnh sẽ bị gỡ khỏi hồ sơ; nhật ký thay đổi ghi lại việc này."})
+    return _confirm_removal(
+        request, member, back=reverse("members:detail", args=[member.pk]), title="Gỡ ảnh đảng viên",
+        what=f"Ảnh của {member.full_name}", done="Đã gỡ ảnh.",
+        remove=lambda note: DS.dossier_photo_remove(actor=request.user, member=member, note=note),
+        explain="Ảnh sẽ bị gỡ khỏi hồ sơ; nhật ký thay đổi ghi lại việc này.")
 
 
 # ---- print / PDF -----------------------------------------------------------------------------------
