@@ -294,7 +294,8 @@ class WorkItemOut(Schema):
 
 
 class WorkListParams(Schema):
-    on: dt.date | None = None
+    on: dt.date | None = Field(None, description="Ngày tính (mặc định hôm nay); một ngày sau để xem trước hạn. "
+                                                 "Ngày đã qua không nhận: danh sách tính từ trạng thái hiện tại")
     section: str = Field("", description="Chỉ một mục (mã mục); để trống: mọi mục")
     offset: int = Field(0, ge=0, description="Bỏ qua bao nhiêu việc đầu của mỗi mục")
     limit: int = Field(100, ge=1, le=1000, description="Số việc tối đa của mỗi mục")
@@ -302,14 +303,21 @@ class WorkListParams(Schema):
 
 @router.get("/worklist", response={200: list[WorkItemOut], **READ_ERRORS},
             summary="Việc cần làm trong phạm vi, theo mục (kết nạp, lễ kết nạp, công nhận chính thức, chuyển "
-                    "sinh hoạt, huy hiệu, xóa tên, chi bộ dưới 3 đảng viên chính thức, hồ sơ chưa đầy đủ): mỗi mục "
+                    "sinh hoạt, hết hạn sinh hoạt tạm thời, đánh giá sau sàng lọc, huy hiệu, xóa tên, chi bộ dưới 3 "
+                    "đảng viên chính thức, hồ sơ chưa đầy đủ): mỗi mục "
                     "trả tối đa limit việc từ offset, kèm tổng số việc của mục (section_total); limit=1 cho biết "
                     "mọi mục có việc và số việc của từng mục")
 def work_list(request, params: Query[WorkListParams]):
     from .worklists import sections
 
+    today = timezone.localdate()
+    if params.on is not None and params.on < today:
+        raise ValidationFailed({"on": [
+            f"Việc cần làm tính cho hôm nay ({today:%d/%m/%Y}) hoặc một ngày sau; ngày {params.on:%d/%m/%Y} đã qua "
+            "(danh sách dựa trên trạng thái hiện tại của đảng viên; việc của một ngày đã qua xem ở quá trình và "
+            "sự kiện của từng đảng viên)."]})
     with _rules_in_force():
-        found = sections(actor=request.auth, on=params.on or timezone.localdate(), only=params.section or None,
+        found = sections(actor=request.auth, on=params.on or today, only=params.section or None,
                          offset=params.offset, limit=params.limit)
     if params.section and not found:
         error = DomainError("worklist_section_unknown", f"Không có mục việc cần làm «{params.section}».")

@@ -126,7 +126,9 @@ def plan_stats() -> dict:
         by_status = dict(Member.objects.filter(status__in=statuses).values_list("status")
                          .annotate(n=Count("id")).order_by())
         _PLAN_STATS.update(at=time.monotonic(), orgs=Org.objects.count(), by_status=by_status,
-                           moving=Member.objects.filter(transfer_to__gt=0).count())
+                           moving=Member.objects.filter(transfer_to__gt=0).count(),
+                           visiting=Member.objects.filter(temporary_org__gt=0).count(),
+                           screened=MemberEvent.objects.filter(kind=M.EventKind.SCREENING_VOTE).count())
     return _PLAN_STATS
 
 
@@ -228,7 +230,9 @@ def deadline_shortlist(rows: ScopedRows, *, on: dt.date, horizon: dt.date) -> Sh
     """Every member for whom ``open_deadlines`` may give a work-list item due by ``horizon``:
     candidates (and readmissions under way) after a cell vote, admitted members awaiting the ceremony,
     probationary members whose recognition review may fall due by ``horizon`` or whose cell has voted
-    since the ceremony, pending official transfers. One indexed query per section; their union, uncut."""
+    since the ceremony, pending official transfers, temporary transfers (their return date), members
+    put on the screening help list (B-21) long enough ago for the period to end by ``horizon``. One
+    indexed query per section; their union, uncut."""
     months = smallest_value("probation.months", on)
     review_days = smallest_value("recognition.cell_review_working_days", on)
     # review due = the review_days-th working day after end = ceremony + months: at least review_days
@@ -252,6 +256,15 @@ def deadline_shortlist(rows: ScopedRows, *, on: dt.date, horizon: dt.date) -> Sh
     out.update(rows.rows(votes, estimate=counts.get(M.Status.PROBATIONARY, 0), prefix="member__"))
     moving = Member.objects.filter(transfer_to__gt=0, status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
     out.update(rows.rows(moving, estimate=stats["moving"]))
+    visiting = Member.objects.filter(temporary_org__gt=0, status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
+    out.update(rows.rows(visiting, estimate=stats["visiting"]))
+    # the help period ends add_months(vote, months) ≤ horizon: the vote is at most that many months back
+    # (the smallest period ever in force; three days of slack for the end-of-month clamp)
+    period = smallest_value("screening.help_period_months", on)
+    listed = MemberEvent.objects.filter(kind=M.EventKind.SCREENING_VOTE, voided_at__isnull=True,
+                                        on__lte=add_months(horizon, -period) + dt.timedelta(days=3),
+                                        member__status__in=(M.Status.PROBATIONARY, M.Status.OFFICIAL))
+    out.update(rows.rows(listed, estimate=stats["screened"], prefix="member__"))
     return out
 
 

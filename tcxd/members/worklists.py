@@ -12,8 +12,8 @@ only. Incomplete dossiers and cells under the minimum are decided in SQL: an exa
 Every section has a key, an exact count and a page (``offset``/``limit``); nothing is dropped
 silently: the page shows the first rows and the count, and each section has its own paged view.
 The shortlists read the projection columns (status, ceremony, transfer), which hold the state as of
-today: the lists are exact for today and later days (no event is dated after today); for a past day
-they answer from today's statuses.
+today: the lists are exact for today and later days (no event is dated after today), so a past day is
+refused (the API's ``on``); what was due on a past day is read from each member's events.
 """
 
 from __future__ import annotations
@@ -41,12 +41,15 @@ SECTIONS = {
     "recognition_review_due": ("Xét công nhận đảng viên chính thức", M.EventKind.RECOGNITION_VOTE),
     "recognition_decision_due": ("Quyết định công nhận đảng viên chính thức", M.EventKind.RECOGNITION),
     "transfer_receipt_due": ("Chuyển sinh hoạt chưa được tiếp nhận", M.EventKind.TRANSFER_IN),
+    "temp_transfer_return_due": ("Hết thời hạn sinh hoạt tạm thời", M.EventKind.TEMP_TRANSFER_RETURN),
+    "screening_review_due": ("Đánh giá kết quả giáo dục, giúp đỡ đảng viên", M.EventKind.SCREENING_RESULT),
 }
 BADGES = "Huy hiệu Đảng đến dịp trao"
 SMALL_CELLS = "Chi bộ dưới 3 đảng viên chính thức"
 DOSSIERS = "Hồ sơ chưa đầy đủ"
 SECTION_ORDER = ["Quyết định kết nạp", "Tổ chức lễ kết nạp", "Xét công nhận đảng viên chính thức",
                  "Quyết định công nhận đảng viên chính thức", "Chuyển sinh hoạt chưa được tiếp nhận",
+                 "Hết thời hạn sinh hoạt tạm thời", "Đánh giá kết quả giáo dục, giúp đỡ đảng viên",
                  BADGES, SMALL_CELLS, DOSSIERS]
 # Sections of other contexts (providers) come after the dated ones, before the standing ones.
 STANDING = (SMALL_CELLS, DOSSIERS)
@@ -56,6 +59,8 @@ SECTION_KEYS = {
     "Xét công nhận đảng viên chính thức": "xet-cong-nhan",
     "Quyết định công nhận đảng viên chính thức": "quyet-dinh-cong-nhan",
     "Chuyển sinh hoạt chưa được tiếp nhận": "chuyen-sinh-hoat",
+    "Hết thời hạn sinh hoạt tạm thời": "het-han-tam-thoi",
+    "Đánh giá kết quả giáo dục, giúp đỡ đảng viên": "sang-loc",
     BADGES: "huy-hieu",
     SMALL_CELLS: "chi-bo-duoi-toi-thieu",
     DOSSIERS: "ho-so-chua-du",

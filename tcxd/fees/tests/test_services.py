@@ -153,6 +153,23 @@ class TestMonthCompute:
         assert (jan.members, feb.members) == (4, 4)
         assert jan.not_computable == 2  # Bình (pension) and Ngoài (salary) have no basis
 
+    def test_ledger_lines_keep_their_org_and_member_from_being_deleted(self, tree, cell_members):
+        """``org`` and ``recorded_by`` carry no database constraint (one check per line at commit):
+        the ORM still refuses to delete what a ledger line points to."""
+        from django.db.models import ProtectedError
+
+        S.fee_month_compute(actor=tree.admin, org=tree.province, month=JAN)
+        lines = FeePayment.objects.filter(month=JAN)
+        an_line = line(cell_members["an"], JAN)
+        assert lines.count() == 4 and an_line.org_id == tree.cell_a1.pk
+        with pytest.raises(ProtectedError) as refused:
+            tree.cell_a1.delete()
+        assert an_line in refused.value.protected_objects
+        with pytest.raises(ProtectedError) as refused:
+            cell_members["an"].delete()
+        assert an_line in refused.value.protected_objects
+        assert FeePayment.objects.filter(month=JAN).count() == 4
+
     def test_party_age_49_vs_50_years(self, tree):
         old = make_member(tree.cell_a1, "Hoàng Văn Lão", admitted_on=D(1976, 2, 1), fee_group="pension",
                           birth_date=D(1950, 1, 1))

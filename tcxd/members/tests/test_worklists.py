@@ -158,6 +158,19 @@ def dataset(db):
             (K.ADMISSION_DECISION, on - dt.timedelta(days=110), {}),
             (K.CEREMONY, on - dt.timedelta(days=90), {}),
             (K.RECOGNITION_VOTE, on - dt.timedelta(days=2), {"data": vote()})]),
+        # on the screening help list for 12 months less 10 days: the result is due in 10 days (B-21)
+        "listed": member_with(cells[0], [
+            *historical_official(D(1995, 5, 2)),
+            (K.SCREENING_VOTE, add_months(on + dt.timedelta(days=10), -12), {"data": vote(6, 9)})]),
+        # listed too recently for the period to end within the look-ahead: no item yet
+        "listed_recent": member_with(cells[0], [
+            *historical_official(D(1995, 5, 2)),
+            (K.SCREENING_VOTE, on - dt.timedelta(days=30), {"data": vote(6, 9)})]),
+        # temporarily at the other cell, back in 20 days
+        "visiting": member_with(cells[0], [
+            *historical_official(D(2001, 9, 3)),
+            (K.TEMP_TRANSFER_OUT, on - dt.timedelta(days=100),
+             {"target_org": cells[1], "data": {"until": (on + dt.timedelta(days=20)).isoformat()}})]),
     }
     return on, province, extra
 
@@ -175,7 +188,8 @@ def test_deadline_and_badge_sections_equal_the_engine_on_every_member(dataset):
     found = engine_items(actors[0], on)
     sections = {s for s, *_ in found}
     assert {"Quyết định kết nạp", "Tổ chức lễ kết nạp", "Xét công nhận đảng viên chính thức",
-            "Quyết định công nhận đảng viên chính thức", "Chuyển sinh hoạt chưa được tiếp nhận", W.BADGES} <= sections
+            "Quyết định công nhận đảng viên chính thức", "Chuyển sinh hoạt chưa được tiếp nhận", W.BADGES,
+            "Hết thời hạn sinh hoạt tạm thời", "Đánh giá kết quả giáo dục, giúp đỡ đảng viên"} <= sections
     by_member = defaultdict(set)
     for section, member_id, *_ in found:
         by_member[member_id].add(section)
@@ -183,6 +197,11 @@ def test_deadline_and_badge_sections_equal_the_engine_on_every_member(dataset):
     assert W.BADGES not in by_member[extra["off_day_out"].pk]
     assert "Quyết định kết nạp" in by_member[extra["readmission"].pk]
     assert "Quyết định công nhận đảng viên chính thức" in by_member[extra["early_vote"].pk]
+    due = {(m, d) for s, m, d, *_ in found if s == "Đánh giá kết quả giáo dục, giúp đỡ đảng viên"}
+    assert (extra["listed"].pk, on + dt.timedelta(days=10)) in due
+    assert extra["listed_recent"].pk not in {m for m, _ in due}
+    assert ("Hết thời hạn sinh hoạt tạm thời", extra["visiting"].pk, on + dt.timedelta(days=20)) in {
+        (s, m, d) for s, m, d, *_ in found}
 
 
 def test_both_plans_of_the_badge_shortlist_agree(dataset):
@@ -369,3 +388,7 @@ def test_api_pages_each_section_and_gives_its_total(dataset):
     rest = client.get("/api/members/worklist", {"section": "huy-hieu", "offset": 3, "limit": 1000}).json()
     assert len(rest) == counts["huy-hieu"] - 3 and {i["section_key"] for i in rest} == {"huy-hieu"}
     assert client.get("/api/members/worklist", {"section": "khong-co"}).status_code == 404
+    ahead = client.get("/api/members/worklist", {"on": (on + dt.timedelta(days=1)).isoformat(), "limit": 1})
+    assert ahead.status_code == 200 and ahead.json()
+    past = client.get("/api/members/worklist", {"on": (on - dt.timedelta(days=1)).isoformat()})
+    assert past.status_code == 400 and "đã qua" in past.json()["errors"]["on"][0]
