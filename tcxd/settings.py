@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tcxd.members",
     "tcxd.fees",
     "tcxd.meetings",
+    "tcxd.reports",
     "tcxd.demo",
     "tcxd.bench",
 ]

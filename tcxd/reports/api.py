@@ -1,0 +1,7 @@
+"""The reports context's API (statistics, forms, targets, packages)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Thống kê, báo cáo"])
