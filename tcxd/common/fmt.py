@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -15,18 +15,26 @@ def fmt_int(value: int | None) -> str:
     return sign + digits
 
 
-def fmt_decimal(value: Decimal | float | Fraction, places: int = 2) -> str:
-    """Round half up and format with ',' decimals and '.' thousands."""
-    if isinstance(value, Fraction):
-        dec = Decimal(value.numerator) / Decimal(value.denominator)
-    else:
-        dec = Decimal(str(value))
-    quant = Decimal(1).scaleb(-places) if places else Decimal(1)
-    dec = dec.quantize(quant, rounding=ROUND_HALF_UP)
-    sign = "-" if dec < 0 else ""
-    whole, _, frac = f"{abs(dec):f}".partition(".")
-    out = sign + fmt_int(int(whole))
-    return f"{out},{frac}" if places else out
+def _round_half_up(value: Fraction, places: int) -> tuple[int, int]:
+    """(sign, |value| × 10^places rounded half up) in exact integer arithmetic: a half is rounded
+    away from zero (0,125 → 0,13; -0,125 → -0,13), never to even, and no binary or 28-digit
+    decimal approximation can move a value across the half."""
+    scaled = abs(value) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return (-1 if value < 0 and whole else 1), whole
+
+
+def fmt_decimal(value: Decimal | float | int | Fraction, places: int = 2) -> str:
+    """Round half up and format with ',' decimals and '.' thousands: 1234,5 → '1.234,50'."""
+    if places < 0:
+        raise ValueError("places must be >= 0")
+    exact = value if isinstance(value, Fraction) else Fraction(Decimal(str(value)))
+    sign, digits = _round_half_up(exact, places)
+    whole, frac = divmod(digits, 10**places)
+    out = ("-" if sign < 0 else "") + fmt_int(whole)
+    return f"{out},{frac:0{places}d}" if places else out
 
 
 def fmt_ratio(numerator: int, denominator: int, places: int = 2) -> str:

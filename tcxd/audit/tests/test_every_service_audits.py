@@ -22,12 +22,13 @@ from tcxd.members import services as member_services
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
 from tcxd.orgs import services as org_services
+from tcxd.reports import services as report_services
 from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
-           fee_services, meeting_services, search_services, dossier_services]
+           fee_services, meeting_services, search_services, dossier_services, report_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri"}
@@ -176,6 +177,12 @@ INVOKERS = {
     "meeting_record": _meeting,
     "meeting_update": lambda t: meeting_services.meeting_update(actor=t.admin, meeting=_meeting(t),
                                                                 topic="Chuyên đề học tập"),
+    "target_set": lambda t: report_services.target_set(actor=t.admin, org=t.province, year=2026,
+                                                       indicator="admissions", planned=1300),
+    "target_remove": lambda t: report_services.target_remove(
+        actor=t.admin, org=report_services.target_set(actor=t.admin, org=t.commune_a, year=2026,
+                                                      indicator="cell_congress", planned=9).org,
+        year=2026, indicator="cell_congress"),
 }
 
 

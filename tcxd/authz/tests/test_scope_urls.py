@@ -48,6 +48,7 @@ PK_PAGES = {
     "members:print_pdf": ("member", False),
     "members:photo": ("member", False), "members:photo_set": ("member", True),
     "members:photo_remove": ("member", True),
+    "reports:target_set": ("org", True), "reports:target_remove": ("org", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -55,7 +56,8 @@ EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work
 RESTRICTED_READS = {"members:attachment_download"}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
-              "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest"}
+              "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest",
+              "reports:targets"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 
@@ -225,6 +227,8 @@ EXAMPLES = {
     ("POST", "/api/members/rows/{kind}/{row_id}/delete"): lambda o: {"note": "Nhập trùng"},
     ("POST", "/api/members/attachments/{attachment_id}/delete"): lambda o: {"note": "Tải nhầm"},
     ("POST", "/api/members/{member_id}/photo/delete"): lambda o: {"note": "Ảnh cũ"},
+    ("PUT", "/api/reports/orgs/{org_id}/targets/{year}/{indicator}"): lambda o: {"planned": 12},
+    ("POST", "/api/reports/orgs/{org_id}/targets/{year}/{indicator}"): lambda o: {"planned": 15, "note": "NQ"},
 }
 # Operations that take multipart/form-data (files).
 MULTIPART = {
@@ -235,6 +239,8 @@ MULTIPART = {
 QUERY = {
     "/api/orgs/congress-progress": lambda o: {"org_id": o["org"].pk, "kind": "cell", "term_start_year": 2025,
                                               "term_end_year": 2027},
+    "/api/reports/orgs/{org_id}/progress": lambda o: {"year": 2025, "indicator": "cell_congress",
+                                                      "on": "2025-10-01"},
 }
 NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
           "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
@@ -249,7 +255,8 @@ def _url(path, objs):
             .replace("{meeting_id}", str(objs["meeting"].pk))
             .replace("{key}", "org.cell_min_official_members")
             .replace("{kind}", "work").replace("{row_id}", str(objs["row"].pk))
-            .replace("{attachment_id}", str(objs["attachment"].pk)))
+            .replace("{attachment_id}", str(objs["attachment"].pk))
+            .replace("{year}", "2026").replace("{indicator}", "admissions"))
 
 
 def test_every_api_operation_documents_its_errors():

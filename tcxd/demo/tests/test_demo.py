@@ -10,6 +10,7 @@ from tcxd.authz.models import Role, User
 from tcxd.demo.builder import DemoBuilder
 from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs.models import Org, OrgHeadcount
+from tcxd.reports.models import Target
 
 
 @pytest.mark.django_db
@@ -24,6 +25,7 @@ def test_demo_builds_completely_and_consistently():
             "badge", "discipline", "card_issued"} <= kinds
     assert Member.objects.filter(transfer_to__isnull=False).exists()
     assert all(not problems for problems in Org.objects.find_problems())
+    assert Target.objects.filter(ended_at__isnull=True).count() == result.activity["targets"] >= 3
     # headcounts are derived from the member records
     cell = Member.objects.filter(status="official").first().org
     head = OrgHeadcount.objects.get(org=cell)
