@@ -78,3 +78,26 @@ def users(tree):
         "cell": make_user("chibo", Role.CELL, tree.cell_a1),
         "member": make_user("dangvien", Role.MEMBER, tree.cell_a1),
     }
+
+
+@pytest.fixture(autouse=True)
+def spells_match_the_events(request):
+    """After every test that wrote members: the statistics' source (``MemberSpell``) is exactly what
+    the events give (the rebuild command would find nothing to mend). Set up after the database
+    fixture, so it checks before the test's transaction is rolled back."""
+    uses_db = next((f for f in ("transactional_db", "db") if f in request.fixturenames), None)
+    if uses_db is None:
+        yield
+        return
+    request.getfixturevalue(uses_db)
+    yield
+    from tcxd.members.models import MemberEvent
+    from tcxd.members.spells import rebuild
+
+    try:
+        touched = MemberEvent.objects.exists()
+    except Exception:  # the database is already torn down
+        return
+    if touched:
+        wrong = rebuild(check_only=True).mismatched
+        assert wrong == [], f"spells differ from the events for members {wrong[:10]}"

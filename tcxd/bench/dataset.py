@@ -15,7 +15,7 @@ from django.utils import timezone
 from tcxd.authz.models import User
 from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
-from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSensitive
+from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSensitive, MemberSpell
 from tcxd.members.namewords import ROW_FIELDS as WORD_FIELDS
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
@@ -44,6 +44,7 @@ TABLES: tuple[tuple[str, type, tuple[str, ...]], ...] = (
     ("words", MemberNameWord, WORD_FIELDS),
     ("sensitive", MemberSensitive, MG.SENSITIVE_FIELDS),
     ("events", MemberEvent, MG.EVENT_FIELDS),
+    ("spells", MemberSpell, MG.SPELL_FIELDS),
     ("bases", FeeBasis, MG.BASIS_FIELDS),
     ("decisions", FeeDecision, MG.DECISION_FIELDS),
 )

@@ -21,6 +21,7 @@ from tcxd.members.models import (
     MemberEvent,
     MemberNameWord,
     MemberSensitive,
+    MemberSpell,
     Reward,
     TrainingHistory,
     WorkHistory,
@@ -31,9 +32,9 @@ from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadc
 ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Congress, OrgVersion, OrgChange,
                                                Org)
 # Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
-MEMBER_TABLES: tuple[type[models.Model], ...] = (FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent,
-                                                  MemberSensitive, MemberNameWord, WorkHistory, TrainingHistory,
-                                                  ForeignTravel, Reward, FamilyMember, Member)
+MEMBER_TABLES: tuple[type[models.Model], ...] = (
+    FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent, MemberSpell, MemberSensitive, MemberNameWord,
+    WorkHistory, TrainingHistory, ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
 
 

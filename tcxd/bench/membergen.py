@@ -40,7 +40,9 @@ from functools import lru_cache
 
 from tcxd.common.names import NameGenerator
 from tcxd.common.text import fold
+from tcxd.members.codes import AcademicTitle
 from tcxd.members.namewords import word_rows
+from tcxd.members.spells import ROW_FIELDS as SPELL_FIELDS  # noqa: F401 (the dataset's column list)
 from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.membership.types import EventKind, Status
 
@@ -200,12 +202,52 @@ def project(events: Iterable[Ev]) -> Projection:
     return p
 
 
+def spells(events: list[Ev]) -> list[tuple]:
+    """(first day, last day or None, org, status, exempted, temporary, party-age start) of every period
+    the member is counted, for the kinds this module writes: mirrors ``members.spells.standings``
+    (the tests check the two agree). No exits are generated: party age runs from the admission
+    decision, without gaps, once recognized."""
+    out: list[list] = []
+    status = org = admitted = None
+    exempted = temporary = recognized = False
+    order = sorted(range(len(events)), key=lambda i: (events[i].on, i))
+    for n, i in enumerate(order):
+        e = events[i]
+        k = e.kind
+        if k == _CANDIDATE:
+            status, org = Status.CANDIDATE.value, e.org
+        elif k == _DECISION:
+            status = Status.ADMITTED.value
+            org = org if org is not None else e.org
+            admitted = admitted or e.decision_date or e.on
+        elif k == _CEREMONY:
+            status = Status.PROBATIONARY.value
+        elif k == _RECOGNITION:
+            status, recognized = Status.OFFICIAL.value, True
+        elif k in (_TEMP_OUT, _TEMP_RETURN):
+            temporary = k == _TEMP_OUT
+        elif k in (_EXEMPTION_START, _EXEMPTION_END):
+            exempted = k == _EXEMPTION_START
+        if n + 1 < len(order) and events[order[n + 1]].on == e.on:
+            continue  # the state at the end of the day counts
+        standing = ((org, status, exempted, temporary, admitted if recognized else None)
+                    if status in _COUNTED and org is not None else None)
+        if out and out[-1][1] is None:
+            if out[-1][2] == standing:
+                continue
+            out[-1][1] = e.on - dt.timedelta(days=1)
+        if standing is not None:
+            out.append([e.on, None, standing])
+    return [(first, last, *standing) for first, last, standing in out]
+
+
 @dataclass
 class MemberRows:
     members: list[tuple] = field(default_factory=list)
     words: list[tuple] = field(default_factory=list)  # the name index (members.namewords.ROW_FIELDS)
     sensitive: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
+    spells: list[tuple] = field(default_factory=list)  # members.spells.ROW_FIELDS
     bases: list[tuple] = field(default_factory=list)
     decisions: list[tuple] = field(default_factory=list)
 
@@ -469,13 +511,18 @@ class MemberGenerator:
         name_norm, given = _norms(person.full)
         fee_group, occupation = self._fee_group(birth, person.sex)
         stamp = self.stamp
+        ethnicity, religion = _ETHNICITY.pick(rnd), _RELIGION.pick(rnd)
+        cccd, phone = self._cccd(birth, person.sex), f"09{self._int(10_000_000, 99_999_999)}"
+        education, professional, theory = "thpt" if rnd() < 0.92 else "thcs", _PROF.pick(rnd), _POL.pick(rnd)
         out.members.append((
             member_id, person.full, name_norm, given, person.sex, birth, self.place, self.place,
-            _ETHNICITY.pick(rnd), _RELIGION.pick(rnd), self._cccd(birth, person.sex),
-            f"09{self._int(10_000_000, 99_999_999)}", "thpt" if rnd() < 0.92 else "thcs", _PROF.pick(rnd),
-            _POL.pick(rnd), occupation, fee_group, p.status, p.org, p.temporary_org, p.transfer_to, p.exempted,
-            p.card_no, p.admitted_on, p.ceremony_on, p.official_on, p.last_event_on, stamp, stamp,
+            ethnicity, religion, cccd, phone, education, professional, theory, occupation, fee_group, p.status,
+            p.org, p.temporary_org, p.transfer_to, p.exempted, p.card_no, p.admitted_on, p.ceremony_on,
+            p.official_on, p.last_event_on, stamp, stamp,
         ))
+        dossier = (person.sex, birth, ethnicity, religion, education, professional, AcademicTitle.NONE.value,
+                   theory, occupation)
+        out.spells.extend((member_id, *spell, *dossier) for spell in spells(events))
         out.words.extend(word_rows(member_id, name_norm, given))
         out.sensitive.append((member_id,))
         ids = self._event_ids

@@ -113,6 +113,7 @@ class Rows:
     words: list[tuple] = field(default_factory=list)
     sensitive: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
+    spells: list[tuple] = field(default_factory=list)
     bases: list[tuple] = field(default_factory=list)
     decisions: list[tuple] = field(default_factory=list)
 

@@ -19,8 +19,11 @@ from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
-from .models import Member, MemberEvent, MemberSensitive
+from .models import Member, MemberEvent, MemberSensitive, MemberSpell
 from .namewords import name_words_bulk
+from .spells import ROW_FIELDS as SPELL_ROW
+from .spells import dossier_values
+from .spells import rows_of as spell_rows
 
 BATCH = 2000
 
@@ -50,7 +53,8 @@ class BulkResult:
     rejected: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
-def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calendar) -> tuple[list[str], M.State]:
+def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calendar
+           ) -> tuple[list[str], M.State, list[M.Event]]:
     d = record.dossier
     problems = cccd_rules.problems(d.get("cccd", ""), sex=d.get("sex"), birth_year=d["birth_date"].year)
     if d.get("cccd") in seen_cccd:
@@ -67,7 +71,7 @@ def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calend
             break
         history.append(event)
     today = max((e.on for e in history), default=dt.date.today())
-    return problems, M.state_on(history, today)
+    return problems, M.state_on(history, today), history
 
 
 @transaction.atomic
@@ -82,33 +86,37 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
     existing = set(Member.objects.filter(cccd__in=[r.dossier.get("cccd") for r in records])
                    .values_list("cccd", flat=True))
     result = BulkResult()
-    accepted: list[tuple[MemberRecord, M.State]] = []
+    accepted: list[tuple[MemberRecord, M.State, list[M.Event]]] = []
     seen: set[str] = set(existing)
     for index, record in enumerate(records):
-        problems, state = _check(record, index, seen, lookup, calendar)
+        problems, state, history = _check(record, index, seen, lookup, calendar)
         if record.dossier.get("cccd") in existing:
             problems.append("Số CCCD đã có trong hệ thống.")
         if problems:
             result.rejected.append((index, problems))
             continue
         seen.add(record.dossier["cccd"])
-        accepted.append((record, state))
+        accepted.append((record, state, history))
     if all_or_nothing and result.rejected:
         return result
     touched: set[int] = set()
     for start in range(0, len(accepted), BATCH):
         chunk = accepted[start:start + BATCH]
-        members = [_member(record, state) for record, state in chunk]
+        members = [_member(record, state) for record, state, _ in chunk]
         Member.objects.bulk_create(members, batch_size=BATCH)
         name_words_bulk(members, batch_size=BATCH)
         MemberSensitive.objects.bulk_create(
-            [MemberSensitive(member=m, **r.sensitive) for m, (r, _) in zip(members, chunk, strict=True)],
+            [MemberSensitive(member=m, **r.sensitive) for m, (r, _, _) in zip(members, chunk, strict=True)],
             batch_size=BATCH)
         events = [MemberEvent(member=m, kind=spec.kind, on=spec.on, seq=seq, org_id=spec.org_id,
                               target_org_id=spec.target_org_id, decision_no=spec.decision_no,
                               decision_date=spec.decision_date, data=spec.data)
-                  for m, (r, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
+                  for m, (r, _, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
         MemberEvent.objects.bulk_create(events, batch_size=BATCH)
+        MemberSpell.objects.bulk_create(
+            [MemberSpell(**dict(zip(SPELL_ROW, row, strict=True)))
+             for m, (_, _, history) in zip(members, chunk, strict=True)
+             for row in spell_rows(m.pk, dossier_values(m), history)], batch_size=BATCH)
         result.events += len(events)
         touched.update(m.org_id for m in members)
         touched.update(m.temporary_org_id for m in members if m.temporary_org_id)

@@ -14,6 +14,7 @@ from tcxd.rules.pure import membership as M
 from tcxd.rules.selectors import holiday_set, param
 
 from .models import Member, MemberEvent
+from .spells import spells_write
 
 
 def _today() -> dt.date:
@@ -47,7 +48,7 @@ def facts_of(member: Member) -> M.Facts:
 # ---- projection and headcounts -------------------------------------------------------------------
 
 def project(member: Member, history: list[M.Event]) -> set[int]:
-    """Write the derived columns; return the orgs whose headcount may have changed."""
+    """Write the derived columns and the spells; return the orgs whose headcount may have changed."""
     before = {member.org_id, member.temporary_org_id}
     last_day = max((e.on for e in history), default=_today())
     state = M.state_on(history, max(last_day, _today()))
@@ -66,6 +67,7 @@ def project(member: Member, history: list[M.Event]) -> set[int]:
     member.last_event_on = history[-1].on if history else None
     member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
                                "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
+    spells_write(member, history)
     return {o for o in before | {member.org_id, member.temporary_org_id} if o}
 
 

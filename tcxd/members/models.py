@@ -150,6 +150,53 @@ class Member(models.Model):
         return f"{'•' * 8}{self.cccd[-4:]}" if self.cccd else ""
 
 
+class MemberSpell(models.Model):
+    """A period during which a member is counted (probationary or official, G-04) at one official org
+    in one standing: what the statistics count, as of any date, without replaying events.
+
+    Derived, never typed in: rewritten from the events with the projection (``members.spells``, same
+    transaction as the event), and its dossier columns (sex, birth date, ethnicity, …) with the
+    dossier. A member counted on day D has exactly one spell with ``valid_from <= D <= valid_to``
+    (``valid_to`` inclusive, null while open): the state at the end of D (``state_on``). A pending
+    official transfer stays at the sender until received; a temporarily transferred member is
+    counted here with ``temporary`` set (B-16).
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spells", db_index=False)
+    # no database constraint (one deferred check per row at commit; millions when a dataset is
+    # loaded): orgs are never deleted, and the spells are rewritten from events that name them
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_index=False,
+                            db_constraint=False)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=StatusChoices.choices)
+    exempted = models.BooleanField(default=False)
+    temporary = models.BooleanField(default=False)
+    # party age on D (B-12) = whole months from this day to D; null: no party age (never recognized)
+    party_age_start = models.DateField(null=True, blank=True)
+    # the dossier's statistical columns, copied (kept by the dossier services)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_date = models.DateField()
+    ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices)
+    religion = models.CharField(max_length=24, choices=Religion.choices)
+    general_education = models.CharField(max_length=10, choices=GeneralEducation.choices)
+    professional_level = models.CharField(max_length=12, choices=ProfessionalLevel.choices)
+    academic_title = models.CharField(max_length=4, choices=AcademicTitle.choices)
+    political_theory = models.CharField(max_length=10, choices=PoliticalTheory.choices)
+    occupation_group = models.CharField(max_length=24, choices=OccupationGroup.choices)
+
+    class Meta:
+        verbose_name = "giai đoạn được tính đảng số"
+        verbose_name_plural = "giai đoạn được tính đảng số"
+        indexes = [
+            models.Index(fields=["member", "valid_from"], name="spell_member"),
+            models.Index(fields=["org", "valid_from"], name="spell_org_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.org_id}: {self.valid_from} – {self.valid_to or '…'}"
+
+
 class MemberNameWord(models.Model):
     """Search index of member names, derived from ``Member.name_norm`` (never typed in; written with
     the name by the services and the bulk loaders, see ``tcxd.members.namewords``).

@@ -25,6 +25,7 @@ from . import lifecycle as L
 from .codes import Sex
 from .models import Member, MemberEvent, MemberSensitive
 from .namewords import name_words_set
+from .spells import dossier_values, spells_dossier_update
 
 DOSSIER_FIELDS = (
     "full_name", "birth_name", "other_names", "sex", "birth_date", "birth_place", "hometown",
@@ -159,6 +160,7 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     errors = _validate_dossier(actor=actor, data=data, exclude_pk=member.pk)
     if errors:
         raise ValidationFailed(errors)
+    counted_before = dossier_values(member)
     for key, value in fields.items():
         setattr(member, key, value)
     old_name_norm = member.name_norm
@@ -167,6 +169,8 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     member.save()
     if member.name_norm != old_name_norm:
         name_words_set(member, old_name_norm=old_name_norm)
+    if dossier_values(member) != counted_before:
+        spells_dossier_update(member)
     if sensitive is not None:
         MemberSensitive.objects.update_or_create(member=member, defaults={
             k: v for k, v in sensitive.items() if k in SENSITIVE_FIELDS})

@@ -28,7 +28,7 @@ from tcxd.authz.scope import scope_for
 from tcxd.orgs.kinds import CELL_KINDS, OrgStatus
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
-from tcxd.rules.pure.calendar import add_months
+from tcxd.rules.pure.calendar import add_months, latest_start
 from tcxd.rules.pure.membership.derive import EXIT_KINDS, EXIT_STATUSES
 from tcxd.rules.selectors import param, rulebook
 
@@ -274,18 +274,10 @@ def previous_occasion(next_occasion: dt.date, occasions: Iterable[str]) -> dt.da
     return max(d for d in days if d < next_occasion)
 
 
-def _last_start(target: dt.date, months: int) -> dt.date:
-    """The latest day ``s`` with ``add_months(s, months) <= target`` (months ≥ 0)."""
-    start = add_months(target, -months)
-    while add_months(start + dt.timedelta(days=1), months) <= target:
-        start += dt.timedelta(days=1)
-    return start
-
-
 def badge_windows(milestones: Iterable[int], previous: dt.date, occasion: dt.date) -> list[tuple[dt.date, dt.date]]:
     """For each milestone, the admission days (low exclusive, high inclusive) whose party age,
     without gaps, reaches it after ``previous`` and by ``occasion``: the badge falls on ``occasion``."""
-    return [(_last_start(previous, 12 * years), _last_start(occasion, 12 * years)) for years in milestones]
+    return [(latest_start(previous, 12 * years), latest_start(occasion, 12 * years)) for years in milestones]
 
 
 class _OffDayDecisions:

@@ -83,6 +83,8 @@ SHORTLIST_BRANCHES = (
     f"m.status = 'probationary' AND (m.ceremony_on <= %s "
     f"OR {_live_event('recognition_vote', f' AND e.{ON} >= m.ceremony_on')})",
     "m.transfer_to_id IS NOT NULL AND m.status IN ('probationary', 'official')",
+    "m.temporary_org_id IS NOT NULL AND m.status IN ('probationary', 'official')",
+    f"m.status IN ('probationary', 'official') AND {_live_event('screening_vote', f' AND e.{ON} <= %s')}",
 )
 SQL_SHORTLIST_OR = (f"SELECT m.id {JOIN_SCOPE} WHERE {WHERE_SCOPE} AND ("
                     + " OR ".join(f"({b})" for b in SHORTLIST_BRANCHES) + ")")
@@ -277,15 +279,16 @@ def page() -> Benchmark:
 Shortlists = tuple[list[int], int, list[int]]
 
 
-def _worklist_dates(on: dt.date) -> tuple[dt.date, list[tuple[dt.date, dt.date]]]:
-    """The probation cut-off and the badge windows of worklist_queries on ``on``."""
+def _worklist_dates(on: dt.date) -> tuple[tuple[dt.date, dt.date], list[tuple[dt.date, dt.date]]]:
+    """The probation and screening cut-offs and the badge windows of worklist_queries on ``on``."""
     horizon = on + dt.timedelta(days=W.LOOKAHEAD_DAYS)
     months = WQ.smallest_value("probation.months", on)
     review_days = WQ.smallest_value("recognition.cell_review_working_days", on)
     cutoff = add_months(horizon - dt.timedelta(days=review_days), -months) + dt.timedelta(days=3)
+    listed = add_months(horizon, -WQ.smallest_value("screening.help_period_months", on)) + dt.timedelta(days=3)
     occasion = W._next_occasion(on)
     previous = WQ.previous_occasion(occasion, lifecycle.lookup("badge.award_occasions", on))
-    return cutoff, WQ.badge_windows(lifecycle.lookup("badge.milestones_years", on), previous, occasion)
+    return (cutoff, listed), WQ.badge_windows(lifecycle.lookup("badge.milestones_years", on), previous, occasion)
 
 
 def _badge_sql(windows: list) -> str:
@@ -312,8 +315,8 @@ def _histories(cursor, ids: list[int]) -> int:
 
 def _shortlist_floor(sql: str) -> Callable[..., Shortlists]:
     def fn(cursor, scope: list[str], on: dt.date) -> Shortlists:
-        cutoff, windows = _worklist_dates(on)
-        cursor.execute(sql, [*scope, cutoff])
+        cutoffs, windows = _worklist_dates(on)
+        cursor.execute(sql, [*scope, *cutoffs])
         main = sorted({r[0] for r in cursor.fetchall()})
         events = _histories(cursor, main)
         cursor.execute(_badge_sql(windows), [*scope, *(d for w in windows for d in w)])

@@ -24,6 +24,7 @@ from tcxd.fees.periods import month_end, months_inclusive
 from tcxd.fees.rates import decision_max_months, reduction_percents
 from tcxd.members import lifecycle
 from tcxd.members.models import Member, MemberEvent, MemberSensitive
+from tcxd.members.spells import dossier_values, rows_of, stored_rows
 from tcxd.orgs.kinds import CELL_KINDS
 from tcxd.orgs.models import Org, OrgHeadcount
 from tcxd.rules.pure import membership as M
@@ -65,6 +66,8 @@ def test_histories_are_valid_and_the_projection_is_the_engines(xs_members):
         before = {f: getattr(member, f) for f in PROJECTED}
         history = lifecycle.history_of(member)
         kinds.update(e.kind for e in history)
+        # the generator's spells are the engine's (members.spells)
+        assert stored_rows([member.pk]).get(member.pk, []) == rows_of(member.pk, dossier_values(member), history)
         lifecycle.project(member, history)  # what the services write after each event
         member.refresh_from_db()
         assert {f: getattr(member, f) for f in PROJECTED} == before, member.pk

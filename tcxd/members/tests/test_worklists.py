@@ -29,7 +29,7 @@ from tcxd.members.tests.conftest import cccd_for
 from tcxd.orgs.kinds import CELL_KINDS, OrgKind, OrgStatus
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
-from tcxd.rules.pure.calendar import add_months
+from tcxd.rules.pure.calendar import add_months, latest_start
 
 K = M.EventKind
 D = dt.date
@@ -132,7 +132,7 @@ def dataset(db):
     province = biggest_province()
     cells = list(Org.objects.filter(path__startswith=province.path, kind=OrgKind.CELL).order_by("path")[:2])
     occasion = W._next_occasion(on)
-    target = WQ._last_start(occasion, 12 * 30)  # reaches 30 years on the next occasion, at the latest
+    target = latest_start(occasion, 12 * 30)  # reaches 30 years on the next occasion, at the latest
     extra = {
         # signed inside the 30-year window, effective more than a year later
         "off_day": member_with(cells[0], historical_official(target + dt.timedelta(days=400), signed=target)),
@@ -238,7 +238,7 @@ def test_an_off_day_decision_recorded_later_is_found(dataset):
     officer = bench_officer(province)
     engine_items(officer, on)  # the off-day members are now known up to the last event
     occasion = W._next_occasion(on)
-    target = WQ._last_start(occasion, 12 * 40)
+    target = latest_start(occasion, 12 * 40)
     history = historical_official(target + dt.timedelta(days=500), signed=target)
     history.append((K.BADGE, add_months(target, 12 * 30) + dt.timedelta(days=90), {"data": {"years": 30}}))
     cell = Org.objects.filter(path__startswith=province.path, kind=OrgKind.CELL).first()

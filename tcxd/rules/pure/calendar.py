@@ -52,6 +52,19 @@ def whole_months_between(start: date, end: date) -> int:
     return k
 
 
+def latest_start(target: date, months: int) -> date:
+    """The latest day ``s`` with ``add_months(s, months) <= target`` (months ≥ 0): whoever was born
+    (or admitted) on or before it is at least ``months`` old on ``target``, by calendar months.
+
+    >>> latest_start(date(2025, 2, 28), 12)  # born 29/02/2024: one year old on 28/02/2025
+    datetime.date(2024, 2, 29)
+    """
+    start = add_months(target, -months)
+    while add_months(start + timedelta(days=1), months) <= target:
+        start += timedelta(days=1)
+    return start
+
+
 def is_working_day(d: date, holidays: frozenset[date], extra_working_days: frozenset[date] = EMPTY) -> bool:
     """Mon–Fri and not a holiday; an official working Saturday/Sunday counts as a working day."""
     if d in extra_working_days:

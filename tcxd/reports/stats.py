@@ -1,0 +1,366 @@
+"""The statistics engine: members and organizations of any subtree, as of any date (G-03, G-04).
+
+Members are counted from their spells (``members.MemberSpell``: one row per period a member is
+counted at an official org in one standing, derived from the events), the tree from the org versions
+(``orgs.OrgVersion``): a past date reads the events' outcome and the tree as they stood on that date,
+never today's. A subtree on day D = the orgs whose version valid on D lies under the root's version
+valid on D; a member is counted on D at the official org of the spell covering D (G-04: temporarily
+transferred members at their official org, pending transfers at the sender).
+
+``member_cube(org, on, dims)`` groups the members counted on ``on`` by any dimensions at once (one
+query); ``marginal`` and ``total`` read it. Dimensions of the dossier are the dossier's current values
+(the dossier is not dated); age and party age are exact on ``on`` (calendar months, B-12), cut into the
+configurable bands (``stats.age_bands_years``, ``stats.party_age_bands_years``) shared by every form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from tcxd.authz.guards import require_read
+from tcxd.common.paths import path_range
+from tcxd.members import codes
+from tcxd.members.models import MemberEvent, MemberSpell
+from tcxd.orgs.kinds import GrassrootsType, OrgKind
+from tcxd.orgs.models import Org, OrgVersion
+from tcxd.rules.pure.calendar import latest_start
+from tcxd.rules.pure.membership import EventKind, Status
+from tcxd.rules.pure.registry import RuleNotInForce
+from tcxd.rules.selectors import param, rulebook
+
+AGE_KEY = "stats.age_bands_years"
+PARTY_AGE_KEY = "stats.party_age_bands_years"
+NO_PARTY_AGE = "none"  # probationary members (B-12: party age counts once recognized)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    values: tuple[tuple[str, str], ...]  # (code, label) in display order
+
+
+def _choices(choices) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), str(label)) for value, label in choices)
+
+
+def bands(key: str, on: dt.date) -> list[int]:
+    """The whole-year thresholds starting each band after the first, as in force on ``on`` (before the
+    first version — a figure of a year before the guidance — the first version's)."""
+    try:
+        value = param(key, on=on)
+    except RuleNotInForce:
+        value = rulebook().history(key)[0].parameter.value
+    return sorted(int(v) for v in value)
+
+
+def age_band_values(on: dt.date) -> tuple[tuple[str, str], ...]:
+    t = bands(AGE_KEY, on)
+    out = [(f"-{t[0] - 1}", f"Đến {t[0] - 1} tuổi")]
+    out += [(f"{a}-{b - 1}", f"{a}–{b - 1} tuổi") for a, b in zip(t, t[1:], strict=False)]
+    out.append((f"{t[-1]}-", f"Trên {t[-1] - 1} tuổi"))
+    return tuple(out)
+
+
+def party_age_band_values(on: dt.date) -> tuple[tuple[str, str], ...]:
+    t = bands(PARTY_AGE_KEY, on)
+    out = [(f"0-{t[0] - 1}", f"Dưới {t[0]} năm")]
+    out += [(f"{a}-{b - 1}", f"{a}–{b - 1} năm") for a, b in zip(t, t[1:], strict=False)]
+    out.append((f"{t[-1]}-", f"Từ {t[-1]} năm"))
+    out.append((NO_PARTY_AGE, "Chưa có tuổi Đảng (dự bị)"))
+    return tuple(out)
+
+
+# Dimensions read from the spell's own columns (the column name is the key).
+SPELL_DIMENSIONS = {
+    "status": ("Loại đảng viên", ((Status.OFFICIAL.value, "Chính thức"), (Status.PROBATIONARY.value, "Dự bị"))),
+    "exempted": ("Miễn công tác và sinh hoạt", (("1", "Được miễn"), ("0", "Không"))),
+    "temporary": ("Sinh hoạt tạm thời nơi khác", (("1", "Đang sinh hoạt tạm thời"), ("0", "Không"))),
+    "sex": ("Giới tính", _choices(codes.Sex.choices)),
+    "ethnicity": ("Dân tộc", _choices(codes.Ethnicity.choices)),
+    "religion": ("Tôn giáo", _choices(codes.Religion.choices)),
+    "general_education": ("Giáo dục phổ thông", _choices(codes.GeneralEducation.choices)),
+    "professional_level": ("Chuyên môn, nghiệp vụ", _choices(codes.ProfessionalLevel.choices)),
+    "academic_title": ("Học hàm", _choices(codes.AcademicTitle.choices)),
+    "political_theory": ("Lý luận chính trị", _choices(codes.PoliticalTheory.choices)),
+    "occupation_group": ("Nghề nghiệp", _choices(codes.OccupationGroup.choices)),
+}
+COMPUTED = ("age_band", "party_age_band")
+# Dimensions of the org the member is counted at, as the tree stood on the day.
+ORG_DIMENSIONS = ("grassroots_type", "child")
+ALL = (*SPELL_DIMENSIONS, *COMPUTED, *ORG_DIMENSIONS)
+
+
+def dimension(key: str, on: dt.date, root: Org | None = None) -> Dimension:
+    """The dimension ``key`` with its values as of ``on`` (``child``: the root's children on ``on``)."""
+    if key in SPELL_DIMENSIONS:
+        label, values = SPELL_DIMENSIONS[key]
+        return Dimension(key, label, values)
+    if key == "age_band":
+        return Dimension(key, "Tuổi đời", age_band_values(on))
+    if key == "party_age_band":
+        return Dimension(key, "Tuổi Đảng", party_age_band_values(on))
+    if key == "grassroots_type":
+        return Dimension(key, "Loại hình tổ chức cơ sở đảng", (*_choices(GrassrootsType.choices), ("", "Khác")))
+    if key == "child":
+        children = [] if root is None else children_as_of(root, on)
+        return Dimension(key, "Đơn vị trực thuộc", tuple((str(v.org_id), v.name) for v in children))
+    raise KeyError(key)
+
+
+# -- the tree as of a day ----------------------------------------------------------------------------
+def _valid_on(alias: str = "v") -> str:
+    return f"{alias}.valid_from <= %s AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)"
+
+
+def root_version(org: Org, on: dt.date) -> OrgVersion | None:
+    return (OrgVersion.objects.filter(org=org, valid_from__lte=on).exclude(valid_to__lt=on)
+            .order_by("-valid_from", "-id").first())
+
+
+def children_as_of(org: Org, on: dt.date) -> list[OrgVersion]:
+    root = root_version(org, on)
+    if root is None:
+        return []
+    low, high = path_range(root.path)
+    return list(OrgVersion.objects.filter(valid_from__lte=on, path__gte=low, path__lt=high, depth=root.depth + 1)
+                .exclude(valid_to__lt=on).order_by("path"))
+
+
+COMMUNE_TYPES = {"phuong": GrassrootsType.WARD.value, "dac_khu": GrassrootsType.SPECIAL_ZONE.value}
+
+
+def grassroots_type_of(kind: str, grassroots_type: str, unit_type: str | None) -> str:
+    """The grassroots-organization type an org gives its members (G-03): its own, or for a commune-level
+    party committee (itself the grassroots organization of its commune) the commune's kind."""
+    if grassroots_type:
+        return grassroots_type
+    if kind == OrgKind.COMMUNE:
+        return COMMUNE_TYPES.get(unit_type or "", GrassrootsType.COMMUNE.value)
+    return ""
+
+
+def subtree_versions(org: Org, on: dt.date) -> list[tuple[int, str, str, str]]:
+    """(org id, path, kind, grassroots type as ``grassroots_type_of``) of every org in ``org``'s
+    subtree on ``on``."""
+    root = root_version(org, on)
+    if root is None:
+        return []
+    low, high = path_range(root.path)
+    return [(pk, path, kind, grassroots_type_of(kind, gtype, unit_type)) for pk, path, kind, gtype, unit_type in
+            OrgVersion.objects.filter(valid_from__lte=on, path__gte=low, path__lt=high).exclude(valid_to__lt=on)
+            .values_list("org_id", "path", "kind", "grassroots_type", "admin_unit__unit_type")]
+
+
+def _org_mapper(dims: Sequence[str], org: Org, on: dt.date):
+    """org id → the values of the org dimensions in ``dims`` (grassroots type: the nearest org up the
+    tree, itself included, that has one; child: the root's child above it)."""
+    versions = subtree_versions(org, on)
+    root = root_version(org, on)
+    by_path = {path: (pk, gtype) for pk, path, _kind, gtype in versions}
+    above = _inherited_type(root, on) if "grassroots_type" in dims else ""
+    step = Org.steplen
+    out: dict[int, tuple] = {}
+    for pk, path, _kind, _gtype in versions:
+        values = []
+        for d in dims:
+            if d == "grassroots_type":
+                found, p = above, path
+                while len(p) >= len(root.path):
+                    entry = by_path.get(p)
+                    if entry is not None and entry[1]:
+                        found = entry[1]
+                        break
+                    p = p[:-step]
+                values.append(found)
+            elif d == "child":
+                head = path[:len(root.path) + step]
+                values.append(str(by_path[head][0]) if len(path) > len(root.path) and head in by_path else "")
+        out[pk] = tuple(values)
+    return out
+
+
+def _inherited_type(root: OrgVersion, on: dt.date) -> str:
+    """The grassroots type the orgs above ``root`` (on ``on``) give it, "" if none."""
+    parent_id = root.parent_id
+    while parent_id is not None:
+        v = (OrgVersion.objects.filter(org_id=parent_id, valid_from__lte=on).exclude(valid_to__lt=on)
+             .select_related("admin_unit").order_by("-valid_from", "-id").first())
+        if v is None:
+            return ""
+        found = grassroots_type_of(v.kind, v.grassroots_type, v.admin_unit.unit_type if v.admin_unit else None)
+        if found:
+            return found
+        parent_id = v.parent_id
+    return ""
+
+
+# -- members -----------------------------------------------------------------------------------------
+Cube = Counter  # tuple of dimension values (in the order asked) → members
+
+
+def _band_sql(column: str, thresholds: list[int], on: dt.date, codes_: Sequence[str], params: list) -> str:
+    """CASE giving the band code of ``column`` (a start day: birth, party age) on ``on``: at least
+    ``t`` whole years ⇔ the day is on or before ``latest_start(on, 12 t)``."""
+    parts = []
+    for t, code in sorted(zip(thresholds, codes_[1:len(thresholds) + 1], strict=True), reverse=True):
+        parts.append(f"WHEN {column} <= %s THEN '{code}'")
+        params.append(latest_start(on, 12 * t))
+    return f"CASE {' '.join(parts)} ELSE '{codes_[0]}' END"
+
+
+def member_cube(*, actor, org: Org, on: dt.date, dims: Sequence[str]) -> Cube:
+    """Members counted on ``on`` in ``org``'s subtree (as it stood that day), grouped by ``dims``."""
+    require_read(actor, org.path)
+    return member_cube_unscoped(org=org, on=on, dims=dims)
+
+
+def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str]) -> Cube:
+    unknown = [d for d in dims if d not in ALL]
+    if unknown:
+        raise KeyError(f"unknown dimensions: {unknown}")
+    root = root_version(org, on)
+    if root is None:
+        return Cube()
+    qn = connection.ops.quote_name
+    params: list = []
+    columns: list[str] = []
+    for d in dims:
+        if d in ("exempted", "temporary"):
+            columns.append(f"CASE WHEN s.{qn(d)} THEN '1' ELSE '0' END")
+        elif d in SPELL_DIMENSIONS:
+            columns.append(f"s.{qn(d)}")
+        elif d == "age_band":
+            codes_ = [c for c, _ in age_band_values(on)]
+            columns.append(_band_sql("s.birth_date", bands(AGE_KEY, on), on, codes_, params))
+        elif d == "party_age_band":
+            codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
+            band = _band_sql("s.party_age_start", bands(PARTY_AGE_KEY, on), on, codes_, params)
+            columns.append(f"CASE WHEN s.party_age_start IS NULL THEN '{NO_PARTY_AGE}' ELSE {band} END")
+    org_dims = [d for d in dims if d in ORG_DIMENSIONS]
+    if org_dims:
+        columns.append("s.org_id")
+    low, high = path_range(root.path)
+    select = ", ".join(columns) if columns else "1"
+    sql = (f"SELECT {select}, COUNT(*) FROM {MemberSpell._meta.db_table} s "
+           f"WHERE {_valid_on('s')} AND s.org_id IN (SELECT v.org_id FROM {OrgVersion._meta.db_table} v "
+           f"WHERE {_valid_on('v')} AND v.path >= %s AND v.path < %s)"
+           + (f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, on, on, on, on, low, high])
+        rows = cursor.fetchall()
+    cube: Cube = Cube()
+    if not org_dims:
+        for *values, n in rows:
+            if columns or n:
+                cube[tuple(values)] += n
+        return cube
+    mapper = _org_mapper(org_dims, org, on)
+    for *values, org_id, n in rows:
+        org_values = iter(mapper.get(org_id, ("",) * len(org_dims)))
+        spell_values = iter(values)
+        cube[tuple(next(org_values) if d in ORG_DIMENSIONS else next(spell_values) for d in dims)] += n
+    return cube
+
+
+def marginal(cube: Cube, dims: Sequence[str], dim: str) -> Counter:
+    """``cube`` summed over every dimension but ``dim``."""
+    i = list(dims).index(dim)
+    out: Counter = Counter()
+    for key, n in cube.items():
+        out[key[i]] += n
+    return out
+
+
+def total(cube: Cube) -> int:
+    return sum(cube.values())
+
+
+# -- organizations -----------------------------------------------------------------------------------
+def org_counts(*, actor, org: Org, on: dt.date) -> Counter:
+    """Orgs of each kind in ``org``'s subtree on ``on`` (the root included), as the tree stood."""
+    require_read(actor, org.path)
+    return Counter(kind for _pk, _path, kind, _gtype in subtree_versions(org, on))
+
+
+# -- movements over a period -------------------------------------------------------------------------
+MOVEMENTS = {
+    "admitted": ("Kết nạp", (EventKind.ADMISSION_DECISION,)),
+    "readmitted": ("Kết nạp lại", (EventKind.READMISSION_DECISION,)),
+    "recognized": ("Công nhận chính thức", (EventKind.RECOGNITION,)),
+    "struck_off": ("Xóa tên", (EventKind.STRUCK_OFF, EventKind.PROBATION_STRUCK_OFF)),
+    "expelled": ("Khai trừ", (EventKind.EXPELLED,)),
+    "left": ("Ra khỏi Đảng", (EventKind.LEFT,)),
+    "died": ("Từ trần", (EventKind.DIED,)),
+    "badges": ("Tặng Huy hiệu Đảng", (EventKind.BADGE,)),
+}
+TRANSFERS = {
+    "transferred_in": "Chuyển sinh hoạt chính thức đến",
+    "transferred_out": "Chuyển sinh hoạt chính thức đi",
+    "temporary_in": "Chuyển sinh hoạt tạm thời đến",
+    "temporary_out": "Chuyển sinh hoạt tạm thời đi",
+}
+
+
+def movements(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Events of each movement in ``org``'s subtree (as it stood on ``end``) dated ``start`` … ``end``.
+    Official transfers count when they cross the subtree's edge: a member whose counting org changes
+    from outside to inside (in) or inside to outside (out), on the day received; temporary ones on
+    the day sent, by the sending and the host org. Moves inside the subtree are not movements."""
+    require_read(actor, org.path)
+    inside = {pk for pk, *_ in subtree_versions(org, end)}
+    out = dict.fromkeys([*MOVEMENTS, *TRANSFERS], 0)
+    kind_to = {kind.value: key for key, (_label, kinds) in MOVEMENTS.items() for kind in kinds}
+    events = (MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end)
+              .filter(kind__in=[*kind_to, EventKind.DISCIPLINE.value]))
+    for kind, data in _in_chunks(events, inside, ("kind", "data")):
+        if kind == EventKind.DISCIPLINE:
+            if (data or {}).get("form") == "khai_tru":
+                out["expelled"] += 1
+            continue
+        out[kind_to[kind]] += 1
+    for from_org, to_org in _temporary_moves(start, end):
+        if from_org in inside and to_org not in inside:
+            out["temporary_out"] += 1
+        elif to_org in inside and from_org not in inside:
+            out["temporary_in"] += 1
+    for from_org, to_org in _official_moves(start, end):
+        if from_org in inside and to_org not in inside:
+            out["transferred_out"] += 1
+        elif to_org in inside and from_org not in inside:
+            out["transferred_in"] += 1
+    return out
+
+
+def _in_chunks(qs, org_ids: set[int], fields: Sequence[str]) -> Iterable[tuple]:
+    ids = sorted(org_ids)
+    for i in range(0, len(ids), 10_000):
+        yield from qs.filter(org_id__in=ids[i:i + 10_000]).values_list(*fields).order_by()
+
+
+def _temporary_moves(start: dt.date, end: dt.date) -> list[tuple[int | None, int | None]]:
+    return list(MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end,
+                                           kind=EventKind.TEMP_TRANSFER_OUT).values_list("org_id", "target_org_id"))
+
+
+def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """(org before, org after) of every change of counting org received ``start`` … ``end``: two
+    spells of one member, the second starting the day after the first ends, at another org."""
+    t = MemberSpell._meta.db_table
+    sql = (f"SELECT a.org_id, b.org_id FROM {t} b JOIN {t} a ON a.member_id = b.member_id "
+           "AND a.valid_to = b.valid_from - 1 WHERE b.valid_from >= %s AND b.valid_from <= %s "
+           "AND a.org_id <> b.org_id")
+    if connection.vendor == "sqlite":
+        sql = sql.replace("b.valid_from - 1", "date(b.valid_from, '-1 day')")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end])
+        return cursor.fetchall()
+
+
+__all__ = ["ALL", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "dimension", "marginal", "member_cube",
+           "movements", "org_counts", "total"]
