@@ -42,7 +42,7 @@ from tcxd.common.names import NameGenerator
 from tcxd.common.text import fold
 from tcxd.members.codes import AcademicTitle
 from tcxd.members.namewords import word_rows
-from tcxd.members.spells import ROW_FIELDS as SPELL_FIELDS  # noqa: F401 (the dataset's column list)
+from tcxd.members.spells import ROW_FIELDS as SPELL_ROW
 from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.membership.types import EventKind, Status
 
@@ -62,6 +62,7 @@ MEMBER_FIELDS = (
     "card_no", "admitted_on", "ceremony_on", "official_on", "last_event_on", "created_at", "updated_at",
 )
 SENSITIVE_FIELDS = ("member_id",)
+SPELL_FIELDS = ("id", *SPELL_ROW)
 EVENT_FIELDS = ("id", "member_id", "kind", "on", "seq", "org_id", "target_org_id", "decision_no", "decision_date",
                 "data", "created_at")
 BASIS_FIELDS = ("id", "member_id", "valid_from", "group", "base_amount", "created_at")
@@ -247,7 +248,7 @@ class MemberRows:
     words: list[tuple] = field(default_factory=list)  # the name index (members.namewords.ROW_FIELDS)
     sensitive: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
-    spells: list[tuple] = field(default_factory=list)  # members.spells.ROW_FIELDS
+    spells: list[tuple] = field(default_factory=list)  # SPELL_FIELDS
     bases: list[tuple] = field(default_factory=list)
     decisions: list[tuple] = field(default_factory=list)
 
@@ -301,6 +302,7 @@ class MemberGenerator:
         self._next_id = 1
         self._serial_no = itertools.count(1)
         self._event_ids = itertools.count(1)
+        self._spell_ids = itertools.count(1)
         self._basis_ids = itertools.count(1)
         self._decision_ids = itertools.count(1)
         self._serials: dict[str, int] = {}
@@ -522,7 +524,7 @@ class MemberGenerator:
         ))
         dossier = (person.sex, birth, ethnicity, religion, education, professional, AcademicTitle.NONE.value,
                    theory, occupation)
-        out.spells.extend((member_id, *spell, *dossier) for spell in spells(events))
+        out.spells.extend((next(self._spell_ids), member_id, *spell, *dossier) for spell in spells(events))
         out.words.extend(word_rows(member_id, name_norm, given))
         out.sensitive.append((member_id,))
         ids = self._event_ids
