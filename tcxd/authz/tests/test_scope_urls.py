@@ -57,7 +57,7 @@ RESTRICTED_READS = {"members:attachment_download"}
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
               "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest",
-              "reports:targets"}
+              "reports:targets", "reports:dashboard"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 
