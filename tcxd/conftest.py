@@ -83,7 +83,8 @@ def users(tree):
 @pytest.fixture(autouse=True)
 def spells_match_the_events(request):
     """After every test that wrote members: the statistics' source (``MemberSpell``) is exactly what
-    the events give (the rebuild command would find nothing to mend). Set up after the database
+    the events give, and the tallies what the spells give (the rebuild command would find nothing to
+    mend). Set up after the database
     fixture, so it checks before the test's transaction is rolled back."""
     uses_db = next((f for f in ("transactional_db", "db") if f in request.fixturenames), None)
     if uses_db is None:
@@ -101,3 +102,7 @@ def spells_match_the_events(request):
     if touched:
         wrong = rebuild(check_only=True).mismatched
         assert wrong == [], f"spells differ from the events for members {wrong[:10]}"
+        from tcxd.members import tallies
+
+        stored, expected = tallies.stored(), tallies.expected()
+        assert stored == expected, f"tallies differ from the spells: {sorted(set(stored) ^ set(expected))[:5]}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tcxd.authz.models import User
 from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
+from tcxd.members import tallies
 from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSensitive, MemberSpell
 from tcxd.members.namewords import ROW_FIELDS as WORD_FIELDS
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
@@ -166,6 +167,9 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
                 clock.lap("write")
                 log(f"  … {report.rows['orgs']:,} tổ chức, {report.rows['members']:,} hồ sơ đảng viên")
         clock.lap("index")
+        if people is not None:
+            tallies.refresh_units(None)  # the units' tallies, summed from the spells in SQL
+            clock.lap("tallies")
         marker = MARKER.format(size=spec.name, seed=seed)
         if people is not None:
             marker += f" members={people.stats.members} page_member={people.stats.page_member} as_of={as_of}"

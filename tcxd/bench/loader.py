@@ -22,6 +22,7 @@ from tcxd.members.models import (
     MemberNameWord,
     MemberSensitive,
     MemberSpell,
+    MemberTally,
     Reward,
     TrainingHistory,
     WorkHistory,
@@ -33,7 +34,8 @@ ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Con
                                                Org)
 # Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
 MEMBER_TABLES: tuple[type[models.Model], ...] = (
-    FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent, MemberSpell, MemberSensitive, MemberNameWord,
+    FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent, MemberSpell, MemberTally, MemberSensitive,
+    MemberNameWord,
     WorkHistory, TrainingHistory, ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
 

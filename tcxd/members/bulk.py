@@ -19,10 +19,11 @@ from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
+from . import tallies
 from .models import Member, MemberEvent, MemberSensitive, MemberSpell
 from .namewords import name_words_bulk
 from .spells import ROW_FIELDS as SPELL_ROW
-from .spells import dossier_values
+from .spells import dossier_values, open_of
 from .spells import rows_of as spell_rows
 
 BATCH = 2000
@@ -113,10 +114,11 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
                               decision_date=spec.decision_date, data=spec.data)
                   for m, (r, _, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
         MemberEvent.objects.bulk_create(events, batch_size=BATCH)
-        MemberSpell.objects.bulk_create(
-            [MemberSpell(**dict(zip(SPELL_ROW, row, strict=True)))
-             for m, (_, _, history) in zip(members, chunk, strict=True)
-             for row in spell_rows(m.pk, dossier_values(m), history)], batch_size=BATCH)
+        spells = [spell_rows(m.pk, dossier_values(m), history) for m, (_, _, history) in zip(members, chunk,
+                                                                                                   strict=True)]
+        MemberSpell.objects.bulk_create([MemberSpell(**dict(zip(SPELL_ROW, row, strict=True)))
+                                         for rows in spells for row in rows], batch_size=BATCH)
+        tallies.apply(tallies.deltas([None] * len(spells), [open_of(rows) for rows in spells]))
         result.events += len(events)
         touched.update(m.org_id for m in members)
         touched.update(m.temporary_org_id for m in members if m.temporary_org_id)

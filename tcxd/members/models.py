@@ -197,6 +197,35 @@ class MemberSpell(models.Model):
         return f"{self.member_id} @ {self.org_id}: {self.valid_from} – {self.valid_to or '…'}"
 
 
+class MemberTally(models.Model):
+    """How many members are counted today under one unit (an org near the top of the tree — depth ≤
+    ``members.tallies.UNIT_DEPTH`` — with its whole subtree as it stands today), by one cuboid of
+    dimensions: the national and provincial figures without reading millions of spells.
+
+    Derived from the open spells (``MemberSpell.valid_to`` null) in the same transaction
+    (``members.tallies``); ``stats_rebuild`` recomputes them. ``cuboid`` 0: status, sex and the
+    static dimensions joined in ``key``; 1: status, sex, birth date (``day``); 2: status, sex, party-age
+    start (``day``; ``tallies.NO_DAY`` when none); 3: status and sex only.
+    """
+
+    pk = models.CompositePrimaryKey("unit", "cuboid", "status", "sex", "day", "key")
+    unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                             db_index=False)
+    cuboid = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16)
+    sex = models.CharField(max_length=1)
+    day = models.DateField()
+    key = models.CharField(max_length=120)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp đảng viên"
+        verbose_name_plural = "số liệu tổng hợp đảng viên"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.cuboid}: {self.n}"
+
+
 class MemberNameWord(models.Model):
     """Search index of member names, derived from ``Member.name_norm`` (never typed in; written with
     the name by the services and the bulk loaders, see ``tcxd.members.namewords``).

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.membership.derive import age_basis
 
+from . import tallies
 from .models import Member, MemberSpell
 
 DOSSIER_FIELDS = ("sex", "birth_date", "ethnicity", "religion", "general_education", "professional_level",
@@ -68,17 +69,33 @@ def rows_of(member_id: int, dossier: tuple, history: Sequence[M.Event]) -> list[
             for first, last, s in standings(history)]
 
 
+_OPEN_INDEX = [ROW_FIELDS.index(f) for f in tallies.OPEN_FIELDS]
+
+
+def open_of(rows: Sequence[tuple]) -> tuple | None:
+    """The open spell of spell rows (``ROW_FIELDS``) as ``tallies.OPEN_FIELDS``, None if none."""
+    for row in rows:
+        if row[2] is None:
+            return tuple(row[i] for i in _OPEN_INDEX)
+    return None
+
+
 def spells_write(member: Member, history: Sequence[M.Event]) -> None:
-    """Rewrite ``member``'s spells from ``history`` (called with the projection)."""
+    """Rewrite ``member``'s spells from ``history`` (called with the projection), and the tallies."""
+    before = tallies.open_row(member.pk)
     MemberSpell.objects.filter(member_id=member.pk).delete()
     rows = rows_of(member.pk, dossier_values(member), history)
     MemberSpell.objects.bulk_create([MemberSpell(**dict(zip(ROW_FIELDS, row, strict=True))) for row in rows])
+    tallies.apply(tallies.deltas([before], [open_of(rows)]))
 
 
 def spells_dossier_update(member: Member) -> None:
-    """Copy the dossier's statistical columns into ``member``'s spells (after a dossier change)."""
+    """Copy the dossier's statistical columns into ``member``'s spells (after a dossier change), and
+    move the member between tally keys."""
+    before = tallies.open_row(member.pk)
     MemberSpell.objects.filter(member_id=member.pk).update(**dict(zip(DOSSIER_FIELDS, dossier_values(member),
                                                                       strict=True)))
+    tallies.apply(tallies.deltas([before], [tallies.open_row(member.pk)]))
 
 
 def stored_rows(member_ids: Iterable[int]) -> dict[int, list[tuple]]:

@@ -16,6 +16,7 @@ from tcxd.common.fmt import fmt_date
 from tcxd.common.text import fold
 from tcxd.rules.selectors import param
 
+from . import hooks
 from . import versions as V
 from .kinds import ALLOWED_CHILDREN, GRASSROOTS_KINDS, OrgKind, OrgStatus
 from .models import Org, OrgChange, OrgHeadcount
@@ -268,8 +269,10 @@ def org_move(*, actor, org: Org, new_parent: Org, effective_on: dt.date | None,
     V.require_not_before(effective_on, V.path_stable_since(new_parent))
     before = snapshot(org)
     old_parent_name = Org.objects.get(path=org.parent_path).name
+    old_path = org.path
     Org.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
+    hooks.subtree_moved(org.pk, old_path, org.path)
     change = OrgChange.objects.create(
         org=org, kind=OrgChange.Kind.MOVED, effective_on=effective_on, decision_no=decision.number,
         decision_date=decision.date, decision_issuer=decision.issuer,

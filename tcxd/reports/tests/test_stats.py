@@ -368,3 +368,37 @@ def test_scope(tree, admin_user):
     with pytest.raises(NotFound):
         stats.movements(actor=officer, org=tree.province, start=D(2025, 1, 1), end=TODAY)
     assert stats.member_cube(actor=officer, org=other, on=TODAY, dims=()) == Counter()
+
+
+TALLY_DIMS = [(), ("status",), ("status", "sex"), ("sex", "age_band"), ("status", "party_age_band"),
+              ("political_theory", "professional_level", "general_education", "academic_title"),
+              ("ethnicity", "religion", "sex", "exempted", "temporary", "occupation_group"),
+              ("child", "status"), ("child", "sex", "age_band")]
+
+
+def test_todays_figures_of_the_units_come_from_the_tallies_and_equal_the_spells(world, admin_user):
+    """The nation, a province and its communes: every cuboid's figures today, from the tallies, equal
+    the count over the spells — also after an event, a dossier change and a move of orgs."""
+    def check():
+        for root in (world["root"], world["province"], world["commune_1"], world["commune_2"]):
+            root.refresh_from_db()
+            for dims in TALLY_DIMS:
+                if "child" in dims and root.depth >= 3:
+                    continue
+                assert stats._tally_plan(root, TODAY, dims) is not None, dims
+                assert stats.member_cube_unscoped(org=root, on=TODAY, dims=dims) == \
+                    stats.member_cube_unscoped(org=root, on=TODAY, dims=dims, tallies_ok=False), (root.name, dims)
+
+    check()
+    member = Member.objects.filter(status=M.Status.OFFICIAL, org=world["cells"][0], transfer_to__isnull=True,
+                                   spells__valid_to__isnull=True, spells__temporary=False).first()
+    MS.member_event_record(actor=admin_user, member=member, kind=K.TRANSFER_OUT.value, on=TODAY,
+                           target_org=world["cells"][3])
+    MS.member_update(actor=admin_user, member=Member.objects.filter(status=M.Status.OFFICIAL).last(),
+                     political_theory="cu_nhan", sex="F")
+    OS.org_move(actor=admin_user, org=world["cells"][0], new_parent=world["commune_3"], effective_on=TODAY)
+    check()
+    # a past day, a cell or a dimension no cuboid holds: the spells
+    assert stats._tally_plan(world["province"], TODAY - dt.timedelta(days=1), ("status",)) is None
+    assert stats._tally_plan(world["cells"][1], TODAY, ("status",)) is None
+    assert stats._tally_plan(world["province"], TODAY, ("age_band", "political_theory")) is None

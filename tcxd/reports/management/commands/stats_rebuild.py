@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tcxd.common.fmt import fmt_int
+from tcxd.members import tallies
 from tcxd.members.spells import rebuild
 
 
@@ -24,6 +25,11 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             report = rebuild(check_only=check, progress=progress)
+            stored, expected = tallies.stored(), tallies.expected()
+            tally_wrong = sorted({key[0] for key in (stored.keys() | expected.keys())
+                                  if stored.get(key, 0) != expected.get(key, 0)})
+            if tally_wrong and not check:
+                tallies.refresh_units(tally_wrong)
         wrong = len(report.mismatched)
         summary = (f"{fmt_int(report.members)} hồ sơ, {fmt_int(report.rows)} giai đoạn; "
                    f"chênh lệch: {fmt_int(wrong)} hồ sơ")
@@ -31,6 +37,11 @@ class Command(BaseCommand):
             sample = ", ".join(str(pk) for pk in report.mismatched[:20])
             summary += f" (mã hồ sơ: {sample}{' …' if wrong > 20 else ''})"
             summary += "" if check else " — đã ghi lại theo sự kiện."
+        summary += f"; số liệu tổng hợp lệch ở {fmt_int(len(tally_wrong))} đơn vị"
+        if tally_wrong:
+            summary += f" (mã tổ chức: {', '.join(str(u) for u in tally_wrong[:20])})"
+            summary += "" if check else " — đã tính lại."
         self.stdout.write(summary)
+        wrong += len(tally_wrong)
         if wrong and check:
             raise CommandError("Dữ liệu thống kê lệch so với sự kiện.")

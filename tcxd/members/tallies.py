@@ -1,0 +1,172 @@
+"""Tallies (``MemberTally``): members counted today under each unit (an org at depth ≤ UNIT_DEPTH and
+its whole subtree), by three cuboids, kept in the same transaction as the spells they sum.
+
+A spell is open (``valid_to`` null) while the member is counted in that standing today. Every write
+that changes a member's open spell or its dossier columns moves one member from one set of tally
+keys to another (``apply``: −1 / +1 on each unit above the org); a move of orgs re-sums the units
+whose subtree changed from the spells (``refresh_units``). ``expected`` recomputes everything from the
+spells in SQL for ``stats_rebuild``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection
+
+from tcxd.common.paths import STEPLEN
+from tcxd.orgs.models import Org
+
+from .models import MemberSpell, MemberTally
+
+UNIT_DEPTH = 3  # the nation, the provinces, the communes and the blocs under them
+NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary)
+STATIC, BIRTH, PARTY, TOTAL = 0, 1, 2, 3
+STATIC_DIMS = ("exempted", "temporary", "ethnicity", "religion", "general_education", "professional_level",
+               "academic_title", "political_theory", "occupation_group")
+SEP = "|"
+# the open spell's columns the tallies read (after member_id)
+OPEN_FIELDS = ("org_id", "status", "sex", "birth_date", "party_age_start", *STATIC_DIMS)
+
+Key = tuple  # (unit id, cuboid, status, sex, day, key)
+
+
+def static_key(values: Iterable) -> str:
+    return SEP.join("1" if v is True else "0" if v is False else str(v) for v in values)
+
+
+def _keys(row: tuple) -> list[tuple]:
+    """(cuboid, status, sex, day, key) of one open spell (``OPEN_FIELDS``)."""
+    _org, status, sex, birth, party, *static = row
+    return [(STATIC, status, sex, NO_DAY, static_key(static)), (BIRTH, status, sex, birth, ""),
+            (PARTY, status, sex, party or NO_DAY, ""), (TOTAL, status, sex, NO_DAY, "")]
+
+
+def _prefixes(path: str) -> list[str]:
+    """Paths of the units above (and at) ``path``: its first UNIT_DEPTH levels."""
+    return [path[:i] for i in range(STEPLEN, min(len(path), UNIT_DEPTH * STEPLEN) + 1, STEPLEN)]
+
+
+def open_row(member_id: int) -> tuple | None:
+    return (MemberSpell.objects.filter(member_id=member_id, valid_to__isnull=True)
+            .values_list(*OPEN_FIELDS).first())
+
+
+def deltas(before: Iterable[tuple | None], after: Iterable[tuple | None]) -> Counter:
+    """Tally changes when members' open spells go from ``before`` to ``after`` (rows of OPEN_FIELDS)."""
+    out: Counter = Counter()
+    pairs = list(zip(before, after, strict=True))
+    orgs = {r[0] for pair in pairs if pair[0] != pair[1] for r in pair if r is not None}
+    paths = dict(Org.objects.filter(pk__in=orgs).values_list("id", "path"))
+    unit_of = dict(Org.objects.filter(path__in={p for path in paths.values() for p in _prefixes(path)})
+                   .values_list("path", "id"))
+    for old, new in pairs:
+        if old == new:
+            continue
+        for row, sign in ((old, -1), (new, 1)):
+            if row is None:
+                continue
+            for unit in (unit_of[p] for p in _prefixes(paths[row[0]])):
+                for key in _keys(row):
+                    out[(unit, *key)] += sign
+    return out
+
+
+def apply(changes: Counter) -> None:
+    """Add ``changes`` to the tallies (one upsert per batch; rows that reach 0 are removed)."""
+    changes = {k: v for k, v in changes.items() if v}
+    if not changes:
+        return
+    qn = connection.ops.quote_name
+    table = qn(MemberTally._meta.db_table)
+    cols = "unit_id, cuboid, status, sex, day, " + qn("key") + ", n"
+    conflict = "unit_id, cuboid, status, sex, day, " + qn("key")
+    items = list(changes.items())
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            params = [p for (unit, cuboid, status, sex, day, key), n in chunk
+                      for p in (unit, cuboid, status, sex, day, key, n)]
+            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {values} ON CONFLICT ({conflict}) "
+                           f"DO UPDATE SET n = {table}.n + excluded.n", params)
+        touched = sorted({k[0] for k in changes})
+        cursor.execute(f"DELETE FROM {table} WHERE n = 0 AND unit_id IN ({', '.join(['%s'] * len(touched))})",
+                       touched)
+
+
+# -- from the spells, in SQL -------------------------------------------------------------------------
+def _grouped_sql(unit_filter: str) -> str:
+    """Every tally row of the units matched by ``unit_filter`` (on ``u``), summed from the open spells."""
+    s, o = MemberSpell._meta.db_table, Org._meta.db_table
+    sep = f" || '{SEP}' || "
+    static = sep.join(f"CASE WHEN s.{c} THEN '1' ELSE '0' END" if c in ("exempted", "temporary") else f"s.{c}"
+                      for c in STATIC_DIMS)
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, UNIT_DEPTH + 1))
+    base = (f"FROM {s} s JOIN {o} m ON m.id = s.org_id JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
+            f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k) "
+            f"WHERE s.valid_to IS NULL AND ({unit_filter})")
+    return (f"SELECT u.id, {STATIC}, s.status, s.sex, %s, {static}, COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex, {static} "
+            f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, '', COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex, s.birth_date "
+            f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, COALESCE(s.party_age_start, %s), '', COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex, COALESCE(s.party_age_start, %s) "
+            f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', COUNT(*) {base} GROUP BY u.id, s.status, s.sex")
+
+
+def expected(unit_ids: list[int] | None = None) -> Counter:
+    """The tallies as the open spells give them (all units, or ``unit_ids``)."""
+    where, params = ("1 = 1", []) if unit_ids is None else (
+        f"u.id IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids))
+    sql = _grouped_sql(where)
+    out: Counter = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [NO_DAY, *params, *params, NO_DAY, *params, NO_DAY, NO_DAY, *params])
+        for unit, cuboid, status, sex, day, key, n in cursor.fetchall():
+            out[(unit, cuboid, status, sex, _day(day), key)] += n
+    return out
+
+
+def stored(unit_ids: list[int] | None = None) -> Counter:
+    qs = MemberTally.objects.exclude(n=0)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return Counter({(u, c, st, sx, d, k): n for u, c, st, sx, d, k, n in
+                    qs.values_list("unit_id", "cuboid", "status", "sex", "day", "key", "n")})
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def refresh_units(unit_ids: Iterable[int] | None) -> None:
+    """Sum the tallies of ``unit_ids`` (None: every unit) again from the spells, in SQL (after orgs
+    moved under or out of them; after a dataset is loaded)."""
+    qn = connection.ops.quote_name
+    table = qn(MemberTally._meta.db_table)
+    if unit_ids is None:
+        where, params = "1 = 1", []
+    else:
+        ids = sorted(set(unit_ids))
+        if not ids:
+            return
+        where, params = f"u.id IN ({', '.join(['%s'] * len(ids))})", ids
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}" + ("" if unit_ids is None else
+                                                 f" WHERE unit_id IN ({', '.join(['%s'] * len(params))})"), params)
+        cursor.execute(f"INSERT INTO {table} (unit_id, cuboid, status, sex, day, {qn('key')}, n) "
+                       + _grouped_sql(where), [NO_DAY, *params, *params, NO_DAY, *params, NO_DAY, NO_DAY, *params])
+
+
+def subtree_moved(org_id: int, old_path: str, new_path: str) -> None:
+    """``org_id``'s subtree moved from ``old_path`` to ``new_path`` (orgs' hook): re-sum the units above
+    it on either side but not both, and the units inside it (a unit may have become one or stopped)."""
+    old_side, new_side = set(_prefixes(old_path[:-STEPLEN])), set(_prefixes(new_path[:-STEPLEN]))
+    around = (old_side | new_side) - (old_side & new_side)
+    shift = max(0, (len(old_path) - len(new_path)) // STEPLEN)
+    inside = Org.objects.filter(path__startswith=new_path, depth__lte=UNIT_DEPTH + shift)
+    refresh_units([*Org.objects.filter(path__in=around).values_list("id", flat=True),
+                   *inside.values_list("id", flat=True)])
