@@ -19,6 +19,7 @@ from tcxd.members.dossier_api import router as member_dossier_router
 from tcxd.orgs.api import router as orgs_router
 from tcxd.reports.api import router as reports_router
 from tcxd.reports.dashboard_api import router as reports_dashboard_router
+from tcxd.reports.form_api import router as reports_forms_router
 from tcxd.rules.api import router as rules_router
 
 api = NinjaAPI(
@@ -80,3 +81,4 @@ api.add_router("/fees", fees_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", reports_dashboard_router)
+api.add_router("/reports", reports_forms_router)

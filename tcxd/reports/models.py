@@ -55,3 +55,37 @@ class Target(models.Model):
     @property
     def unit(self) -> str:
         return INDICATOR_UNITS[Indicator(self.indicator)]
+
+
+class FormKind(models.TextChoices):
+    """What the cells of a report form count (tcxd.reports.report_forms)."""
+
+    MEMBERS = "members", "Đảng viên"
+    ORGANIZATIONS = "organizations", "Tổ chức đảng"
+    MOVEMENTS = "movements", "Biến động đảng viên trong kỳ"
+
+
+class ReportForm(models.Model):
+    """A statistical report form (biểu thống kê) defined as data: its rows, columns and totals are the
+    ``definition`` (a JSON document, see tcxd.reports.report_forms), so an administrator can add or
+    change a form without code. Changed only through ``report_form_save`` (validated, audited)."""
+
+    code = models.CharField("mã biểu", max_length=40, unique=True)
+    title = models.CharField("tên biểu", max_length=300)
+    description = models.TextField("mô tả", blank=True)
+    family = models.CharField("họ biểu (ví dụ 1-TCTW)", max_length=40, blank=True)
+    kind = models.CharField("loại số liệu", max_length=16, choices=FormKind.choices)
+    definition = models.JSONField("định nghĩa (dòng, cột, tổng)")
+    active = models.BooleanField("đang dùng", default=True)
+    position = models.PositiveSmallIntegerField("thứ tự", default=100)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="người sửa")
+    updated_at = models.DateTimeField("sửa lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "biểu thống kê"
+        verbose_name_plural = "biểu thống kê"
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"

@@ -22,13 +22,14 @@ from tcxd.members import services as member_services
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
 from tcxd.orgs import services as org_services
+from tcxd.reports import form_services as report_form_services
 from tcxd.reports import services as report_services
 from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
-           fee_services, meeting_services, search_services, dossier_services, report_services]
+           fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri"}
@@ -183,6 +184,10 @@ INVOKERS = {
         actor=t.admin, org=report_services.target_set(actor=t.admin, org=t.commune_a, year=2026,
                                                       indicator="cell_congress", planned=9).org,
         year=2026, indicator="cell_congress"),
+    "report_form_save": lambda t: report_form_services.report_form_save(
+        actor=t.admin, code="THU", title="Biểu thử", kind="members",
+        definition={"rows": [{"key": "t", "label": "Tổng số", "total": "all"}],
+                    "columns": [{"key": "nu", "label": "Nữ", "filter": {"sex": "F"}}]}),
 }
 
 

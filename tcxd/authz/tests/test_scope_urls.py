@@ -49,6 +49,7 @@ PK_PAGES = {
     "members:photo": ("member", False), "members:photo_set": ("member", True),
     "members:photo_remove": ("member", True),
     "reports:target_set": ("org", True), "reports:target_remove": ("org", True),
+    "reports:form_xlsx": ("org", False), "reports:form_pdf": ("org", False),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -58,8 +59,11 @@ LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "p
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
               "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest",
               "reports:targets", "reports:dashboard"}
+LIST_PAGES |= {"reports:forms"}  # biểu thống kê: the org comes as ?to_chuc= (default: the scope's root)
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
+# Pages of the administrators only (not tied to an org): 403 for every other role (tested below).
+ADMIN_PAGES = {"reports:form_create", "reports:form_edit"}
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -77,7 +81,8 @@ def test_every_url_pattern_is_classified():
     for route, name in _walk(get_resolver().url_patterns):
         if route.startswith(("quan-tri/", "api/")):
             continue  # admin (staff only, checked below) and API (checked by operation)
-        if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC and name not in POST_ONLY:
+        if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC and name not in POST_ONLY \
+                and name not in ADMIN_PAGES:
             unknown.append((route, name))
     assert unknown == [], f"Unclassified URL patterns: {unknown}"
 
@@ -174,6 +179,17 @@ def test_pages_by_role_and_scope(role, tree, users, objects):
     assert (tree.cell_b1.name in search.content.decode()) == _scope_contains(role, tree, tree.cell_b1)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_by_role(role, users):
+    from tcxd.reports.models import ReportForm
+
+    client = Client()
+    client.force_login(users[role])
+    args = {"reports:form_create": [], "reports:form_edit": [ReportForm.objects.order_by("pk").first().pk]}
+    for name in ADMIN_PAGES:
+        assert client.get(reverse(name, args=args[name])).status_code == (200 if role == "admin" else 403), name
+
+
 def test_anonymous_is_sent_to_login_and_admin_is_staff_only(tree, users, objects):
     client = Client()
     for name in LIST_PAGES:
@@ -244,6 +260,7 @@ QUERY = {
 }
 NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
           "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
+NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselves are not scoped)
 
 
 def _url(path, objs):
@@ -256,7 +273,8 @@ def _url(path, objs):
             .replace("{key}", "org.cell_min_official_members")
             .replace("{kind}", "work").replace("{row_id}", str(objs["row"].pk))
             .replace("{attachment_id}", str(objs["attachment"].pk))
-            .replace("{year}", "2026").replace("{indicator}", "admissions"))
+            .replace("{year}", "2026").replace("{indicator}", "admissions")
+            .replace("{form_code}", "1-TCTW-DV"))
 
 
 def test_every_api_operation_documents_its_errors():
