@@ -203,19 +203,30 @@ class MemberTally(models.Model):
     dimensions: the national and provincial figures without reading millions of spells.
 
     Derived from the open spells (``MemberSpell.valid_to`` null) in the same transaction
-    (``members.tallies``); ``stats_rebuild`` recomputes them. ``cuboid`` 0: status, sex and the
-    static dimensions joined in ``key``; 1: status, sex, birth date (``day``); 2: status, sex, party-age
-    start (``day``; ``tallies.NO_DAY`` when none); 3: status and sex only.
+    (``members.tallies``); ``stats_rebuild`` recomputes them. Every cuboid has status and sex; then
+    ``cuboid`` 0: the static dimensions (``day`` unused); 1: ethnicity and birth date (``day``); 2:
+    ethnicity and party-age start (``day``; ``tallies.NO_DAY`` when none); 3: nothing more. Unused
+    columns hold "" (and ``tallies.NO_DAY``).
     """
 
-    pk = models.CompositePrimaryKey("unit", "cuboid", "status", "sex", "day", "key")
+    pk = models.CompositePrimaryKey("unit", "cuboid", "status", "sex", "day", "ethnicity", "exempted", "temporary",
+                                    "religion", "general_education", "professional_level", "academic_title",
+                                    "political_theory", "occupation_group")
     unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_constraint=False,
                              db_index=False)
     cuboid = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=16)
     sex = models.CharField(max_length=1)
     day = models.DateField()
-    key = models.CharField(max_length=120)
+    ethnicity = models.CharField(max_length=2)
+    exempted = models.CharField(max_length=1)  # "1" / "0"
+    temporary = models.CharField(max_length=1)
+    religion = models.CharField(max_length=24)
+    general_education = models.CharField(max_length=10)
+    professional_level = models.CharField(max_length=12)
+    academic_title = models.CharField(max_length=4)
+    political_theory = models.CharField(max_length=10)
+    occupation_group = models.CharField(max_length=24)
     n = models.IntegerField()
 
     class Meta:

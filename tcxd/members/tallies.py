@@ -22,26 +22,32 @@ from tcxd.orgs.models import Org
 from .models import MemberSpell, MemberTally
 
 UNIT_DEPTH = 3  # the nation, the provinces, the communes and the blocs under them
-NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary)
+NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary); cuboids 0 and 3: no day
 STATIC, BIRTH, PARTY, TOTAL = 0, 1, 2, 3
-STATIC_DIMS = ("exempted", "temporary", "ethnicity", "religion", "general_education", "professional_level",
+STATIC_DIMS = ("ethnicity", "exempted", "temporary", "religion", "general_education", "professional_level",
                "academic_title", "political_theory", "occupation_group")
-SEP = "|"
-# the open spell's columns the tallies read (after member_id)
+# the dimensions (besides status and sex) each cuboid holds
+CUBOID_DIMS = {STATIC: frozenset(STATIC_DIMS), BIRTH: frozenset({"ethnicity", "age_band"}),
+               PARTY: frozenset({"ethnicity", "party_age_band"}), TOTAL: frozenset()}
+KEY_FIELDS = ("unit_id", "cuboid", "status", "sex", "day", *STATIC_DIMS)
+# the open spell's columns the tallies read
 OPEN_FIELDS = ("org_id", "status", "sex", "birth_date", "party_age_start", *STATIC_DIMS)
 
-Key = tuple  # (unit id, cuboid, status, sex, day, key)
+Key = tuple  # KEY_FIELDS
 
 
-def static_key(values: Iterable) -> str:
-    return SEP.join("1" if v is True else "0" if v is False else str(v) for v in values)
+def _flag(value) -> str:
+    return "1" if value is True else "0" if value is False else str(value)
 
 
 def _keys(row: tuple) -> list[tuple]:
-    """(cuboid, status, sex, day, key) of one open spell (``OPEN_FIELDS``)."""
+    """(cuboid, status, sex, day, *static) of one open spell (``OPEN_FIELDS``) in each cuboid."""
     _org, status, sex, birth, party, *static = row
-    return [(STATIC, status, sex, NO_DAY, static_key(static)), (BIRTH, status, sex, birth, ""),
-            (PARTY, status, sex, party or NO_DAY, ""), (TOTAL, status, sex, NO_DAY, "")]
+    static = tuple(_flag(v) for v in static)
+    blank = ("",) * (len(STATIC_DIMS) - 1)
+    ethnicity = static[0]
+    return [(STATIC, status, sex, NO_DAY, *static), (BIRTH, status, sex, birth, ethnicity, *blank),
+            (PARTY, status, sex, party or NO_DAY, ethnicity, *blank), (TOTAL, status, sex, NO_DAY, "", *blank)]
 
 
 def _prefixes(path: str) -> list[str]:
@@ -81,17 +87,15 @@ def apply(changes: Counter) -> None:
         return
     qn = connection.ops.quote_name
     table = qn(MemberTally._meta.db_table)
-    cols = "unit_id, cuboid, status, sex, day, " + qn("key") + ", n"
-    conflict = "unit_id, cuboid, status, sex, day, " + qn("key")
+    key_cols = ", ".join(qn(f) for f in KEY_FIELDS)
+    marks = "(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 1)) + ")"
     items = list(changes.items())
     with connection.cursor() as cursor:
-        for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            params = [p for (unit, cuboid, status, sex, day, key), n in chunk
-                      for p in (unit, cuboid, status, sex, day, key, n)]
-            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {values} ON CONFLICT ({conflict}) "
-                           f"DO UPDATE SET n = {table}.n + excluded.n", params)
+        for i in range(0, len(items), 200):
+            chunk = items[i:i + 200]
+            params = [p for key, n in chunk for p in (*key, n)]
+            cursor.execute(f"INSERT INTO {table} ({key_cols}, n) VALUES {', '.join([marks] * len(chunk))} "
+                           f"ON CONFLICT ({key_cols}) DO UPDATE SET n = {table}.n + excluded.n", params)
         touched = sorted({k[0] for k in changes})
         cursor.execute(f"DELETE FROM {table} WHERE n = 0 AND unit_id IN ({', '.join(['%s'] * len(touched))})",
                        touched)
@@ -99,34 +103,42 @@ def apply(changes: Counter) -> None:
 
 # -- from the spells, in SQL -------------------------------------------------------------------------
 def _grouped_sql(unit_filter: str) -> str:
-    """Every tally row of the units matched by ``unit_filter`` (on ``u``), summed from the open spells."""
+    """Every tally row (``KEY_FIELDS`` + n) of the units matched by ``unit_filter`` (on ``u``), summed
+    from the open spells; four %s for NO_DAY, then the filter's parameters, in ``_params`` order."""
     s, o = MemberSpell._meta.db_table, Org._meta.db_table
-    sep = f" || '{SEP}' || "
-    static = sep.join(f"CASE WHEN s.{c} THEN '1' ELSE '0' END" if c in ("exempted", "temporary") else f"s.{c}"
-                      for c in STATIC_DIMS)
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, UNIT_DEPTH + 1))
     base = (f"FROM {s} s JOIN {o} m ON m.id = s.org_id JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
             f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k) "
             f"WHERE s.valid_to IS NULL AND ({unit_filter})")
+    static = ", ".join(f"CASE WHEN s.{c} THEN '1' ELSE '0' END" if c in ("exempted", "temporary") else f"s.{c}"
+                       for c in STATIC_DIMS)
+    blank = ", ".join(["''"] * (len(STATIC_DIMS) - 1))
+    party = "COALESCE(s.party_age_start, %s)"
     return (f"SELECT u.id, {STATIC}, s.status, s.sex, %s, {static}, COUNT(*) {base} "
             f"GROUP BY u.id, s.status, s.sex, {static} "
-            f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, '', COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex, s.birth_date "
-            f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, COALESCE(s.party_age_start, %s), '', COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex, COALESCE(s.party_age_start, %s) "
-            f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', COUNT(*) {base} GROUP BY u.id, s.status, s.sex")
+            f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, s.ethnicity, {blank}, COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex, s.birth_date, s.ethnicity "
+            f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, {party}, s.ethnicity, {blank}, COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex, {party}, s.ethnicity "
+            f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', {blank}, COUNT(*) {base} "
+            f"GROUP BY u.id, s.status, s.sex")
+
+
+def _params(filter_params: list) -> list:
+    p = filter_params
+    return [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p]
 
 
 def expected(unit_ids: list[int] | None = None) -> Counter:
     """The tallies as the open spells give them (all units, or ``unit_ids``)."""
     where, params = ("1 = 1", []) if unit_ids is None else (
         f"u.id IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids))
-    sql = _grouped_sql(where)
     out: Counter = Counter()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [NO_DAY, *params, *params, NO_DAY, *params, NO_DAY, NO_DAY, *params])
-        for unit, cuboid, status, sex, day, key, n in cursor.fetchall():
-            out[(unit, cuboid, status, sex, _day(day), key)] += n
+        cursor.execute(_grouped_sql(where), _params(params))
+        for *key, n in cursor.fetchall():
+            key[4] = _day(key[4])
+            out[tuple(key)] += n
     return out
 
 
@@ -134,8 +146,7 @@ def stored(unit_ids: list[int] | None = None) -> Counter:
     qs = MemberTally.objects.exclude(n=0)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    return Counter({(u, c, st, sx, d, k): n for u, c, st, sx, d, k, n in
-                    qs.values_list("unit_id", "cuboid", "status", "sex", "day", "key", "n")})
+    return Counter({tuple(row[:-1]): row[-1] for row in qs.values_list(*KEY_FIELDS, "n")})
 
 
 def _day(value) -> dt.date:
@@ -157,8 +168,8 @@ def refresh_units(unit_ids: Iterable[int] | None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}" + ("" if unit_ids is None else
                                                  f" WHERE unit_id IN ({', '.join(['%s'] * len(params))})"), params)
-        cursor.execute(f"INSERT INTO {table} (unit_id, cuboid, status, sex, day, {qn('key')}, n) "
-                       + _grouped_sql(where), [NO_DAY, *params, *params, NO_DAY, *params, NO_DAY, NO_DAY, *params])
+        cursor.execute(f"INSERT INTO {table} ({', '.join(qn(f) for f in KEY_FIELDS)}, n) " + _grouped_sql(where),
+                       _params(params))
 
 
 def subtree_moved(org_id: int, old_path: str, new_path: str) -> None:

@@ -222,6 +222,37 @@ def member_cube(*, actor, org: Org, on: dt.date, dims: Sequence[str]) -> Cube:
     return member_cube_unscoped(org=org, on=on, dims=dims)
 
 
+def member_cubes(*, actor, org: Org, on: dt.date, dims_sets: Iterable[Sequence[str]]) -> dict[tuple, Cube]:
+    """``member_cube`` for each dimension set, reading each cuboid of the tallies once: the sets one
+    cuboid answers are computed together (their union) and summed down to each set."""
+    require_read(actor, org.path)
+    wanted = [tuple(d) for d in dims_sets]
+    by_cuboid: dict[int, set[str]] = {}
+    for dims in wanted:
+        cuboid = _tally_plan(org, on, dims)
+        if cuboid is not None:
+            by_cuboid.setdefault(cuboid, set()).update(dims)
+    joint = {c: tuple(sorted(d)) for c, d in by_cuboid.items() if _tally_plan(org, on, tuple(d)) == c}
+    cubes = {c: member_cube_unscoped(org=org, on=on, dims=d) for c, d in joint.items()}
+    out: dict[tuple, Cube] = {}
+    for dims in wanted:
+        cuboid = _tally_plan(org, on, dims)
+        if cuboid in cubes:
+            out[dims] = project(cubes[cuboid], joint[cuboid], dims)
+        else:
+            out[dims] = member_cube_unscoped(org=org, on=on, dims=dims)
+    return out
+
+
+def project(cube: Cube, dims: Sequence[str], onto: Sequence[str]) -> Cube:
+    """``cube`` (keyed by ``dims``) summed down to the dimensions ``onto`` (a subset)."""
+    at = [list(dims).index(d) for d in onto]
+    out: Cube = Cube()
+    for key, n in cube.items():
+        out[tuple(key[i] for i in at)] += n
+    return Cube({k: n for k, n in out.items() if n})
+
+
 def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_ok: bool = True) -> Cube:
     """``member_cube`` without the scope check. Today's figures of a unit (an org near the top, see
     ``members.tallies``) come from its tallies when one cuboid holds every dimension asked; the rest
@@ -278,7 +309,7 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
 
 
 def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
-    """The cuboid that answers ``dims`` for ``org`` on ``on`` from the tallies, or None."""
+    """The smallest cuboid that answers ``dims`` for ``org`` on ``on`` from the tallies, or None."""
     if (on < timezone.localdate() or org.depth > T.UNIT_DEPTH or org.valid_from > on
             or (org.valid_to is not None and org.valid_to < on)):
         return None
@@ -287,18 +318,14 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
         if org.depth >= T.UNIT_DEPTH:
             return None
         rest.discard("child")
-    if not rest:
-        return T.TOTAL
-    if rest <= set(T.STATIC_DIMS):
-        return T.STATIC
-    if rest == {"age_band"}:
-        return T.BIRTH
-    if rest == {"party_age_band"}:
-        return T.PARTY
+    for cuboid in (T.TOTAL, T.BIRTH, T.PARTY, T.STATIC):
+        if rest <= T.CUBOID_DIMS[cuboid]:
+            return cuboid
     return None
 
 
 def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
+    """One grouped query over the tallies of ``org`` (and its children for ``child``)."""
     cuboid = _tally_plan(org, on, dims)
     if cuboid is None:
         return None
@@ -306,50 +333,42 @@ def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
     if "child" in dims:
         units += list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).values_list("id", flat=True))
     params: list = []
-    if cuboid == T.TOTAL:
-        value = "''"
-    elif cuboid == T.STATIC:
-        value = "t.key"
-    elif cuboid == T.BIRTH:
-        value = _band_sql("t.day", bands(AGE_KEY, on), on, [c for c, _ in age_band_values(on)], params)
-    else:
-        codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
-        band = _band_sql("t.day", bands(PARTY_AGE_KEY, on), on, codes_, params)
-        value = f"CASE WHEN t.day = %s THEN '{NO_PARTY_AGE}' ELSE {band} END"
-        params.insert(0, T.NO_DAY)
-    qn = connection.ops.quote_name
-    sql = (f"SELECT t.unit_id, t.status, t.sex, {value.replace('t.key', 't.' + qn('key'))}, SUM(t.n) "
-           f"FROM {MemberTally._meta.db_table} t WHERE t.cuboid = %s AND t.unit_id IN "
-           f"({', '.join(['%s'] * len(units))}) GROUP BY 1, 2, 3, 4")
+    columns: list[str] = []
+    for d in dims:
+        if d == "child":
+            columns.append("t.unit_id")
+        elif d == "age_band":
+            columns.append(_band_sql("t.day", bands(AGE_KEY, on), on, [c for c, _ in age_band_values(on)], params))
+        elif d == "party_age_band":
+            codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
+            params.append(T.NO_DAY)
+            band = _band_sql("t.day", bands(PARTY_AGE_KEY, on), on, codes_, params)
+            columns.append(f"CASE WHEN t.day = %s THEN '{NO_PARTY_AGE}' ELSE {band} END")
+        else:
+            columns.append(f"t.{connection.ops.quote_name(d)}")
+    if "child" not in dims:
+        columns.append("t.unit_id")  # one unit: grouped alike
+    sql = (f"SELECT {', '.join(columns)}, SUM(t.n) FROM {MemberTally._meta.db_table} t WHERE t.cuboid = %s "
+           f"AND t.unit_id IN ({', '.join(['%s'] * len(units))}) "
+           f"GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, cuboid, *units])
         rows = cursor.fetchall()
-    static_at = {d: i for i, d in enumerate(T.STATIC_DIMS)}
     cube: Cube = Cube()
-
-    def key_of(status, sex, value, child) -> tuple:
-        parts = value.split(T.SEP) if cuboid == T.STATIC else None
-        out = []
-        for d in dims:
-            if d == "status":
-                out.append(status)
-            elif d == "sex":
-                out.append(sex)
-            elif d == "child":
-                out.append(child)
-            elif parts is not None:
-                out.append(parts[static_at[d]])
-            else:
-                out.append(value)
-        return tuple(out)
-
-    for unit, status, sex, value, n in rows:
-        n = int(n)
+    at = list(dims).index("child") if "child" in dims else None
+    for *values, n in rows:
+        if at is None:
+            cube[tuple(values[:-1])] += int(n)
+            continue
+        unit = values[at]
         if unit == org.pk:
-            cube[key_of(status, sex, value, "")] += n
+            values[at] = ""
+            cube[tuple(values)] += int(n)
         else:  # a child's members: theirs, not the root's own
-            cube[key_of(status, sex, value, str(unit))] += n
-            cube[key_of(status, sex, value, "")] -= n
+            values[at] = str(unit)
+            cube[tuple(values)] += int(n)
+            values[at] = ""
+            cube[tuple(values)] -= int(n)
     return Cube({k: n for k, n in cube.items() if n})
 
 
@@ -448,4 +467,4 @@ def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
 
 
 __all__ = ["ALL", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "dimension", "marginal", "member_cube",
-           "movements", "org_counts", "total"]
+           "member_cubes", "movements", "org_counts", "project", "total"]

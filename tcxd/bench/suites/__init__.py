@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..runner import Benchmark
-from . import fees, members, orgs
+from . import fees, members, orgs, reports
 
 REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "orgs.subtree_count.province": orgs.subtree_count_province,
@@ -16,6 +16,9 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "members.worklist": members.worklist_page,
     "fees.month": fees.month,
     "fees.month.recompute": fees.month_recompute,
+    "reports.province_form": reports.province_form,
+    "reports.national_form": reports.national_form,
+    "reports.national_form_past": reports.national_form_past,
 }
 
 

@@ -373,7 +373,8 @@ def test_scope(tree, admin_user):
 TALLY_DIMS = [(), ("status",), ("status", "sex"), ("sex", "age_band"), ("status", "party_age_band"),
               ("political_theory", "professional_level", "general_education", "academic_title"),
               ("ethnicity", "religion", "sex", "exempted", "temporary", "occupation_group"),
-              ("child", "status"), ("child", "sex", "age_band")]
+              ("child", "status"), ("child", "sex", "age_band"), ("age_band", "ethnicity"),
+              ("party_age_band", "ethnicity", "sex", "child")]
 
 
 def test_todays_figures_of_the_units_come_from_the_tallies_and_equal_the_spells(world, admin_user):
@@ -402,3 +403,12 @@ def test_todays_figures_of_the_units_come_from_the_tallies_and_equal_the_spells(
     assert stats._tally_plan(world["province"], TODAY - dt.timedelta(days=1), ("status",)) is None
     assert stats._tally_plan(world["cells"][1], TODAY, ("status",)) is None
     assert stats._tally_plan(world["province"], TODAY, ("age_band", "political_theory")) is None
+
+
+def test_several_cubes_at_once_equal_each_alone(world, admin_user):
+    sets = [("age_band", "sex"), ("age_band", "ethnicity"), ("status",), ("political_theory", "sex"),
+            ("religion", "status"), ("grassroots_type",), ("child", "party_age_band")]
+    for root in (world["root"], world["province"], world["commune_1"], world["cells"][1]):
+        together = stats.member_cubes(actor=admin_user, org=root, on=TODAY, dims_sets=sets)
+        for dims in sets:
+            assert together[dims] == stats.member_cube_unscoped(org=root, on=TODAY, dims=dims, tallies_ok=False)
