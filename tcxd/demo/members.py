@@ -135,7 +135,7 @@ class MemberFactory:
         return MemberRecord(self._dossier(birth_year=self.rng.randint(1985, 2005)), events)
 
     def candidate(self, org: int, stage: str) -> MemberRecord:
-        start = add_months(TODAY, -(4 if stage in ("decision", "cell_vote") else 2))
+        start = add_months(TODAY, -(4 if stage in ("decision", "cell_vote", "ceremony") else 2))
         return MemberRecord(self._dossier(birth_year=self.rng.randint(1990, 2006)),
                             self._pipeline(org, start, until=stage))
 

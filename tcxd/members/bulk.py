@@ -63,7 +63,12 @@ def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calend
     history: list[M.Event] = []
     facts = M.Facts(birth_date=d["birth_date"], sex=d["sex"],
                     lower_secondary_done=d.get("general_education", "thpt") in ("thcs", "thpt"))
+    today = dt.date.today()
     for seq, spec in enumerate(record.events):
+        if spec.on > today:  # as the services: only what has happened is recorded
+            problems.append(f"{spec.kind.value} {spec.on:%d/%m/%Y}: ngày ở tương lai — chỉ ghi nhận sự việc "
+                            "đã diễn ra.")
+            break
         event = M.Event(kind=spec.kind, on=spec.on, org=spec.org_id, target_org=spec.target_org_id,
                         decision_no=spec.decision_no, decision_date=spec.decision_date, data=spec.data, seq=seq)
         found = M.validate(history, event, facts, lookup, calendar)

@@ -181,3 +181,24 @@ def test_age_and_party_age_bands(tree, users):
     assert young.pk in ids(age_band="18-30") and older.pk not in ids(age_band="18-30")
     assert older.pk in ids(age_band="41-50") and young.pk not in ids(age_band="41-50")
     assert ids(party_age_band="50-") == set()  # candidates have no admission date
+
+
+def test_bulk_load_refuses_an_event_dated_after_today(tree):
+    """As the services: only what has happened is recorded (a future ceremony would count a member
+    who is not yet one)."""
+    import datetime as dt
+
+    from tcxd.members.bulk import EventSpec, MemberRecord, members_bulk_load
+    from tcxd.members.models import Member
+    from tcxd.members.tests.conftest import cccd_for
+    from tcxd.rules.pure import membership as M
+
+    today = dt.date.today()
+    records = [MemberRecord(dossier={"full_name": f"Lê Văn Hẹn {i}", "sex": "M", "birth_date": dt.date(1990, 1, 1),
+                                     "cccd": cccd_for(4100 + i)},
+                            events=[EventSpec(kind=M.EventKind.CANDIDATE, on=day, org_id=tree.cell_a1.id)])
+               for i, day in enumerate((today, today + dt.timedelta(days=1)))]
+    result = members_bulk_load(actor=tree.admin, records=records)
+    assert result.created == 1 and [i for i, _ in result.rejected] == [1]
+    assert "tương lai" in result.rejected[0][1][0]
+    assert not Member.objects.filter(cccd=records[1].dossier["cccd"]).exists()
