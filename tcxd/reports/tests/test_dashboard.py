@@ -12,12 +12,10 @@ import json
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tcxd.authz.models import Role
-from tcxd.authz.services import api_token_create
 from tcxd.conftest import make_org, make_user
 from tcxd.members import lifecycle as L
 from tcxd.members.models import Member, MemberEvent
@@ -31,6 +29,7 @@ from tcxd.reports import progress as P
 from tcxd.reports import stats
 from tcxd.reports.models import Indicator
 from tcxd.reports.services import target_set
+from tcxd.reports.tests.clients import api_client, session_client
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.calendar import add_months
 
@@ -96,17 +95,6 @@ def world(tree, users):
 
 def _series(chart: DB.Chart, key: str) -> tuple:
     return next(s for s in chart.series if s.key == key).values
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user) -> Client:
-    key, _ = api_token_create(actor=user, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 # -- every series is the engine's ---------------------------------------------------------------------------
@@ -211,7 +199,7 @@ def test_an_org_without_figures_shows_no_data(tree, users):
     data = DB.dashboard(actor=users["province_officer"], org=empty, day=TODAY, year=YEAR)
     assert [c.key for c in data.charts if c.empty] == [
         "members_by_status", "admissions", "pyramid", "political_theory", "congress"]
-    html = _client(users["province_officer"]).get(PAGE, {"to_chuc": empty.pk}).content.decode()
+    html = session_client(users["province_officer"]).get(PAGE, {"to_chuc": empty.pk}).content.decode()
     assert html.count("Chưa có số liệu.") == 5
     assert "<canvas" not in html
 
@@ -224,7 +212,7 @@ def test_congress_round_of_a_day():
 
 # -- the page --------------------------------------------------------------------------------------------------
 def test_page_draws_from_the_same_data_with_tables_in_vietnamese(world, users):
-    response = _client(users["province_officer"]).get(PAGE)
+    response = session_client(users["province_officer"]).get(PAGE)
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["org"] == world.province  # the user's own org by default
@@ -246,23 +234,23 @@ def test_page_formats_thousands_the_vietnamese_way(tree, users):
 
     bulk_admissions(tree.cell_a1, [D(YEAR, 1, 1)] * 1234)
     target_set(actor=tree.admin, org=tree.province, year=YEAR, indicator=Indicator.ADMISSIONS, planned=1300)
-    html = _client(users["province_officer"]).get(PAGE).content.decode()
+    html = session_client(users["province_officer"]).get(PAGE).content.decode()
     assert "<td class=\"text-end\">1.234</td>" in html and "<td class=\"text-end\">1.300</td>" in html
     assert "1.234 đảng viên, đạt 94,92 %" in html
 
 
 def test_page_defaults_to_the_users_own_org_and_offers_only_the_scope(world, users):
-    page = _client(users["commune_officer"]).get(PAGE)
+    page = session_client(users["commune_officer"]).get(PAGE)
     assert page.context["org"] == world.commune_a
     html = page.content.decode()
     assert "Đảng bộ xã Cao Lộc" not in html and "Đảng bộ xã Hữu Lũng" not in html
-    assert _client(users["admin"]).get(PAGE).context["org"] == world.root
-    child = _client(users["province_officer"]).get(PAGE, {"to_chuc": world.commune_c.pk})
+    assert session_client(users["admin"]).get(PAGE).context["org"] == world.root
+    child = session_client(users["province_officer"]).get(PAGE, {"to_chuc": world.commune_c.pk})
     assert child.status_code == 200 and child.context["dashboard"].org == world.commune_c
 
 
 def test_page_refuses_bad_and_future_dates_in_vietnamese(world, users):
-    client = _client(users["province_officer"])
+    client = session_client(users["province_officer"])
     bad = client.get(PAGE, {"ngay": "31/02/2026", "nam": "hai nghìn"})
     html = bad.content.decode()
     assert bad.status_code == 200 and bad.context["day"] == TODAY
@@ -279,16 +267,16 @@ def test_page_refuses_bad_and_future_dates_in_vietnamese(world, users):
 def test_officer_of_another_province_gets_404(world):
     other = make_org(world.admin, world.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04")
     officer = make_user("caobang", Role.OFFICER, other)
-    response = _client(officer).get(PAGE, {"to_chuc": world.province.pk})
+    response = session_client(officer).get(PAGE, {"to_chuc": world.province.pk})
     assert response.status_code == 404 and "Lạng Sơn" not in response.content.decode()
-    api = _api(officer).get(f"/api/reports/orgs/{world.province.pk}/dashboard")
+    api = api_client(officer).get(f"/api/reports/orgs/{world.province.pk}/dashboard")
     assert api.status_code == 404 and api.json()["code"] == "not_found"
     assert "Lạng Sơn" not in api.content.decode()
-    assert _client(officer).get(PAGE).context["org"] == other
+    assert session_client(officer).get(PAGE).context["org"] == other
 
 
 def test_page_queries_do_not_grow_with_the_data(world, users, django_assert_max_num_queries):
-    client = _client(users["province_officer"])
+    client = session_client(users["province_officer"])
     client.get(PAGE)  # rule book and caches warmed
 
     def count() -> int:
@@ -314,7 +302,7 @@ def test_page_queries_do_not_grow_with_the_data(world, users, django_assert_max_
 
 # -- the API ---------------------------------------------------------------------------------------------------
 def test_api_returns_the_same_series(world, users):
-    response = _api(users["province_officer"]).get(f"/api/reports/orgs/{world.province.pk}/dashboard",
+    response = api_client(users["province_officer"]).get(f"/api/reports/orgs/{world.province.pk}/dashboard",
                                                    {"on": "2025-12-31", "year": "2025"})
     assert response.status_code == 200
     data = DB.dashboard(actor=users["province_officer"], org=world.province, day=D(2025, 12, 31), year=2025)
@@ -322,15 +310,15 @@ def test_api_returns_the_same_series(world, users):
     by_key = {c["key"]: c for c in response.json()["charts"]}
     assert set(by_key) == {"members_by_status", "admissions", "pyramid", "political_theory", "congress"}
     assert by_key["members_by_status"]["categories"][-1] == {"code": "2025-12-31", "label": "31/12/2025"}
-    default = _api(users["commune_officer"]).get(f"/api/reports/orgs/{world.commune_a.pk}/dashboard")
+    default = api_client(users["commune_officer"]).get(f"/api/reports/orgs/{world.commune_a.pk}/dashboard")
     assert default.status_code == 200 and default.json()["on"] == TODAY.isoformat()
-    vn_date = _api(users["commune_officer"]).get(f"/api/reports/orgs/{world.commune_a.pk}/dashboard",
+    vn_date = api_client(users["commune_officer"]).get(f"/api/reports/orgs/{world.commune_a.pk}/dashboard",
                                                  {"on": "31/12/2025"})
     assert vn_date.json()["on"] == "2025-12-31"
 
 
 def test_api_refuses_bad_dates_with_400_in_vietnamese(world, users):
-    client = _api(users["province_officer"])
+    client = api_client(users["province_officer"])
     url = f"/api/reports/orgs/{world.province.pk}/dashboard"
     bad = client.get(url, {"on": "2026-02-31"})
     assert bad.status_code == 400

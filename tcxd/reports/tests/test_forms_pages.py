@@ -10,16 +10,15 @@ import shutil
 import subprocess
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tcxd.authz.models import Role
-from tcxd.authz.services import api_token_create
 from tcxd.conftest import make_org, make_user
 from tcxd.orgs.kinds import OrgKind
 from tcxd.reports import exports
 from tcxd.reports.models import ReportForm
 from tcxd.reports.report_forms import render_form
+from tcxd.reports.tests.clients import api_client, session_client
 
 from .test_stats import TODAY, _official
 
@@ -42,19 +41,8 @@ def other(tree):
                     valid_from=D(2015, 1, 1))
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user) -> Client:
-    key, _ = api_token_create(actor=user, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-
 def test_the_page_shows_the_chosen_form_for_an_org_and_a_day(members, users):
-    client = _client(users["province_officer"])
+    client = session_client(users["province_officer"])
     response = client.get(PAGE, {"bieu": "1-TCTW-TH", "to_chuc": members.province.pk, "ngay": fmt(TODAY)})
     html = response.content.decode()
     assert response.status_code == 200
@@ -81,24 +69,24 @@ def fmt(day: dt.date) -> str:
     ({"bieu": "KHONG-CO"}, "Không có biểu thống kê mã “KHONG-CO”"),
 ])
 def test_bad_input_is_said_in_vietnamese(members, users, params, message):
-    response = _client(users["province_officer"]).get(PAGE, params)
+    response = session_client(users["province_officer"]).get(PAGE, params)
     assert response.status_code == 200
     assert message in response.content.decode()
 
 
 def test_out_of_scope_is_not_found_and_read_only_roles_view_but_do_not_edit(members, users, other):
-    officer = _client(users["commune_officer"])
+    officer = session_client(users["commune_officer"])
     assert officer.get(PAGE, {"to_chuc": members.commune_b.pk}).status_code == 404
     assert officer.get(reverse("reports:form_xlsx", args=[members.commune_b.pk])).status_code == 404
     assert officer.get(reverse("reports:form_pdf", args=[members.commune_b.pk])).status_code == 404
-    assert _client(users["province_officer"]).get(PAGE, {"to_chuc": other.pk}).status_code == 404
-    leader = _client(users["leader"])
+    assert session_client(users["province_officer"]).get(PAGE, {"to_chuc": other.pk}).status_code == 404
+    leader = session_client(users["leader"])
     page = leader.get(PAGE, {"bieu": "3-TCTW"})
     assert page.status_code == 200 and "Chất lượng đảng viên" in page.content.decode()
     assert "form-edit-link" not in page.content.decode()
     form = ReportForm.objects.get(code="3-TCTW")
     for role in ("leader", "province_officer", "cell"):
-        client = _client(users[role])
+        client = session_client(users[role])
         assert client.get(reverse("reports:form_edit", args=[form.pk])).status_code == 403
         assert client.post(reverse("reports:form_edit", args=[form.pk]), {"title": "x"}).status_code == 403
         assert client.get(reverse("reports:form_create")).status_code == 403
@@ -111,7 +99,8 @@ def test_the_xlsx_reads_back_as_the_screen(members, users):
     user = users["province_officer"]
     for code, params in (("3-TCTW", {"ngay": fmt(TODAY)}), ("1-TCTW-TH", {"ngay": fmt(TODAY)}),
                          ("BD-KY", {"tu_ngay": "01/01/2016", "den_ngay": fmt(TODAY)})):
-        response = _client(user).get(reverse("reports:form_xlsx", args=[members.province.pk]), {"bieu": code, **params})
+        response = session_client(user).get(reverse("reports:form_xlsx", args=[members.province.pk]),
+                                             {"bieu": code, **params})
         assert response.status_code == 200
         assert response["Content-Type"] == exports.XLSX_TYPE
         assert f"{code}_{members.province.pk}_" in response["Content-Disposition"]
@@ -139,7 +128,7 @@ def test_the_xlsx_reads_back_as_the_screen(members, users):
                     assert any(ws.cell(row=top + r, column=c).value == h.label for c in range(1, rendered.width + 1))
         assert len(merged) >= sum(1 for cells in rendered.header_rows for h in cells if h.colspan > 1 or h.rowspan > 1)
     # 3-TCTW: "Tuổi đời" spans the configured age bands
-    ws = load_workbook(io.BytesIO(_client(user).get(reverse("reports:form_xlsx", args=[members.province.pk]),
+    ws = load_workbook(io.BytesIO(session_client(user).get(reverse("reports:form_xlsx", args=[members.province.pk]),
                                                     {"bieu": "3-TCTW"}).content)).active
     top = exports.header_top(rendered)
     assert ws.cell(row=top, column=3).value == "Tuổi đời"
@@ -149,7 +138,7 @@ def test_the_xlsx_reads_back_as_the_screen(members, users):
 def test_the_pdf_is_a_landscape_pdf_with_the_title(members, users):
     if not exports.pdf_available():
         pytest.skip("WeasyPrint chưa cài")
-    response = _client(users["province_officer"]).get(reverse("reports:form_pdf", args=[members.province.pk]),
+    response = session_client(users["province_officer"]).get(reverse("reports:form_pdf", args=[members.province.pk]),
                                                       {"bieu": "3-TCTW"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -163,7 +152,7 @@ def test_the_pdf_is_a_landscape_pdf_with_the_title(members, users):
 
 
 def test_an_administrator_edits_a_form_with_messages_next_to_the_field_and_a_preview(members, users):
-    client = _client(users["admin"])
+    client = session_client(users["admin"])
     form = ReportForm.objects.get(code="1-TCTW-DV")
     url = reverse("reports:form_edit", args=[form.pk])
     page = client.get(url)
@@ -189,7 +178,7 @@ def test_an_administrator_edits_a_form_with_messages_next_to_the_field_and_a_pre
 
 def test_api_lists_renders_and_exports_the_same_numbers(members, users, other):
     user = users["province_officer"]
-    api = _api(user)
+    api = api_client(user)
     listed = api.get("/api/reports/forms").json()
     assert {f["code"] for f in listed} >= {"1-TCTW-DV", "3-TCTW", "BD-KY"}
     data = api.get(f"/api/reports/orgs/{members.province.pk}/forms/1-TCTW-DV", {"on": TODAY.isoformat()}).json()
@@ -210,4 +199,4 @@ def test_api_lists_renders_and_exports_the_same_numbers(members, users, other):
     future = api.get(f"/api/reports/orgs/{members.province.pk}/forms/1-TCTW-DV", {"on": "2999-01-01"})
     assert future.status_code == 400 and "chưa tới" in future.json()["errors"]["on"][0]
     officer_b = make_user("xa-b", Role.OFFICER, members.commune_b)
-    assert _api(officer_b).get(f"/api/reports/orgs/{members.commune_a.pk}/forms/3-TCTW/xlsx").status_code == 404
+    assert api_client(officer_b).get(f"/api/reports/orgs/{members.commune_a.pk}/forms/3-TCTW/xlsx").status_code == 404

@@ -7,14 +7,13 @@ import datetime as dt
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tcxd.authz.services import api_token_create
 from tcxd.conftest import make_org, make_user
 from tcxd.orgs.kinds import OrgKind
 from tcxd.reports.models import Indicator, Target
 from tcxd.reports.services import target_set
+from tcxd.reports.tests.clients import api_client, session_client
 
 from .factories import bulk_admissions
 
@@ -34,19 +33,8 @@ def figures(tree):
     return tree
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user) -> Client:
-    key, _ = api_token_create(actor=user, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-
 def test_page_shows_the_ratio_the_vietnamese_way(figures, users):
-    page = _client(users["province_officer"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026", "chi_tieu": ADM})
+    page = session_client(users["province_officer"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026", "chi_tieu": ADM})
     html = page.content.decode()
     assert page.status_code == 200
     assert "934 đảng viên, đạt 71,85 %" in html
@@ -56,21 +44,21 @@ def test_page_shows_the_ratio_the_vietnamese_way(figures, users):
     assert "Tính từ 01/01/2026 đến 15/10/2026." in html
     assert 'class="progress-bar pb-71"' in html
     assert "Lưu chỉ tiêu" in html  # an officer may set targets
-    later = _client(users["province_officer"]).get(PAGE, {"nam": "2026", "ngay": "01/11/2026"})
+    later = session_client(users["province_officer"]).get(PAGE, {"nam": "2026", "ngay": "01/11/2026"})
     assert "954 đảng viên, đạt 73,38 %" in later.content.decode()
 
 
 def test_page_defaults_to_the_scope_root_and_stays_inside_it(figures, users):
-    html = _client(users["commune_officer"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026"}).content.decode()
+    html = session_client(users["commune_officer"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026"}).content.decode()
     assert "700 đảng viên, đạt 70,00 %" in html
     assert "Đảng bộ xã Cao Lộc" not in html and "Đảng bộ tỉnh Lạng Sơn" not in html
-    leader = _client(users["leader"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026"}).content.decode()
+    leader = session_client(users["leader"]).get(PAGE, {"nam": "2026", "ngay": "15/10/2026"}).content.decode()
     assert "934 đảng viên, đạt 71,85 %" in leader
     assert "Lưu chỉ tiêu" not in leader and "Đặt chỉ tiêu" not in leader  # read-only role: no forms
 
 
 def test_page_bad_parameters_give_vietnamese_messages(figures, users):
-    client = _client(users["province_officer"])
+    client = session_client(users["province_officer"])
     html = client.get(PAGE, {"nam": "hai nghìn", "ngay": "31/02/2026", "chi_tieu": "xyz"}).content.decode()
     assert "Năm của chỉ tiêu phải là một năm từ 1930" in html
     assert "Ngày không hợp lệ: “31/02/2026”" in html
@@ -80,14 +68,14 @@ def test_page_bad_parameters_give_vietnamese_messages(figures, users):
 def test_officer_of_another_province_gets_404(figures):
     other = make_org(figures.admin, figures.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04")
     other_province = make_user("tinh2", "officer", other)
-    client = _client(other_province)
+    client = session_client(other_province)
     assert client.get(PAGE, {"to_chuc": figures.province.pk}).status_code == 404
     assert client.get(reverse("reports:target_set", args=[figures.province.pk])).status_code == 404
     assert client.post(reverse("reports:target_set", args=[figures.province.pk]),
                        {"year": "2026", "indicator": ADM, "planned": "5"}).status_code == 404
     assert client.post(reverse("reports:target_remove", args=[figures.province.pk]),
                        {"year": "2026", "indicator": ADM}).status_code == 404
-    api = _api(other_province)
+    api = api_client(other_province)
     response = api.get(f"/api/reports/orgs/{figures.province.pk}/progress")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert "Lạng Sơn" not in response.content.decode()
@@ -99,12 +87,12 @@ def test_officer_of_another_province_gets_404(figures):
 
 def test_read_only_role_cannot_set_a_target(figures, users):
     for role in ("leader", "cell"):
-        client = _client(users[role])
+        client = session_client(users[role])
         org = figures.province if role == "leader" else figures.cell_a1
         assert client.get(reverse("reports:target_set", args=[org.pk])).status_code == 403
         assert client.post(reverse("reports:target_set", args=[org.pk]),
                            {"year": "2026", "indicator": ADM, "planned": "5"}).status_code == 403
-        api = _api(users[role])
+        api = api_client(users[role])
         url = f"/api/reports/orgs/{org.pk}/targets/2026/{ADM}"
         response = api.put(url, json.dumps({"planned": 5}), content_type="application/json")
         assert response.status_code == 403 and response.json()["code"] == "permission_denied"
@@ -113,7 +101,7 @@ def test_read_only_role_cannot_set_a_target(figures, users):
 
 
 def test_set_target_through_the_page(figures, users):
-    client = _client(users["commune_officer"])
+    client = session_client(users["commune_officer"])
     url = reverse("reports:target_set", args=[figures.cell_a1.pk])
     form = client.get(url, {"nam": "2026", "chi_tieu": ADM})
     assert form.status_code == 200 and "Số kế hoạch" in form.content.decode()
@@ -125,7 +113,7 @@ def test_set_target_through_the_page(figures, users):
 
 
 def test_bad_input_on_the_page_is_named_and_nothing_is_saved(figures, users):
-    client = _client(users["commune_officer"])
+    client = session_client(users["commune_officer"])
     url = reverse("reports:target_set", args=[figures.cell_a1.pk])
     response = client.post(url, {"year": "20x6", "indicator": "tang_truong", "planned": "-3", "note": ""})
     html = response.content.decode()
@@ -142,7 +130,7 @@ def test_bad_input_on_the_page_is_named_and_nothing_is_saved(figures, users):
 
 
 def test_remove_through_the_page(figures, users):
-    client = _client(users["province_officer"])
+    client = session_client(users["province_officer"])
     url = reverse("reports:target_remove", args=[figures.commune_a.pk])
     assert "1.000 đảng viên" in client.get(url, {"nam": "2026", "chi_tieu": ADM}).content.decode()
     response = client.post(url, {"year": "2026", "indicator": ADM, "note": "Giao lại"})
@@ -153,7 +141,7 @@ def test_remove_through_the_page(figures, users):
 
 
 def test_api_progress_has_the_page_figures(figures, users):
-    api = _api(users["province_officer"])
+    api = api_client(users["province_officer"])
     data = api.get(f"/api/reports/orgs/{figures.province.pk}/progress",
                    {"year": 2026, "indicator": ADM, "on": "2026-10-15"}).json()
     assert (data["achieved"], data["planned"], data["planned_source"]) == (934, 1300, "own")
@@ -165,7 +153,7 @@ def test_api_progress_has_the_page_figures(figures, users):
 
 
 def test_api_sets_and_removes_with_the_same_validation(figures, users):
-    api = _api(users["commune_officer"])
+    api = api_client(users["commune_officer"])
     url = f"/api/reports/orgs/{figures.cell_a1.pk}/targets/2026/{ADM}"
     response = api.put(url, json.dumps({"planned": 40, "note": "NQ"}), content_type="application/json")
     assert response.status_code == 200 and response.json()["planned"] == 40
