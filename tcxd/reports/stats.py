@@ -234,11 +234,19 @@ def member_cubes(*, actor, org: Org, on: dt.date, dims_sets: Iterable[Sequence[s
             by_cuboid.setdefault(cuboid, set()).update(dims)
     joint = {c: tuple(sorted(d)) for c, d in by_cuboid.items() if _tally_plan(org, on, tuple(d)) == c}
     cubes = {c: member_cube_unscoped(org=org, on=on, dims=d) for c, d in joint.items()}
+    # the rest from the spells: one scan grouped by all their member dimensions at once (organization
+    # dimensions multiply the groups by the orgs: those sets are read one by one)
+    rest = [dims for dims in wanted if _tally_plan(org, on, dims) not in cubes]
+    shared = [dims for dims in rest if not set(dims) & set(ORG_DIMENSIONS)]
+    union = tuple(sorted({d for dims in shared for d in dims}))
+    spells_cube = member_cube_unscoped(org=org, on=on, dims=union, tallies_ok=False) if len(shared) > 1 else None
     out: dict[tuple, Cube] = {}
     for dims in wanted:
         cuboid = _tally_plan(org, on, dims)
         if cuboid in cubes:
             out[dims] = project(cubes[cuboid], joint[cuboid], dims)
+        elif spells_cube is not None and dims in shared:
+            out[dims] = project(spells_cube, union, dims)
         else:
             out[dims] = member_cube_unscoped(org=org, on=on, dims=dims)
     return out
