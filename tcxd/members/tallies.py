@@ -33,9 +33,6 @@ KEY_FIELDS = ("unit_id", "cuboid", "status", "sex", "day", *STATIC_DIMS)
 # the open spell's columns the tallies read
 OPEN_FIELDS = ("org_id", "status", "sex", "birth_date", "party_age_start", *STATIC_DIMS)
 
-Key = tuple  # KEY_FIELDS
-
-
 def _flag(value) -> str:
     return "1" if value is True else "0" if value is False else str(value)
 

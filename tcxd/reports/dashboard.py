@@ -331,7 +331,7 @@ def _pct(held: int, cells: int) -> float | None:
 
 
 def congress_by_child_chart(*, org: Org, day: dt.date, term: tuple[int, int]) -> Chart:
-    children = stats.children_as_of(org, day)
+    children = org_selectors.org_children_as_of(org=org, day=day)
     found = congress_by_child(org=org, term_start_year=term[0], day=day)
     held = tuple(found.get(v.path, (0, 0))[0] for v in children)
     cells = tuple(found.get(v.path, (0, 0))[1] for v in children)

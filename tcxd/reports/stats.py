@@ -30,6 +30,7 @@ from tcxd.members import tallies as T
 from tcxd.members.models import MemberEvent, MemberSpell, MemberTally
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
 from tcxd.orgs.models import Org, OrgVersion
+from tcxd.orgs.selectors import org_children_as_of, org_version_on
 from tcxd.rules.pure.calendar import latest_start
 from tcxd.rules.pure.membership import EventKind, Status
 from tcxd.rules.pure.registry import RuleNotInForce
@@ -110,7 +111,7 @@ def dimension(key: str, on: dt.date, root: Org | None = None) -> Dimension:
     if key == "grassroots_type":
         return Dimension(key, "Loại hình tổ chức cơ sở đảng", (*_choices(GrassrootsType.choices), ("", "Khác")))
     if key == "child":
-        children = [] if root is None else children_as_of(root, on)
+        children = [] if root is None else org_children_as_of(org=root, day=on)
         return Dimension(key, "Đơn vị trực thuộc", tuple((str(v.org_id), v.name) for v in children))
     raise KeyError(key)
 
@@ -118,20 +119,6 @@ def dimension(key: str, on: dt.date, root: Org | None = None) -> Dimension:
 # -- the tree as of a day ----------------------------------------------------------------------------
 def _valid_on(alias: str = "v") -> str:
     return f"{alias}.valid_from <= %s AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)"
-
-
-def root_version(org: Org, on: dt.date) -> OrgVersion | None:
-    return (OrgVersion.objects.filter(org=org, valid_from__lte=on).exclude(valid_to__lt=on)
-            .order_by("-valid_from", "-id").first())
-
-
-def children_as_of(org: Org, on: dt.date) -> list[OrgVersion]:
-    root = root_version(org, on)
-    if root is None:
-        return []
-    low, high = path_range(root.path)
-    return list(OrgVersion.objects.filter(valid_from__lte=on, path__gte=low, path__lt=high, depth=root.depth + 1)
-                .exclude(valid_to__lt=on).order_by("path"))
 
 
 COMMUNE_TYPES = {"phuong": GrassrootsType.WARD.value, "dac_khu": GrassrootsType.SPECIAL_ZONE.value}
@@ -150,7 +137,7 @@ def grassroots_type_of(kind: str, grassroots_type: str, unit_type: str | None) -
 def subtree_versions(org: Org, on: dt.date) -> list[tuple[int, str, str, str]]:
     """(org id, path, kind, grassroots type as ``grassroots_type_of``) of every org in ``org``'s
     subtree on ``on``."""
-    root = root_version(org, on)
+    root = org_version_on(org=org, day=on)
     if root is None:
         return []
     low, high = path_range(root.path)
@@ -163,7 +150,7 @@ def _org_mapper(dims: Sequence[str], org: Org, on: dt.date):
     """org id → the values of the org dimensions in ``dims`` (grassroots type: the nearest org up the
     tree, itself included, that has one; child: the root's child above it)."""
     versions = subtree_versions(org, on)
-    root = root_version(org, on)
+    root = org_version_on(org=org, day=on)
     by_path = {path: (pk, gtype) for pk, path, _kind, gtype in versions}
     above = _inherited_type(root, on) if "grassroots_type" in dims else ""
     step = Org.steplen
@@ -191,11 +178,10 @@ def _inherited_type(root: OrgVersion, on: dt.date) -> str:
     """The grassroots type the orgs above ``root`` (on ``on``) give it, "" if none."""
     parent_id = root.parent_id
     while parent_id is not None:
-        v = (OrgVersion.objects.filter(org_id=parent_id, valid_from__lte=on).exclude(valid_to__lt=on)
-             .select_related("admin_unit").order_by("-valid_from", "-id").first())
+        v = org_version_on(org=Org(pk=parent_id), day=on)
         if v is None:
             return ""
-        found = grassroots_type_of(v.kind, v.grassroots_type, v.admin_unit.unit_type if v.admin_unit else None)
+        found = grassroots_type_of(v.kind, v.grassroots_type, v.admin_unit.unit_type if v.admin_unit_id else None)
         if found:
             return found
         parent_id = v.parent_id
@@ -272,7 +258,7 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
         found = _from_tallies(org, on, dims)
         if found is not None:
             return found
-    root = root_version(org, on)
+    root = org_version_on(org=org, day=on)
     if root is None:
         return Cube()
     qn = connection.ops.quote_name

@@ -24,6 +24,7 @@ from tcxd.orgs import committee as C
 from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
 from tcxd.orgs.models import Org
+from tcxd.orgs.selectors import org_children_as_of
 from tcxd.reports import dashboard as DB
 from tcxd.reports import progress as P
 from tcxd.reports import stats
@@ -142,7 +143,7 @@ def test_each_series_equals_the_engine_and_the_selectors(world, users, day):
 
     # congress progress: the selector of each child, the tree as it stood
     congress = data.chart("congress")
-    children = stats.children_as_of(org, day)
+    children = org_children_as_of(org=org, day=day)
     assert congress.codes == tuple(str(v.org_id) for v in children)
     for i, v in enumerate(children):
         held, cells = P.cells_with_congress(org=Org.objects.get(pk=v.org_id), year=data.term[0], day=day)
@@ -186,7 +187,7 @@ def test_congress_by_child_follows_the_tree_as_it_stood(world, users):
     OS.org_move(actor=world.admin, org=world.cell_c1, new_parent=world.commune_a, effective_on=moved_on)
     for day in (moved_on - dt.timedelta(days=1), moved_on, TODAY, D(2025, 8, 25)):
         found = DB.congress_by_child(org=world.province, term_start_year=2025, day=day)
-        for v in stats.children_as_of(world.province, day):
+        for v in org_children_as_of(org=world.province, day=day):
             expected = P.cells_with_congress(org=Org.objects.get(pk=v.org_id), year=2025, day=day)
             assert found.get(v.path, (0, 0)) == expected, (v.name, day)
     before = DB.congress_by_child(org=world.province, term_start_year=2025, day=moved_on - dt.timedelta(days=1))
