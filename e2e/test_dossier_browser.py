@@ -164,7 +164,8 @@ def test_hometown_picker_photo_and_event_evidence(app, page: Page, users, tree, 
     # then the portrait shows in the page header (loaded through the scoped photo URL)
     image = page.get_by_test_id("member-photo").get_by_role("img")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") == 300
+    # (visible can come before the file is decoded: wait for it, then read its size)
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 300
     if shots:
         page.screenshot(path=os.path.join(shots, "dang-vien-anh.png"), full_page=True)
     assert Member.objects.get(pk=member.pk).photo
