@@ -89,3 +89,130 @@ class ReportForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+
+# -- periodic report packages (báo cáo định kỳ, issue 4 §4–§5) -------------------------------------------
+class PackageKind(models.TextChoices):
+    HALF_YEAR = "half_year", "Báo cáo 6 tháng"
+    NINE_MONTHS = "nine_months", "Báo cáo 9 tháng"
+    ANNUAL = "annual", "Báo cáo năm"
+
+
+class ReportPackageTemplate(models.Model):
+    """One version of a periodic report template (mẫu báo cáo định kỳ): which report forms it holds,
+    the cut-off day of its figures (G-01: configurable, the reporting calendar is unverified), the
+    start of its period, the submission deadline and the Word (.docx, docxtpl) template of the document.
+
+    Rows are never edited: saving a template (``package_template_save``) ends the live version
+    (``superseded_at``) and adds the next one; packages keep the version they were generated from.
+    """
+
+    code = models.CharField("mã mẫu", max_length=40)
+    version = models.PositiveIntegerField("phiên bản")
+    kind = models.CharField("loại báo cáo", max_length=16, choices=PackageKind.choices)
+    title = models.CharField("tên mẫu", max_length=300)
+    form_codes = models.JSONField("các biểu thống kê (mã biểu)", default=list)
+    cutoff_month = models.PositiveSmallIntegerField("tháng chốt số liệu")
+    cutoff_day = models.PositiveSmallIntegerField("ngày chốt số liệu")
+    start_month = models.PositiveSmallIntegerField("tháng bắt đầu kỳ", default=1)
+    start_day = models.PositiveSmallIntegerField("ngày bắt đầu kỳ", default=1)
+    deadline_days = models.PositiveSmallIntegerField("hạn nộp (số ngày sau ngày chốt)")
+    sections = models.JSONField("các phần lời văn", default=list)
+    docx = models.BinaryField("mẫu Word (.docx)")
+    docx_name = models.CharField("tên tệp mẫu", max_length=200)
+    note = models.TextField("ghi chú", blank=True)
+    position = models.PositiveSmallIntegerField("thứ tự", default=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="người lưu")
+    created_at = models.DateTimeField("lưu lúc")
+    superseded_at = models.DateTimeField("thay bằng phiên bản sau lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mẫu báo cáo định kỳ"
+        verbose_name_plural = "mẫu báo cáo định kỳ"
+        ordering = ["position", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="pkgtpl_code_version"),
+            models.UniqueConstraint(fields=["code"], condition=models.Q(superseded_at__isnull=True),
+                                    name="pkgtpl_live_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (mẫu {self.code}, phiên bản {self.version})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+
+class PackageStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    SUBMITTED = "submitted", "Đã nộp"
+
+
+class ReportPackage(models.Model):
+    """A periodic report (báo cáo định kỳ) of one org for one template and year. Its figures are in
+    its versions (``ReportPackageVersion``): each generation adds one; once submitted the package is
+    frozen — its figures and its .docx are stored and never recomputed."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức")
+    template_code = models.CharField("mã mẫu", max_length=40)
+    template = models.ForeignKey(ReportPackageTemplate, on_delete=models.PROTECT, related_name="packages",
+                                 verbose_name="phiên bản mẫu dùng")
+    year = models.PositiveSmallIntegerField("năm")
+    period_start = models.DateField("từ ngày")
+    cutoff = models.DateField("ngày chốt số liệu")
+    deadline = models.DateField("hạn nộp")
+    org_name = models.CharField("tên tổ chức tại ngày chốt", max_length=255)
+    status = models.CharField("trạng thái", max_length=10, choices=PackageStatus.choices, default=PackageStatus.DRAFT)
+    narrative = models.JSONField("lời văn", default=dict)
+    current_version = models.PositiveIntegerField("lần tạo số liệu", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="người tạo")
+    created_at = models.DateTimeField("tạo lúc")
+    updated_at = models.DateTimeField("sửa lúc")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="người nộp")
+    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
+    submitted_on = models.DateField("ngày nộp", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "báo cáo định kỳ"
+        verbose_name_plural = "báo cáo định kỳ"
+        ordering = ["-year", "template_code", "org_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "template_code", "year"], name="package_org_template_year"),
+        ]
+        indexes = [models.Index(fields=["template_code", "year", "status"], name="package_tpl_year")]
+
+    def __str__(self) -> str:
+        return f"{self.template.title} năm {self.year} — {self.org_name}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == PackageStatus.SUBMITTED
+
+
+class ReportPackageVersion(models.Model):
+    """The figures of one generation of a package: a JSON snapshot of every rendered form (cells as
+    exact integers, the form definitions used), and, once the package is submitted, the .docx bytes."""
+
+    package = models.ForeignKey(ReportPackage, on_delete=models.PROTECT, related_name="versions",
+                                verbose_name="báo cáo")
+    number = models.PositiveIntegerField("lần tạo")
+    template = models.ForeignKey(ReportPackageTemplate, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="phiên bản mẫu")
+    figures = models.JSONField("số liệu (các biểu)")
+    docx = models.BinaryField("tệp Word đã nộp", null=True, blank=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="người tạo")
+    generated_at = models.DateTimeField("tạo lúc")
+
+    class Meta:
+        verbose_name = "lần tạo số liệu của báo cáo"
+        verbose_name_plural = "các lần tạo số liệu của báo cáo"
+        ordering = ["package", "-number"]
+        constraints = [models.UniqueConstraint(fields=["package", "number"], name="pkgver_package_number")]
+
+    def __str__(self) -> str:
+        return f"Lần tạo số liệu {self.number} của báo cáo {self.package_id}"
