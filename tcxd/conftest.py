@@ -83,8 +83,8 @@ def users(tree):
 @pytest.fixture(autouse=True)
 def spells_match_the_events(request):
     """After every test that wrote members: the statistics' source (``MemberSpell``) is exactly what
-    the events give, and the tallies what the spells give (the rebuild command would find nothing to
-    mend). Set up after the database
+    the events give, the tallies what the spells give (the rebuild command would find nothing to
+    mend), and the name index's copies of the members' orgs are theirs. Set up after the database
     fixture, so it checks before the test's transaction is rolled back."""
     uses_db = next((f for f in ("transactional_db", "db") if f in request.fixturenames), None)
     if uses_db is None:
@@ -106,3 +106,6 @@ def spells_match_the_events(request):
 
         stored, expected = tallies.stored(), tallies.expected()
         assert stored == expected, f"tallies differ from the spells: {sorted(set(stored) ^ set(expected))[:5]}"
+        from tcxd.members.namewords import misplaced
+
+        assert misplaced() == [], f"name index rows with other orgs than their members': {misplaced()}"

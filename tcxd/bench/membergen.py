@@ -41,7 +41,7 @@ from functools import lru_cache
 from tcxd.common.names import NameGenerator
 from tcxd.common.text import fold
 from tcxd.members.codes import AcademicTitle
-from tcxd.members.namewords import word_rows
+from tcxd.members.namewords import top, word_rows
 from tcxd.members.spells import ROW_FIELDS as SPELL_ROW
 from tcxd.rules.pure.calendar import add_months
 from tcxd.rules.pure.membership.types import EventKind, Status
@@ -306,17 +306,19 @@ class MemberGenerator:
         self._basis_ids = itertools.count(1)
         self._decision_ids = itertools.count(1)
         self._serials: dict[str, int] = {}
-        self.birth_code, self.place = "001", "Hà Nội"
+        self.birth_code, self.place, self.top = "001", "Hà Nội", ""
         years = list(range(1955, as_of.year - 1))
         weights = [0.15 if y < 1965 else 0.5 if y < 1975 else 1.0 if y < 1990 else 1.4 if y < 2022 else 2.2
                    for y in years]
         self._years = years
         self._year_cum = list(itertools.accumulate(weights))
 
-    def province(self, code: str, name: str) -> None:
-        """The province whose cells come next: birth registration code of most CCCDs, places of birth."""
+    def province(self, code: str, name: str, path: str = "") -> None:
+        """The province whose cells come next: birth registration code of most CCCDs, places of birth,
+        the top of its orgs' paths (the name index's scope columns; transfers stay in the commune)."""
         self.birth_code = f"{int(code):03d}" if code.isdigit() and 1 <= int(code) <= 96 else "001"
         self.place = name
+        self.top = top(path)
 
     def _int(self, low: int, high: int) -> int:
         """Uniform in [low, high] (``randint`` costs several times more)."""
@@ -525,7 +527,8 @@ class MemberGenerator:
         dossier = (person.sex, birth, ethnicity, religion, education, professional, AcademicTitle.NONE.value,
                    theory, occupation)
         out.spells.extend((next(self._spell_ids), member_id, *spell, *dossier) for spell in spells(events))
-        out.words.extend(word_rows(member_id, name_norm, given))
+        tops = (self.top if p.org else "", self.top if p.temporary_org else "", self.top if p.transfer_to else "")
+        out.words.extend(word_rows(member_id, name_norm, given, tops))
         out.sensitive.append((member_id,))
         ids = self._event_ids
         out.events.extend((next(ids), member_id, e.kind, e.on, seq, e.org, e.target, e.decision_no, e.decision_date,

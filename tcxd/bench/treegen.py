@@ -190,7 +190,7 @@ class TreeGenerator:
         for i, plan in populated:
             province = self._province(root, i, plan)
             if self.people is not None:
-                self.people.province(plan.place.code, plan.place.short_name)
+                self.people.province(plan.place.code, plan.place.short_name, province.path)
             for j, commune in enumerate(plan.communes, start=1):
                 goal = remaining / remaining_communes * self.rng.uniform(0.6, 1.4)
                 remaining -= self._commune(province, j, commune, goal)

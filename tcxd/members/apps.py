@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from tcxd.orgs.hooks import on_subtree_moved
 
-        from .tallies import subtree_moved
+        from . import namewords, tallies
 
-        on_subtree_moved(subtree_moved)
+        on_subtree_moved(tallies.subtree_moved)
+        on_subtree_moved(namewords.subtree_moved)

@@ -14,6 +14,7 @@ from tcxd.rules.pure import membership as M
 from tcxd.rules.selectors import holiday_set, param
 
 from .models import Member, MemberEvent
+from .namewords import name_words_place
 from .spells import spells_write
 
 
@@ -50,6 +51,7 @@ def facts_of(member: Member) -> M.Facts:
 def project(member: Member, history: list[M.Event]) -> set[int]:
     """Write the derived columns and the spells; return the orgs whose headcount may have changed."""
     before = {member.org_id, member.temporary_org_id}
+    placed = (member.org_id, member.temporary_org_id, member.transfer_to_id)
     last_day = max((e.on for e in history), default=_today())
     state = M.state_on(history, max(last_day, _today()))
     member.status = state.status
@@ -68,6 +70,8 @@ def project(member: Member, history: list[M.Event]) -> set[int]:
     member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
                                "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
     spells_write(member, history)
+    if (member.org_id, member.temporary_org_id, member.transfer_to_id) != placed:
+        name_words_place([member.pk])
     return {o for o in before | {member.org_id, member.temporary_org_id} if o}
 
 

@@ -257,13 +257,18 @@ class MemberNameWord(models.Model):
     name_norm = models.CharField(max_length=150)
     # the name holds a word twice ("nguyen van nguyen"): a term may then match it at two word starts
     repeats = models.BooleanField(default=False)
+    # the first steps of the paths of the member's official org, temporary host and pending receiver
+    # ("" for none): a province's scope is tested inside the index (``namewords.top``)
+    org_top = models.CharField(max_length=40, blank=True, default="")
+    temporary_top = models.CharField(max_length=40, blank=True, default="")
+    transfer_top = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = "từ trong tên đảng viên"
         verbose_name_plural = "từ trong tên đảng viên"
         indexes = [
-            models.Index(fields=["token", "given_name_norm", "name_norm", "member", "word", "repeats"],
-                         name="member_name_token"),
+            models.Index(fields=["token", "given_name_norm", "name_norm", "member", "word", "repeats", "org_top",
+                                 "temporary_top", "transfer_top"], name="member_name_token"),
         ]
 
     def __str__(self) -> str:

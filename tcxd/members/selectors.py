@@ -21,6 +21,7 @@ from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
+from . import namewords
 from .codes import REQUIRED_DOCUMENTS
 from .models import Member, MemberEvent, MemberNameWord
 
@@ -122,14 +123,14 @@ def member_search(*, actor, filters: MemberFilters) -> QuerySet[Member]:
         narrowest = max(roots, key=len, default="")
         if len(narrowest) >= NAME_NARROW_DEPTH * STEPLEN:
             return _by_name_in(qs, term, narrowest)
-        return _by_name(qs, term)
+        return _by_name(qs, term, narrowest)
     return qs.order_by(*LIST_ORDER)
 
 
 LIST_ORDER = ("given_name_norm", "name_norm", "id")
 # A scope (or an org filter) rooted this deep, a commune's party committee or below, holds few members:
 # a name search there reads them all (``_by_name_in``) rather than walking the name index.
-NAME_NARROW_DEPTH = 3
+NAME_NARROW_DEPTH = namewords.SCOPE_STEPS + 1
 # At most this many word starts (or members) are read by id and sorted (``_by_name``). Kept small:
 # PostgreSQL joins the orgs of a few hundred ids by hashing the whole org table.
 NAME_SPARSE_LIMIT = 100
@@ -162,9 +163,10 @@ def _by_name_in(qs: QuerySet[Member], term: str, root: str) -> QuerySet[Member]:
     return qs.filter(_name_q(term, _prefix_high(term)), pk__in=under[0].union(*under[1:])).order_by(*LIST_ORDER)
 
 
-def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+def _by_name(qs: QuerySet[Member], term: str, root: str = "") -> QuerySet[Member]:
     """``qs`` narrowed to the members whose folded full name, given name or a word sequence inside
-    the name starts with ``term``, in list order (given name, full name, id).
+    the name starts with ``term``, in list order (given name, full name, id). ``root``: the path (of
+    at most ``namewords.SCOPE_STEPS`` steps) that ``qs``'s scope lies under, "" for none.
 
     All three are "a word start of the name begins with ``term``": one range of
     ``MemberNameWord.word``. The rows of one ``token`` (the first word of a word start) come out of
@@ -183,6 +185,10 @@ def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
       checked on the full name), else the first word's rows;
     * a short prefix that begins many words ("h", "ng"): the members in list order, tested on their
       own columns (through the given-name index alone when no first or middle name matches).
+
+    Reading a token's rows, the scope under ``root`` is tested on the rows' copies of the tops of the
+    member's orgs, inside the index: a province's page reads about 50 members, not the nation's
+    matches ahead of them.
     """
     plan = name_plan(term)
     high = _prefix_high(term)
@@ -192,11 +198,16 @@ def _by_name(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
         return qs.filter(given_name_norm__gte=term, given_name_norm__lt=high).order_by(*LIST_ORDER)
     if plan.kind == "walk":
         return qs.filter(_name_q(term, high)).order_by(*LIST_ORDER)
-    extra = None
+    extra = Q()
     if plan.kind == "given_block":
         last = term.rpartition(" ")[2]
         g = _W + "given_name_norm"
-        extra = Q(**{g + "__gte": last, g + "__lt": _prefix_high(last)})
+        extra &= Q(**{g + "__gte": last, g + "__lt": _prefix_high(last)})
+    if root:
+        low, top_high = namewords.top_range(root)
+        extra &= (Q(**{_W + "org_top__gte": low, _W + "org_top__lt": top_high})
+                  | Q(**{_W + "temporary_top__gte": low, _W + "temporary_top__lt": top_high})
+                  | Q(**{_W + "transfer_top__gte": low, _W + "transfer_top__lt": top_high}))
     return _token_stream(qs, term, high, plan.tail, plan.token, extra)
 
 

@@ -13,13 +13,18 @@ import pytest
 
 from tcxd.common.names import NameGenerator
 from tcxd.common.text import fold
+from tcxd.conftest import make_org, make_user
 from tcxd.members import namewords
 from tcxd.members import selectors as S
 from tcxd.members import services as MS
 from tcxd.members.bulk import EventSpec, MemberRecord, members_bulk_load
 from tcxd.members.models import Member, MemberNameWord
-from tcxd.members.tests.conftest import cccd_for, new_candidate
+from tcxd.members.namewords import misplaced, name_words_place
+from tcxd.members.tests.conftest import admit, cccd_for, new_candidate
+from tcxd.orgs import services as OS
+from tcxd.orgs.kinds import OrgKind
 from tcxd.rules.pure import membership as M
+from tcxd.rules.pure.membership import EventKind as K
 
 ACTIVE = {M.Status.CANDIDATE, M.Status.ADMITTED, M.Status.PROBATIONARY, M.Status.OFFICIAL}
 # Names the generator never makes: đ/Đ, one word, a repeated word, a word inside another's prefix,
@@ -141,6 +146,7 @@ def test_scope_through_temporary_org_and_pending_transfer(tree, users, monkeypat
     # the projection columns, as the lifecycle writes them for a temporary transfer / a pending transfer
     Member.objects.filter(pk=guest.pk).update(temporary_org=tree.cell_a1)
     Member.objects.filter(pk=coming.pk).update(transfer_to=tree.gcell_a2)
+    name_words_place([guest.pk, coming.pk])
     monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", sparse_limit)
     monkeypatch.setattr(S, "NAME_NARROW_DEPTH", narrow_depth)
     assert search(officer, "quach") == [coming.pk, guest.pk]
@@ -175,9 +181,12 @@ def test_cccd_and_card_numbers_do_not_use_the_name_index(tree):
 
 
 def _index_is_complete() -> bool:
-    got = set(MemberNameWord.objects.values_list(*namewords.ROW_FIELDS))
+    """Every word start of every name, and the copies of the orgs right (``misplaced``)."""
+    name_fields = namewords.ROW_FIELDS[:6]
+    got = set(MemberNameWord.objects.values_list(*name_fields))
     names = Member.objects.values_list("pk", "name_norm", "given_name_norm")
-    return got == {row for pk, name, given in names for row in namewords.word_rows(pk, name, given)}
+    return (got == {row[:6] for pk, name, given in names for row in namewords.word_rows(pk, name, given)}
+            and misplaced() == [])
 
 
 def test_the_migration_fills_the_index_of_existing_names(population):
@@ -193,8 +202,11 @@ def test_the_migration_fills_the_index_of_existing_names(population):
     migration = importlib.import_module("tcxd.members.migrations.0003_member_name_word")
     MemberNameWord.objects.all().delete()
     # (SQLite's schema editor refuses to open inside the test's transaction: only these two are used)
-    migration.fill_name_words(apps, SimpleNamespace(connection=connection, execute=execute))
-    assert MemberNameWord.objects.count() > 600 and _index_is_complete()
+    editor = SimpleNamespace(connection=connection, execute=execute)
+    migration.fill_name_words(apps, editor)
+    assert MemberNameWord.objects.count() > 600 and misplaced() != []  # 0003 knew nothing of the orgs
+    importlib.import_module("tcxd.members.migrations.0007_name_word_tops").fill_tops(apps, editor)
+    assert _index_is_complete()
 
 
 def test_the_benchmark_dataset_writes_the_index(db):
@@ -202,3 +214,48 @@ def test_the_benchmark_dataset_writes_the_index(db):
 
     build_dataset("XS", seed=5)
     assert Member.objects.count() > 1000 and _index_is_complete()
+
+
+def test_a_province_scope_is_read_from_the_index_rows_copies_of_the_orgs(tree, users, monkeypatch):
+    """The rows carry the tops of the member's three orgs; a transfer across provinces (pending, then
+    received), a temporary transfer and an org moving to another province keep them right (the
+    autouse check compares every row with its member after the test), and a province's search
+    finds its members through them, on the token-stream plan."""
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", 0)  # token stream even for few names
+    other = make_org(tree.admin, tree.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04")
+    commune = make_org(tree.admin, other, OrgKind.COMMUNE, name="Đảng bộ xã Hòa An", code="XC")
+    cell = make_org(tree.admin, commune, OrgKind.CELL, name="Chi bộ Nà Rụa", code="XC1")
+    mover, guest = (new_candidate(tree, serial=serial, full_name=name)
+                    for serial, name in ((101, "Nông Văn Chuyển"), (102, "Nông Thị Tạm")))
+    for member in (mover, guest):
+        admit(tree, member)
+    here = make_user("tinh2", "officer", tree.province)
+    there = make_user("tinh3", "officer", other)
+    assert search(here, "nong") == [mover.pk, guest.pk] and search(there, "nong") == []
+
+    record = MS.member_event_record
+    record(actor=tree.admin, member=mover, kind=K.TRANSFER_OUT, on=dt.date(2024, 9, 1), target_org=cell,
+           decision_no="GT-01")
+    assert search(there, "nong") == [mover.pk] and search(here, "nong") == [mover.pk, guest.pk]  # both sides
+    record(actor=tree.admin, member=mover, kind=K.TRANSFER_IN, on=dt.date(2024, 9, 10))
+    assert search(here, "nong") == [guest.pk] and search(there, "nong") == [mover.pk]
+    assert set(MemberNameWord.objects.filter(member=mover).values_list("org_top", flat=True)) == {other.path}
+
+    record(actor=tree.admin, member=guest, kind=K.TEMP_TRANSFER_OUT, on=dt.date(2024, 10, 1), target_org=cell,
+           decision_no="GTT-01", data={"until": "2025-04-01"})
+    assert search(there, "nong") == [mover.pk, guest.pk] and search(here, "nong") == [guest.pk]
+
+    # the commune of the mover's cell moves under the first province: the rows follow
+    OS.org_move(actor=tree.admin, org=commune, new_parent=tree.province, effective_on=dt.date(2025, 11, 1))
+    assert search(here, "nong") == [mover.pk, guest.pk] and search(there, "nong") == []
+    commune.refresh_from_db()
+    assert commune.path.startswith(tree.province.path)
+    assert misplaced() == []
+
+
+def test_misplaced_rows_are_found(tree):
+    member = new_candidate(tree, serial=111, full_name="Lò Văn Sai")
+    MemberNameWord.objects.filter(member=member).update(org_top="9999")
+    assert misplaced() == [member.pk]
+    assert name_words_place([member.pk]) == 3  # three word starts, put right
+    assert misplaced() == []
