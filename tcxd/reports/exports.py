@@ -38,32 +38,46 @@ def body_top(rendered: RenderedForm) -> int:
 
 def xlsx_bytes(rendered: RenderedForm) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = (rendered.code or "Biểu")[:31].replace("/", "-")
+    ws.title = sheet_title(rendered.code or "Biểu")
+    write_form(ws, rendered)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    return re.sub(r"[\\/*?:\[\]]", "-", text)[:31] or "Biểu"
+
+
+def write_form(ws, rendered: RenderedForm, *, offset: int = 0, page_setup: bool = True) -> int:
+    """Write the form into ``ws`` from sheet row ``offset + 1`` (title rows, merged headers, body, notes);
+    returns the last row written."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
     width = rendered.width
     last = get_column_letter(width)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    ws["A1"] = f"Biểu {rendered.code}" + (f" ({rendered.family})" if rendered.family else "")
-    ws["A1"].font = Font(italic=True, size=10)
-    ws["A2"] = rendered.title.upper()
-    ws["A2"].font = Font(bold=True, size=14)
-    ws["A3"] = rendered.org_name
-    ws["A3"].font = Font(bold=True)
-    ws["A4"] = rendered.period_text
-    ws["A4"].font = Font(italic=True)
-    for row in (2, 3, 4):
+    ws[f"A{offset + 1}"] = f"Biểu {rendered.code}" + (f" ({rendered.family})" if rendered.family else "")
+    ws[f"A{offset + 1}"].font = Font(italic=True, size=10)
+    ws[f"A{offset + 2}"] = rendered.title.upper()
+    ws[f"A{offset + 2}"].font = Font(bold=True, size=14)
+    ws[f"A{offset + 3}"] = rendered.org_name
+    ws[f"A{offset + 3}"].font = Font(bold=True)
+    ws[f"A{offset + 4}"] = rendered.period_text
+    ws[f"A{offset + 4}"].font = Font(italic=True)
+    for row in (offset + 2, offset + 3, offset + 4):
         ws.merge_cells(f"A{row}:{last}{row}")
         ws[f"A{row}"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     # header rows: place every cell at the first free column of its row (cells above may span down)
-    top = header_top(rendered)
+    top = offset + header_top(rendered)
     taken: set[tuple[int, int]] = set()
     for r, cells in enumerate(rendered.header_rows):
         col = 1
@@ -84,7 +98,7 @@ def xlsx_bytes(rendered: RenderedForm) -> bytes:
                                end_column=col + cell.colspan - 1)
             col += cell.colspan
 
-    first = body_top(rendered)
+    first = offset + body_top(rendered)
     for i, row in enumerate(rendered.rows):
         row_no = first + i
         label = ws.cell(row=row_no, column=1, value=("    " * row.indent) + row.label)
@@ -96,21 +110,22 @@ def xlsx_bytes(rendered: RenderedForm) -> bytes:
             c.number_format = NUMBER_FORMAT
             c.border = border
             c.font = Font(bold=row.is_total or rendered.columns[j].is_total)
+    last_row = first + len(rendered.rows) - 1
     for note_no, note in enumerate(rendered.notes):
-        ws.cell(row=first + len(rendered.rows) + 1 + note_no, column=1, value=note).font = Font(italic=True)
+        last_row = first + len(rendered.rows) + 1 + note_no
+        ws.cell(row=last_row, column=1, value=note).font = Font(italic=True)
 
-    ws.column_dimensions["A"].width = max(28, min(60, max((len(r.label) + 4 * r.indent for r in rendered.rows),
-                                                          default=20) + 2))
-    for j, column in enumerate(rendered.columns):
-        ws.column_dimensions[get_column_letter(2 + j)].width = max(9, min(18, len(column.label) // 2 + 4))
-    ws.freeze_panes = ws.cell(row=first, column=2)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = f"{top}:{first - 1}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    if page_setup:
+        ws.column_dimensions["A"].width = max(28, min(60, max((len(r.label) + 4 * r.indent for r in rendered.rows),
+                                                              default=20) + 2))
+        for j, column in enumerate(rendered.columns):
+            ws.column_dimensions[get_column_letter(2 + j)].width = max(9, min(18, len(column.label) // 2 + 4))
+        ws.freeze_panes = ws.cell(row=first, column=2)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.print_title_rows = f"{top}:{first - 1}"
+    return last_row
 
 
 def pdf_available() -> bool:

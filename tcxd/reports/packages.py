@@ -365,6 +365,11 @@ class SplitRow:
     def totals(self) -> list[int]:
         return [a + b for a, b in zip(self.frozen, self.live, strict=True)]
 
+    @property
+    def cells(self) -> list[tuple[int, int, int]]:
+        """(total, frozen part, live part) of each column."""
+        return list(zip(self.totals, self.frozen, self.live, strict=True))
+
 
 @dataclass
 class ConsolidatedForm:

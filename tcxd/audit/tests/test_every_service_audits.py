@@ -23,16 +23,18 @@ from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as committee_services
 from tcxd.orgs import services as org_services
 from tcxd.reports import form_services as report_form_services
+from tcxd.reports import package_services
 from tcxd.reports import services as report_services
 from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
-           fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services]
+           fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services,
+           package_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
-           "photo_data_uri"}
+           "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes"}
 
 
 def _public_functions():
@@ -107,6 +109,15 @@ def _photo(t, *, remove=False):
                                                     upload=SimpleUploadedFile("anh.png", buffer.getvalue()))
         if remove:
             dossier_services.dossier_photo_remove(actor=t.admin, member=member)
+
+
+def _package(t, *, submit=False):
+    package = package_services.package_generate(actor=t.admin, org=t.commune_a, template_code="BC-6T", year=2026)
+    if submit:
+        package = package_services.package_update_narrative(
+            actor=t.admin, package=package, narrative={s["key"]: "Nội dung." for s in package.template.sections})
+        package = package_services.package_submit(actor=t.admin, package=package)
+    return package
 
 
 INVOKERS = {
@@ -188,6 +199,15 @@ INVOKERS = {
         actor=t.admin, code="THU", title="Biểu thử", kind="members",
         definition={"rows": [{"key": "t", "label": "Tổng số", "total": "all"}],
                     "columns": [{"key": "nu", "label": "Nữ", "filter": {"sex": "F"}}]}),
+    "package_template_save": lambda t: package_services.package_template_save(
+        actor=t.admin, code="BC-THU", title="Báo cáo thử", kind="annual", form_codes=["1-TCTW-DV"], cutoff_day=15,
+        cutoff_month=11, deadline_days=10),
+    "package_generate": _package,
+    "package_update_narrative": lambda t: package_services.package_update_narrative(
+        actor=t.admin, package=_package(t), narrative={"kien_nghi": "Không có."}),
+    "package_submit": lambda t: _package(t, submit=True),
+    "package_reopen": lambda t: package_services.package_reopen(actor=t.admin, package=_package(t, submit=True),
+                                                                 reason="Bổ sung"),
 }
 
 

@@ -23,6 +23,7 @@ from tcxd.members import services as MS
 from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as C
 from tcxd.orgs.kinds import CommitteeRole
+from tcxd.reports import package_services
 
 ROLES = ["admin", "province_officer", "leader", "commune_officer", "cell", "member"]
 WRITE_ROLES = {"admin", "province_officer", "commune_officer"}
@@ -50,6 +51,11 @@ PK_PAGES = {
     "members:photo_remove": ("member", True),
     "reports:target_set": ("org", True), "reports:target_remove": ("org", True),
     "reports:form_xlsx": ("org", False), "reports:form_pdf": ("org", False),
+    "reports:package_create": ("org", True), "reports:consolidation_xlsx": ("org", False),
+    "reports:package_detail": ("package", False), "reports:package_docx": ("package", False),
+    "reports:package_diff": ("package", False), "reports:package_narrative": ("package", True),
+    "reports:package_submit": ("package", True), "reports:package_regenerate": ("package", True),
+    "reports:package_reopen": ("package", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -60,10 +66,12 @@ LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "p
               "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest",
               "reports:targets", "reports:dashboard"}
 LIST_PAGES |= {"reports:forms"}  # biểu thống kê: the org comes as ?to_chuc= (default: the scope's root)
+LIST_PAGES |= {"reports:packages", "reports:consolidation"}  # packages in scope; consolidation of ?to_chuc=
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 # Pages of the administrators only (not tied to an org): 403 for every other role (tested below).
-ADMIN_PAGES = {"reports:form_create", "reports:form_edit"}
+ADMIN_PAGES = {"reports:form_create", "reports:form_edit", "reports:package_templates",
+               "reports:package_template_create", "reports:package_template_edit", "reports:package_template_docx"}
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -116,11 +124,14 @@ def objects(tree, users, settings, tmp_path):
         DS.dossier_photo_set(actor=tree.admin, member=m, upload=SimpleUploadedFile("a.png", _png()))
     meeting_in, meeting_out = (meeting_services.meeting_record(actor=tree.admin, org=cell, held_on=dt.date(2026, 3, 5),
                                                                attendance={}) for cell in (tree.cell_a1, tree.cell_b1))
+    package_in, package_out = (package_services.package_generate(actor=tree.admin, org=cell, template_code="BC-6T",
+                                                                 year=2026) for cell in (tree.cell_a1, tree.cell_b1))
     return {
         "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
-               "meeting": meeting_in, "row": row_in, "attachment": attachment_in},
+               "meeting": meeting_in, "row": row_in, "attachment": attachment_in, "package": package_in},
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
-                "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out},
+                "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out,
+                "package": package_out},
     }
 
 
@@ -181,11 +192,14 @@ def test_pages_by_role_and_scope(role, tree, users, objects):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_pages_by_role(role, users):
-    from tcxd.reports.models import ReportForm
+    from tcxd.reports.models import ReportForm, ReportPackageTemplate
 
     client = Client()
     client.force_login(users[role])
-    args = {"reports:form_create": [], "reports:form_edit": [ReportForm.objects.order_by("pk").first().pk]}
+    template = ReportPackageTemplate.objects.order_by("pk").first().pk
+    args = {"reports:form_create": [], "reports:form_edit": [ReportForm.objects.order_by("pk").first().pk],
+            "reports:package_templates": [], "reports:package_template_create": [],
+            "reports:package_template_edit": [template], "reports:package_template_docx": [template]}
     for name in ADMIN_PAGES:
         assert client.get(reverse(name, args=args[name])).status_code == (200 if role == "admin" else 403), name
 
@@ -245,6 +259,9 @@ EXAMPLES = {
     ("POST", "/api/members/{member_id}/photo/delete"): lambda o: {"note": "Ảnh cũ"},
     ("PUT", "/api/reports/orgs/{org_id}/targets/{year}/{indicator}"): lambda o: {"planned": 12},
     ("POST", "/api/reports/orgs/{org_id}/targets/{year}/{indicator}"): lambda o: {"planned": 15, "note": "NQ"},
+    ("POST", "/api/reports/orgs/{org_id}/packages"): lambda o: {"template": "BC-6T", "year": 2026},
+    ("POST", "/api/reports/packages/{package_id}/narrative"): lambda o: {"narrative": {"kien_nghi": "Không có."}},
+    ("POST", "/api/reports/packages/{package_id}/reopen"): lambda o: {"reason": "Bổ sung số liệu"},
 }
 # Operations that take multipart/form-data (files).
 MULTIPART = {
@@ -257,10 +274,13 @@ QUERY = {
                                               "term_end_year": 2027},
     "/api/reports/orgs/{org_id}/progress": lambda o: {"year": 2025, "indicator": "cell_congress",
                                                       "on": "2025-10-01"},
+    "/api/reports/orgs/{org_id}/consolidation": lambda o: {"template": "BC-6T", "year": 2026},
+    "/api/reports/orgs/{org_id}/consolidation/xlsx": lambda o: {"template": "BC-6T", "year": 2026},
 }
 NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
           "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
 NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselves are not scoped)
+NO_ORG |= {"/api/reports/package-templates", "/api/reports/packages"}  # templates; packages filtered by scope
 
 
 def _url(path, objs):
@@ -274,7 +294,8 @@ def _url(path, objs):
             .replace("{kind}", "work").replace("{row_id}", str(objs["row"].pk))
             .replace("{attachment_id}", str(objs["attachment"].pk))
             .replace("{year}", "2026").replace("{indicator}", "admissions")
-            .replace("{form_code}", "1-TCTW-DV"))
+            .replace("{form_code}", "1-TCTW-DV")
+            .replace("{package_id}", str(objs["package"].pk)))
 
 
 def test_every_api_operation_documents_its_errors():
