@@ -23,12 +23,16 @@ from .models import MemberSpell, MemberTally
 
 UNIT_DEPTH = 3  # the nation, the provinces, the communes and the blocs under them
 NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary); cuboids 0 and 3: no day
-STATIC, BIRTH, PARTY, TOTAL = 0, 1, 2, 3
+STATIC, BIRTH, PARTY, TOTAL, BIRTH_MONTH, PARTY_MONTH = 0, 1, 2, 3, 4, 5
 STATIC_DIMS = ("ethnicity", "exempted", "temporary", "religion", "general_education", "professional_level",
                "academic_title", "political_theory", "occupation_group")
 # the dimensions (besides status and sex) each cuboid holds
 CUBOID_DIMS = {STATIC: frozenset(STATIC_DIMS), BIRTH: frozenset({"ethnicity", "age_band"}),
                PARTY: frozenset({"ethnicity", "party_age_band"}), TOTAL: frozenset()}
+# BIRTH and PARTY again with the day cut to the first of its month (NO_DAY stays): a nation's age
+# bands are summed from a thirtieth of the rows, the months a band boundary splits from the days
+# (``reports.stats``)
+MONTHLY = {BIRTH: BIRTH_MONTH, PARTY: PARTY_MONTH}
 KEY_FIELDS = ("unit_id", "cuboid", "status", "sex", "day", *STATIC_DIMS)
 # the open spell's columns the tallies read
 OPEN_FIELDS = ("org_id", "status", "sex", "birth_date", "party_age_start", *STATIC_DIMS)
@@ -43,8 +47,11 @@ def _keys(row: tuple) -> list[tuple]:
     static = tuple(_flag(v) for v in static)
     blank = ("",) * (len(STATIC_DIMS) - 1)
     ethnicity = static[0]
+    party = party or NO_DAY
     return [(STATIC, status, sex, NO_DAY, *static), (BIRTH, status, sex, birth, ethnicity, *blank),
-            (PARTY, status, sex, party or NO_DAY, ethnicity, *blank), (TOTAL, status, sex, NO_DAY, "", *blank)]
+            (PARTY, status, sex, party, ethnicity, *blank), (TOTAL, status, sex, NO_DAY, "", *blank),
+            (BIRTH_MONTH, status, sex, birth.replace(day=1), ethnicity, *blank),
+            (PARTY_MONTH, status, sex, party.replace(day=1), ethnicity, *blank)]
 
 
 def _prefixes(path: str) -> list[str]:
@@ -111,6 +118,7 @@ def _grouped_sql(unit_filter: str) -> str:
                        for c in STATIC_DIMS)
     blank = ", ".join(["''"] * (len(STATIC_DIMS) - 1))
     party = "COALESCE(s.party_age_start, %s)"
+    birth_month, party_month = month_start_sql("s.birth_date"), month_start_sql(party)
     return (f"SELECT u.id, {STATIC}, s.status, s.sex, %s, {static}, COUNT(*) {base} "
             f"GROUP BY u.id, s.status, s.sex, {static} "
             f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, s.ethnicity, {blank}, COUNT(*) {base} "
@@ -118,12 +126,23 @@ def _grouped_sql(unit_filter: str) -> str:
             f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, {party}, s.ethnicity, {blank}, COUNT(*) {base} "
             f"GROUP BY u.id, s.status, s.sex, {party}, s.ethnicity "
             f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', {blank}, COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex")
+            f"GROUP BY u.id, s.status, s.sex "
+            f"UNION ALL SELECT u.id, {BIRTH_MONTH}, s.status, s.sex, {birth_month}, s.ethnicity, {blank}, COUNT(*) "
+            f"{base} GROUP BY u.id, s.status, s.sex, {birth_month}, s.ethnicity "
+            f"UNION ALL SELECT u.id, {PARTY_MONTH}, s.status, s.sex, {party_month}, s.ethnicity, {blank}, COUNT(*) "
+            f"{base} GROUP BY u.id, s.status, s.sex, {party_month}, s.ethnicity")
+
+
+def month_start_sql(day_sql: str) -> str:
+    """The first day of the month of a date expression (NO_DAY stays NO_DAY)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {day_sql}) AS date)"
+    return f"date({day_sql}, 'start of month')"
 
 
 def _params(filter_params: list) -> list:
     p = filter_params
-    return [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p]
+    return [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p, *p, NO_DAY, *p, NO_DAY]
 
 
 def expected(unit_ids: list[int] | None = None) -> Counter:

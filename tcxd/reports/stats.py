@@ -318,8 +318,20 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
     return None
 
 
+def _split_months(thresholds: list[int], on: dt.date) -> list[dt.date]:
+    """The first days of the months that a band boundary on ``on`` splits (see ``_band_sql``): a
+    member born (admitted) in any other month is in the same band whatever the day."""
+    out = set()
+    for t in thresholds:
+        last = latest_start(on, 12 * t)  # on or before: at least t years
+        if (last + dt.timedelta(days=1)).day != 1:  # not the month's last day: the month is split
+            out.add(last.replace(day=1))
+    return sorted(out)
+
+
 def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
-    """One grouped query over the tallies of ``org`` (and its children for ``child``)."""
+    """One grouped query over the tallies of ``org`` (and its children for ``child``). Bands of a day
+    (age, party age) read the monthly cuboid, and the daily one for the months a boundary splits."""
     cuboid = _tally_plan(org, on, dims)
     if cuboid is None:
         return None
@@ -328,25 +340,51 @@ def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
         units += list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).values_list("id", flat=True))
     params: list = []
     columns: list[str] = []
+    split: list[dt.date] = []
     for d in dims:
         if d == "child":
             columns.append("t.unit_id")
         elif d == "age_band":
-            columns.append(_band_sql("t.day", bands(AGE_KEY, on), on, [c for c, _ in age_band_values(on)], params))
+            thresholds = bands(AGE_KEY, on)
+            split = _split_months(thresholds, on)
+            columns.append(_band_sql("t.day", thresholds, on, [c for c, _ in age_band_values(on)], params))
         elif d == "party_age_band":
+            thresholds = bands(PARTY_AGE_KEY, on)
+            split = _split_months(thresholds, on)
             codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
             params.append(T.NO_DAY)
-            band = _band_sql("t.day", bands(PARTY_AGE_KEY, on), on, codes_, params)
+            band = _band_sql("t.day", thresholds, on, codes_, params)
             columns.append(f"CASE WHEN t.day = %s THEN '{NO_PARTY_AGE}' ELSE {band} END")
         else:
             columns.append(f"t.{connection.ops.quote_name(d)}")
     if "child" not in dims:
         columns.append("t.unit_id")  # one unit: grouped alike
-    sql = (f"SELECT {', '.join(columns)}, SUM(t.n) FROM {MemberTally._meta.db_table} t WHERE t.cuboid = %s "
-           f"AND t.unit_id IN ({', '.join(['%s'] * len(units))}) "
-           f"GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}")
+    table = MemberTally._meta.db_table
+    in_units = f"t.unit_id IN ({', '.join(['%s'] * len(units))})"
+    group = ', '.join(str(i + 1) for i in range(len(columns)))
+    select = f"SELECT {', '.join(columns)}, SUM(t.n) FROM {table} t WHERE t.cuboid = %s AND {in_units}"
+    if cuboid in T.MONTHLY:
+        # the months no boundary splits from the monthly rows; the split ones day by day, each month
+        # one range of the daily rows' key (unit, cuboid, status, sex, day) per status and sex found
+        skip = f" AND t.day NOT IN ({', '.join(['%s'] * len(split))})" if split else ""
+        sql = f"{select}{skip} GROUP BY {group}"
+        args = [*params, T.MONTHLY[cuboid], *units, *split]
+        if split:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT DISTINCT status, sex FROM {table} t WHERE t.cuboid = %s AND {in_units}",
+                               [T.TOTAL, *units])
+                found = cursor.fetchall()
+            statuses, sexes = sorted({r[0] for r in found}), sorted({r[1] for r in found})
+            if found:
+                months = " OR ".join(["(t.day >= %s AND t.day < %s)"] * len(split))
+                sql += (f" UNION ALL {select} AND t.status IN ({', '.join(['%s'] * len(statuses))}) "
+                        f"AND t.sex IN ({', '.join(['%s'] * len(sexes))}) AND ({months}) GROUP BY {group}")
+                args += [*params, cuboid, *units, *statuses, *sexes,
+                         *(d for m in split for d in (m, _next_month(m)))]
+    else:
+        sql, args = f"{select} GROUP BY {group}", [*params, cuboid, *units]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cuboid, *units])
+        cursor.execute(sql, args)
         rows = cursor.fetchall()
     cube: Cube = Cube()
     at = list(dims).index("child") if "child" in dims else None
@@ -364,6 +402,10 @@ def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
             values[at] = ""
             cube[tuple(values)] -= int(n)
     return Cube({k: n for k, n in cube.items() if n})
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def marginal(cube: Cube, dims: Sequence[str], dim: str) -> Counter:

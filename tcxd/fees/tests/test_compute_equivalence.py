@@ -20,6 +20,7 @@ from tcxd.fees.models import FeeBasis, FeeDecision, FeePayment
 from tcxd.fees.rates import fee_rates
 from tcxd.members.lifecycle import history_of
 from tcxd.members.models import Member
+from tcxd.members.namewords import name_words_place
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.calendar import add_months, whole_months_between
 from tcxd.rules.pure.retirement import pension_start
@@ -97,6 +98,7 @@ def generated(tree, n: int = 160, seed: int = 20260201) -> list[Member]:
             if member.temporary_org_id is None and rng.random() < 0.1:
                 member.temporary_org = rng.choice(cells)
                 member.save()
+                name_words_place([member.pk])  # as the projection keeps the name index
         for _ in range(rng.choice((0, 1, 1, 2))):
             basis_group = group if rng.random() < 0.8 else rng.choice(calc.GROUPS)
             amount = None if basis_group in (calc.STUDENT, calc.ABROAD) else rng.choice(

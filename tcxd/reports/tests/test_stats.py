@@ -29,7 +29,7 @@ from tcxd.orgs.kinds import GrassrootsType, OrgKind
 from tcxd.orgs.models import OrgVersion
 from tcxd.reports import stats
 from tcxd.rules.pure import membership as M
-from tcxd.rules.pure.calendar import add_months, whole_months_between
+from tcxd.rules.pure.calendar import add_months, latest_start, whole_months_between
 
 K = M.EventKind
 D = dt.date
@@ -318,6 +318,39 @@ def test_party_age_bands_at_their_boundaries(tree):
     pa = stats.member_cube_unscoped(org=tree.province, on=D(2026, 1, 4), dims=("party_age_band", "status"))
     assert pa == {("10-19", "official"): 1, (stats.NO_PARTY_AGE, "probationary"): 1}
     assert recent.pk
+
+
+def test_todays_bands_from_the_monthly_tallies_at_their_boundaries(tree):
+    """Today's age and party-age bands of a unit come from the monthly cuboids, and from the daily
+    ones for the months a boundary splits: members on each side of every boundary of today are
+    banded as the spells band them."""
+    for t in stats.bands(stats.AGE_KEY, TODAY):
+        last = latest_start(TODAY, 12 * t)
+        for born in (last, last + dt.timedelta(days=1), last.replace(day=1), _month_end(last)):
+            _official(tree.cell_a1, born, D(2010, 3, 15))
+    for t in stats.bands(stats.PARTY_AGE_KEY, TODAY):
+        last = latest_start(TODAY, 12 * t)
+        for decided in (last, last + dt.timedelta(days=1), _month_end(last)):
+            _official(tree.cell_a1, D(1960, 7, 7), decided)
+    assert stats._split_months(stats.bands(stats.AGE_KEY, TODAY), TODAY) or TODAY.day == _month_end(TODAY).day
+    for dims in (("age_band", "sex"), ("party_age_band", "status"), ("age_band", "ethnicity"), ("ethnicity",)):
+        for root in (tree.root, tree.province, tree.commune_a):
+            assert stats._tally_plan(root, TODAY, dims) is not None
+            cube = stats.member_cube_unscoped(org=root, on=TODAY, dims=dims)
+            assert cube == stats.member_cube_unscoped(org=root, on=TODAY, dims=dims, tallies_ok=False), dims
+            assert sum(cube.values()) == 4 * len(stats.bands(stats.AGE_KEY, TODAY)) + 3 * len(
+                stats.bands(stats.PARTY_AGE_KEY, TODAY))
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return stats._next_month(day.replace(day=1)) - dt.timedelta(days=1)
+
+
+def test_split_months():
+    """A boundary on the last day of a month splits nothing; any other day splits its month."""
+    assert stats._split_months([31], D(2026, 2, 28)) == []  # 31 when born on or before 28/02/1995
+    assert stats._split_months([31], D(2026, 3, 1)) == [D(1995, 3, 1)]  # … on or before 01/03/1995
+    assert stats._split_months([31, 41], D(2026, 11, 21)) == [D(1985, 11, 1), D(1995, 11, 1)]
 
 
 def brute_movements(root, start, end) -> dict[str, int]:
