@@ -14,6 +14,7 @@ from tcxd.authz.models import Role, User
 from tcxd.common.names import NameGenerator
 from tcxd.demo.activity import build_fees_and_meetings
 from tcxd.demo.members import build_demo_members
+from tcxd.demo.packages import build_packages
 from tcxd.demo.targets import build_targets
 from tcxd.geo.models import AdminUnit, Level, MapVersion, UnitType
 from tcxd.orgs import committee as C
@@ -96,6 +97,7 @@ class DemoBuilder:
             first_commune = Org.objects.filter(kind=OrgKind.COMMUNE, path__startswith=demo.path).order_by("path")[0]
             self.result.activity = build_fees_and_meetings(actor=self.admin, commune=first_commune, seed=self.seed)
             self.result.activity["targets"] = build_targets(actor=self.admin, province=demo)
+            self.result.activity["packages"] = build_packages(actor=self.admin, province=demo)
         return self.result
 
     def _central_blocs(self, root: Org) -> None:

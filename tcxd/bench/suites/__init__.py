@@ -19,6 +19,7 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "reports.province_form": reports.province_form,
     "reports.national_form": reports.national_form,
     "reports.national_form_past": reports.national_form_past,
+    "reports.package": reports.package,
 }
 
 

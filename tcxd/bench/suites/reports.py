@@ -2,7 +2,10 @@
 
 * ``reports.province_form``: the biggest province's form today (M);
 * ``reports.national_form``: the nation's form today (L);
-* ``reports.national_form_past``: the nation's form one year back (L): no tallies, the spells.
+* ``reports.national_form_past``: the nation's form one year back (L): no tallies, the spells;
+* ``reports.package``: the biggest province's annual report package (template BC-NAM: six forms on the
+  cut-off day, movements over the period) as a .docx (M): the figures as ``package_generate`` computes them
+  and the document as ``package_docx_bytes`` renders it (docxtpl), without the two INSERTs.
 
 The floor fills the same form from hand-written SQL over the spells (one grouped query per set of
 dimensions the cells need, the tree as it stood that day), through the same cell arithmetic.
@@ -29,6 +32,7 @@ from .members import _get, bench_officer, bench_token
 from .orgs import _client_host, biggest_province
 
 FORM = "3-TCTW"
+PACKAGE_TEMPLATE = "BC-NAM"
 
 
 def _raw_cube(org: Org, on: dt.date):
@@ -104,3 +108,48 @@ def national_form_past() -> Benchmark:
     except ValueError:  # 29/02
         past = today.replace(year=today.year - 1, day=28)
     return _form("reports.national_form_past", Org.objects.get(depth=1), past)
+
+
+def package() -> Benchmark:
+    """The floor fills the members forms from raw SQL over the spells (as above), the organizations and
+    movements forms through the engine (a handful of indexed reads), and renders the same .docx."""
+    from tcxd.reports import package_docx as PD
+    from tcxd.reports import packages as PK
+    from tcxd.reports.models import FormKind, PackageKind
+    from tcxd.reports.package_api import default_year
+
+    org = biggest_province()
+    user = bench_officer(org)
+    template = PK.package_template_current(code=PACKAGE_TEMPLATE)
+    today = timezone.localdate()
+    year = default_year(template, today)
+    period = PK.package_period(template, year)
+
+    def document(forms) -> list[list[list[int]]]:
+        context = PD.docx_context(title=template.title, kind_label=PackageKind(template.kind).label,
+                                  org_name=org.name, year=year, period_start=period.start, cutoff=period.cutoff,
+                                  deadline=period.deadline, status_label="Dự thảo", version=1, issued=today,
+                                  sections=template.sections, narrative={}, forms=forms)
+        data = PD.render_docx(bytes(template.docx), context)
+        assert data.startswith(b"PK")
+        return [_grid(f) for f in forms]
+
+    def run() -> list[list[list[int]]]:
+        figures = PK.build_figures(actor=user, template=template, org=org, period=period, today=today)
+        return document(PK.figures_forms(figures))
+
+    def floor() -> list[list[list[int]]]:
+        cube_of = _raw_cube(org, period.cutoff)
+        forms = []
+        for form in PK.template_forms(template):
+            if form.kind == FormKind.MEMBERS:
+                forms.append(render_form(actor=user, form=form, org=org, on=period.cutoff, _cube_of=cube_of))
+            elif form.kind == FormKind.MOVEMENTS:
+                forms.append(render_form(actor=user, form=form, org=org, start=period.start, end=period.cutoff))
+            else:
+                forms.append(render_form(actor=user, form=form, org=org, on=period.cutoff))
+        return document(forms)
+
+    expected = run()
+    members = sum(stats.member_cube_unscoped(org=org, on=period.cutoff, dims=()).values())
+    return Benchmark("reports.package", members, run, {"spells_sql": floor}, expected)

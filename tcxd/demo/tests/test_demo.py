@@ -10,7 +10,7 @@ from tcxd.authz.models import Role, User
 from tcxd.demo.builder import DemoBuilder
 from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs.models import Org, OrgHeadcount
-from tcxd.reports.models import Target
+from tcxd.reports.models import ReportPackage, Target
 
 
 @pytest.mark.django_db
@@ -26,6 +26,8 @@ def test_demo_builds_completely_and_consistently():
     assert Member.objects.filter(transfer_to__isnull=False).exists()
     assert all(not problems for problems in Org.objects.find_problems())
     assert Target.objects.filter(ended_at__isnull=True).count() == result.activity["targets"] >= 3
+    assert result.activity["packages"] == ReportPackage.objects.count() == 2
+    assert ReportPackage.objects.filter(status="submitted").count() == 1
     # headcounts are derived from the member records
     cell = Member.objects.filter(status="official").first().org
     head = OrgHeadcount.objects.get(org=cell)
