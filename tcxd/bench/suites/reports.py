@@ -42,12 +42,19 @@ def _raw_cube(org: Org, on: dt.date):
     root = (OrgVersion.objects.filter(org=org, valid_from__lte=on).exclude(valid_to__lt=on)
             .order_by("-valid_from").values_list("path", flat=True).first())
     low, high = path_range(root)
+    head = len(root) + Org.steplen
+    children = dict(OrgVersion.objects.filter(valid_from__lte=on, path__gte=low, path__lt=high, depth=len(root)
+                                              // Org.steplen + 1).exclude(valid_to__lt=on)
+                    .values_list("path", "org_id"))
 
     def cube_of(dims):
         params: list = []
         cols = []
         for d in dims:
-            if d == "age_band":
+            if d == "child":  # the root's child above the member's org (its path head), "" directly at the root
+                cols.append("substr(v.path, 1, %s)")
+                params.append(head)
+            elif d == "age_band":
                 cols.append(stats._band_sql("s.birth_date", stats.bands(stats.AGE_KEY, on), on,
                                             [c for c, _ in stats.age_band_values(on)], params))
             elif d == "party_age_band":
@@ -66,7 +73,16 @@ def _raw_cube(org: Org, on: dt.date):
                f"GROUP BY {', '.join(str(i + 1) for i in range(max(1, len(cols))))}")
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, on, on, low, high, on, on])
-            return Counter({(tuple(r[:-1]) if cols else ()): r[-1] for r in cursor.fetchall()})
+            rows = cursor.fetchall()
+        if "child" not in dims:
+            return Counter({(tuple(r[:-1]) if cols else ()): r[-1] for r in rows})
+        at = list(dims).index("child")
+        out: Counter = Counter()
+        for r in rows:
+            key = list(r[:-1])
+            key[at] = str(children[key[at]]) if key[at] in children else ""
+            out[tuple(key)] += r[-1]
+        return out
     return cube_of
 
 
