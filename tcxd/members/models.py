@@ -259,9 +259,9 @@ class MemberNameWord(models.Model):
     repeats = models.BooleanField(default=False)
     # the first steps of the paths of the member's official org, temporary host and pending receiver
     # ("" for none): a province's scope is tested inside the index (``namewords.top``)
-    org_top = models.CharField(max_length=40, blank=True, default="")
-    temporary_top = models.CharField(max_length=40, blank=True, default="")
-    transfer_top = models.CharField(max_length=40, blank=True, default="")
+    org_top = models.CharField(max_length=40, blank=True, default="", db_default="")
+    temporary_top = models.CharField(max_length=40, blank=True, default="", db_default="")
+    transfer_top = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "từ trong tên đảng viên"

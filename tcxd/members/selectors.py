@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Length, StrIndex, Substr
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.functions import Collate, Concat, Length, StrIndex, Substr
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 from django.http import Http404
 
 from tcxd.authz.models import Role
@@ -286,10 +287,24 @@ def _token_stream(qs: QuerySet[Member], term: str, high: str, tail: str, token: 
     if tail != term:  # the token is the term's last word: the term must come before it
         conditions &= Q(GreaterThan(at, 0))
     elif " " in term:  # (a single word's one token: all its rows match)
-        conditions &= Q(**{word + "__gte": term, word + "__lt": high})
+        conditions &= _word_range(word, term, high)
     if extra is not None:
         conditions &= extra
     return qs.filter(conditions).order_by(_W + "given_name_norm", name, _W + "member_id")
+
+
+def _word_range(field: str, term: str, high: str) -> Q:
+    """``field`` in [term, high), tested on the rows of one token as they come out of the index.
+
+    On PostgreSQL the upper bound is compared in the "C" collation (the byte order; the folded names
+    are ASCII, so the same range), which no index serves and no histogram estimates: PostgreSQL badly
+    underestimates a two-sided range inside one histogram bucket ("tran thi": 201 rows guessed,
+    174 547 found at size L) and then read the whole range through the primary key and sorted it
+    (1 s) instead of the token's rows in list order (3 ms). The lower bound alone is estimated well
+    and stays an index condition (half the rows of a token never reach the filter)."""
+    if connection.vendor != "postgresql":
+        return Q(**{field + "__gte": term, field + "__lt": high})
+    return Q(**{field + "__gte": term}) & Q(LessThan(Collate(F(field), "C"), Value(high)))
 
 
 def _band(text: str) -> tuple[int | None, int | None]:
