@@ -144,6 +144,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PG_OPTIONS: more server settings for the app's connections ("-c name=value …").
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off {env_str('PG_OPTIONS', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL working memory of one transaction that groups millions of rows (tcxd.common.db.big_grouping)
+TCXD_GROUPING_WORK_MEM = env_str("TCXD_GROUPING_WORK_MEM", "128MB")
 
 # --- Auth and security ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "authz.User"
