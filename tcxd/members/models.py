@@ -48,6 +48,7 @@ EVENT_LABELS = {
     EventKind.TRANSFER_CANCELLED: "Hủy giới thiệu chuyển sinh hoạt",
     EventKind.TEMP_TRANSFER_OUT: "Chuyển sinh hoạt đảng tạm thời",
     EventKind.TEMP_TRANSFER_RETURN: "Trở lại sinh hoạt chính thức",
+    EventKind.ORG_RESTRUCTURED: "Chuyển sinh hoạt theo sắp xếp tổ chức",
     EventKind.EXEMPTION_START: "Miễn công tác và sinh hoạt đảng",
     EventKind.EXEMPTION_END: "Thôi miễn công tác và sinh hoạt đảng",
     EventKind.TEMP_EXEMPTION_START: "Tạm miễn sinh hoạt đảng",

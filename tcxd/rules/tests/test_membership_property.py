@@ -67,6 +67,8 @@ def propose(kind: EventKind, history: list[Event], rnd: random.Random) -> Event:
         data = {"superior_consent": rnd.random() < 0.3}
     elif kind in (K.TRANSFER_OUT, K.TEMP_TRANSFER_OUT):
         data = {"destination": rnd.choice(["", "Nước ngoài"])}
+    elif kind == K.ORG_RESTRUCTURED:
+        data = {"operation": rnd.randint(1, 9)}
     elif kind == K.STRUCK_OFF:
         data = {"exit_ground": rnd.choice(list(STRIKE_OFF_GROUNDS))}
     elif kind == K.EXPELLED:
@@ -164,6 +166,12 @@ def ref_state(history: list[Event], day: D) -> dict[str, Any]:
             s["temp"], s["temp_dest"] = e.target_org, (s["org"], e.target_org, e.on, e.data.get("destination", ""))
         elif k == K.TEMP_TRANSFER_RETURN:
             s["temp"], s["temp_dest"] = None, None
+        elif k == K.ORG_RESTRUCTURED:
+            s["org"] = e.target_org
+            if s["pending"] is not None:
+                s["pending"] = (e.target_org, *s["pending"][1:])
+            if s["temp_dest"] is not None:
+                s["temp_dest"] = (e.target_org, *s["temp_dest"][1:])
         elif k in (K.EXEMPTION_START, K.EXEMPTION_END):
             s["exempted"] = k == K.EXEMPTION_START
         elif k in (K.TEMP_EXEMPTION_START, K.TEMP_EXEMPTION_END):

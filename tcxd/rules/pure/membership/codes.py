@@ -76,6 +76,7 @@ KIND_LABELS: dict[EventKind, str] = {
     EventKind.TRANSFER_CANCELLED: "hủy giấy giới thiệu sinh hoạt đảng",
     EventKind.TEMP_TRANSFER_OUT: "chuyển sinh hoạt đảng tạm thời",
     EventKind.TEMP_TRANSFER_RETURN: "trở lại sinh hoạt đảng chính thức",
+    EventKind.ORG_RESTRUCTURED: "chuyển sinh hoạt theo sắp xếp tổ chức",
     EventKind.EXEMPTION_START: "miễn công tác và sinh hoạt đảng",
     EventKind.EXEMPTION_END: "thôi miễn công tác và sinh hoạt đảng",
     EventKind.TEMP_EXEMPTION_START: "tạm miễn sinh hoạt đảng",

@@ -112,6 +112,15 @@ def _step_state(s: State, event: Event) -> State:
         return replace(s, temporary_org=event.target_org, temporary_transfer=transfer)
     if kind == EventKind.TEMP_TRANSFER_RETURN:
         return replace(s, temporary_org=None, temporary_transfer=None)
+    if kind == EventKind.ORG_RESTRUCTURED:
+        # only the official org changes: status, exemption, card stay; a pending or temporary transfer stays
+        # open (same receiver or host, same dates), now on behalf of the successor, the member's new sender
+        if event.target_org is None:
+            return s
+        pending, temporary = s.pending_transfer, s.temporary_transfer
+        return replace(s, official_org=event.target_org,
+                       pending_transfer=pending and replace(pending, from_org=event.target_org),
+                       temporary_transfer=temporary and replace(temporary, from_org=event.target_org))
     if kind in (EventKind.EXEMPTION_START, EventKind.EXEMPTION_END):
         return replace(s, exempted=kind == EventKind.EXEMPTION_START)
     if kind in (EventKind.TEMP_EXEMPTION_START, EventKind.TEMP_EXEMPTION_END):

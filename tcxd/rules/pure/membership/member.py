@@ -150,6 +150,42 @@ def check_temp_transfer_return(ctx: Ctx) -> None:
         )
 
 
+# --- Restructuring of the org tree (E-01, G-04) -------------------------------------------------------------
+def check_org_restructured(ctx: Ctx) -> None:
+    """The member moves with the org: ``org`` (when given) must be where the member is officially
+    registered, ``target_org`` the successor; the operation's id is required (it is how the move is undone)."""
+    s, new = ctx.state, ctx.new
+    rule = f"sắp xếp tổ chức theo quyết định của cấp ủy có thẩm quyền; {qd(new.on)}"
+    if new.target_org is None:
+        ctx.add("restructure_target_missing",
+                f"Phải ghi tổ chức đảng kế tục, nơi đảng viên chuyển đến sinh hoạt chính thức ({rule}).",
+                rule="E-01", field="target_org")
+    elif new.target_org == s.official_org:
+        ctx.add("restructure_same_org",
+                f"Tổ chức đảng kế tục trùng với nơi đảng viên đang sinh hoạt chính thức ({rule}).",
+                rule="E-01", field="target_org")
+    if new.org is not None and s.official_org is not None and new.org != s.official_org:
+        ctx.add("restructure_org_mismatch",
+                f"Đảng viên không sinh hoạt chính thức tại tổ chức đảng được sắp xếp vào ngày {fmt(new.on)} "
+                f"({rule}).", rule="E-01", field="org")
+    if new.target_org is not None and new.target_org == s.temporary_org:
+        ctx.add("restructure_target_is_temporary_host",
+                f"Đảng viên đang sinh hoạt tạm thời tại chính tổ chức đảng kế tục (từ "
+                f"{fmt(s.temporary_transfer.sent_on)}): hãy cho trở lại sinh hoạt chính thức trước khi sắp xếp "
+                f"({qd(new.on)} điểm 6.3.2).", rule="B-16", field="target_org")
+    pending = s.pending_transfer
+    if new.target_org is not None and pending is not None and pending.to_org == new.target_org:
+        ctx.add("restructure_target_is_pending_receiver",
+                f"Đảng viên đang được giới thiệu chuyển sinh hoạt chính thức đến chính tổ chức đảng kế tục (giấy "
+                f"giới thiệu ngày {fmt(pending.sent_on)}): hãy tiếp nhận hoặc hủy giấy giới thiệu trước khi sắp xếp "
+                f"({qd(new.on)} điểm 6.3).", rule="B-15", field="target_org")
+    operation = new.data.get("operation")
+    if isinstance(operation, bool) or not isinstance(operation, int) or operation <= 0:
+        ctx.add("restructure_operation_missing",
+                f"Thiếu mã đợt sắp xếp tổ chức (operation, số nguyên dương): chuyển sinh hoạt theo sắp xếp tổ chức "
+                f"chỉ được ghi cùng một đợt sắp xếp ({rule}).", rule="E-01", field="operation")
+
+
 # --- Exemptions (B-17, B-18) --------------------------------------------------------------------------------
 def check_exemption(ctx: Ctx) -> None:
     kind, s = ctx.new.kind, ctx.state

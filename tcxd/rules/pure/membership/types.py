@@ -36,6 +36,10 @@ class EventKind(StrEnum):
     TRANSFER_CANCELLED = "transfer_cancelled"  # hủy giấy giới thiệu chưa được tiếp nhận
     TEMP_TRANSFER_OUT = "temp_transfer_out"  # chuyển sinh hoạt tạm thời (to a host org, or abroad)
     TEMP_TRANSFER_RETURN = "temp_transfer_return"  # trở lại sinh hoạt chính thức
+    # chuyển sinh hoạt theo sắp xếp tổ chức: org = the org being closed (merged, split, dissolved into a
+    # successor), target_org = its successor, which becomes the official org from ``on``; nothing else changes.
+    # Written only by a restructuring operation (never one member at a time), undone with it.
+    ORG_RESTRUCTURED = "org_restructured"
     # Exemption (B-17, B-18)
     EXEMPTION_START = "exemption_start"  # miễn công tác và sinh hoạt đảng
     EXEMPTION_END = "exemption_end"
@@ -94,6 +98,10 @@ DATA_KEYS: dict[EventKind, dict[str, str]] = {
         "destination": "str: where to, required when target_org is None (abroad…)",
         "until": "date, optional: expected return (3 to < 12 months; study: up to 24 months, B-16)",
         "study": "bool: full-time study (the 24-month bound applies)",
+    },
+    EventKind.ORG_RESTRUCTURED: {
+        "operation": "int: id of the restructuring operation (orgs side) that moved the member; required; "
+                     "undoing the operation voids every event carrying it",
     },
     EventKind.STRUCK_OFF: {"exit_ground": _EXIT_GROUND + " — required, one of STRIKE_OFF_GROUNDS"},
     EventKind.EXPELLED: {"exit_ground": _EXIT_GROUND + " — required, one of EXPEL_GROUNDS"},
