@@ -116,6 +116,8 @@ WIZARDS: dict[EventKind, tuple[str, list[tuple[str, str, object]]]] = {
                             ("holds_post", "Đang giữ chức vụ trong Đảng", "bool"),
                             ("reason", "Lý do", "text")]),
 }
+# Kinds another operation writes for many members at once, never offered one member at a time.
+SYSTEM_KINDS = frozenset({EventKind.ORG_RESTRUCTURED})
 DECISION_KINDS = {EventKind.ADMISSION_DECISION, EventKind.RECOGNITION, EventKind.READMISSION_DECISION,
                   EventKind.STRUCK_OFF, EventKind.EXPELLED, EventKind.LEFT, EventKind.PROBATION_STRUCK_OFF,
                   EventKind.CARD_ISSUED, EventKind.CARD_REPLACED, EventKind.BADGE, EventKind.DISCIPLINE,

@@ -48,25 +48,39 @@ def facts_of(member: Member) -> M.Facts:
 
 # ---- projection and headcounts -------------------------------------------------------------------
 
+# The projection columns of ``Member`` (field names as set on the instance).
+PROJECTED = ("status", "org_id", "temporary_org_id", "transfer_to_id", "exempted", "card_no", "admitted_on",
+             "ceremony_on", "official_on", "last_event_on")
+
+
+def projection(member: Member, history: list[M.Event]) -> dict[str, Any]:
+    """The projection columns (``PROJECTED``) ``history`` gives ``member`` (nothing written)."""
+    last_day = max((e.on for e in history), default=None)
+    state = M.state_on(history, max(last_day or _today(), _today()))
+    admissions = [e for e in history if e.kind == M.EventKind.ADMISSION_DECISION]
+    ceremonies = [e.on for e in history if e.kind == M.EventKind.CEREMONY]
+    recognitions = [e.on for e in history if e.kind == M.EventKind.RECOGNITION]
+    return {
+        "status": state.status,
+        "org_id": state.official_org or member.org_id,
+        "temporary_org_id": state.temporary_org,
+        "transfer_to_id": state.pending_transfer.to_org if state.pending_transfer else None,
+        "exempted": state.exempted,
+        "card_no": state.card_no or "",
+        "admitted_on": (admissions[0].decision_date or admissions[0].on) if admissions else None,
+        "ceremony_on": ceremonies[-1] if ceremonies else None,
+        "official_on": recognitions[-1] if recognitions else None,
+        # the latest event's date (a recognition recorded last is dated back to the probation end)
+        "last_event_on": last_day,
+    }
+
+
 def project(member: Member, history: list[M.Event]) -> set[int]:
     """Write the derived columns and the spells; return the orgs whose headcount may have changed."""
     before = {member.org_id, member.temporary_org_id}
     placed = (member.org_id, member.temporary_org_id, member.transfer_to_id)
-    last_day = max((e.on for e in history), default=_today())
-    state = M.state_on(history, max(last_day, _today()))
-    member.status = state.status
-    member.org_id = state.official_org or member.org_id
-    member.temporary_org_id = state.temporary_org
-    member.transfer_to_id = state.pending_transfer.to_org if state.pending_transfer else None
-    member.exempted = state.exempted
-    member.card_no = state.card_no or ""
-    admissions = [e for e in history if e.kind == M.EventKind.ADMISSION_DECISION]
-    member.admitted_on = (admissions[0].decision_date or admissions[0].on) if admissions else None
-    ceremonies = [e.on for e in history if e.kind == M.EventKind.CEREMONY]
-    member.ceremony_on = ceremonies[-1] if ceremonies else None
-    recognitions = [e.on for e in history if e.kind == M.EventKind.RECOGNITION]
-    member.official_on = recognitions[-1] if recognitions else None
-    member.last_event_on = history[-1].on if history else None
+    for field, value in projection(member, history).items():
+        setattr(member, field, value)
     member.save(update_fields=["status", "org", "temporary_org", "transfer_to", "exempted", "card_no",
                                "admitted_on", "ceremony_on", "official_on", "last_event_on", "updated_at"])
     spells_write(member, history)

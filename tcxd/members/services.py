@@ -49,6 +49,9 @@ GOVERNING_PARAM = {
     M.EventKind.SCREENING_VOTE: "screening.help_list_vote_threshold",
 }
 
+RESTRUCTURE_ONLY = ("Chuyển sinh hoạt theo sắp xếp tổ chức chỉ được ghi khi sắp xếp tổ chức (hợp nhất, sáp nhập, chia "
+                    "tách…), cho mọi đảng viên của tổ chức cùng lúc; không ghi riêng cho từng đảng viên.")
+
 
 def dossier_snapshot(member: Member) -> dict:
     data = {f: getattr(member, f + "_id" if f.startswith("hometown_") else f) for f in DOSSIER_FIELDS}
@@ -206,6 +209,8 @@ def member_event_record(*, actor, member: Member, kind: str, on: dt.date | None,
         kind = M.EventKind(kind)
     except ValueError:
         raise DomainError("unknown_event", "Loại sự kiện không hợp lệ.", field="kind")
+    if kind == M.EventKind.ORG_RESTRUCTURED:
+        raise DomainError("restructure_only", RESTRUCTURE_ONLY, field="kind")
     doc_errors: dict[str, list[str]] = {}
     for doc_type, title, upload in documents:
         for field, messages in DS.attachment_errors(doc_type=doc_type, title=title, upload=upload).items():
@@ -273,6 +278,9 @@ def member_event_void(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
                                               "sau trước.")
     if event.kind == M.EventKind.CANDIDATE:
         raise DomainError("cannot_void_first", "Không hủy sự kiện đầu tiên của hồ sơ.")
+    if event.kind == M.EventKind.ORG_RESTRUCTURED:
+        raise DomainError("restructure_only", "Việc chuyển sinh hoạt theo sắp xếp tổ chức chỉ hủy được bằng cách hủy "
+                                              "đợt sắp xếp tổ chức đã ghi nó.")
     event.voided_at, event.void_reason = timezone.now(), reason.strip()
     event.save(update_fields=["voided_at", "void_reason"])
     touched = L.project(member, L.history_of(member))

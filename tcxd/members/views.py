@@ -25,7 +25,15 @@ from tcxd.rules.pure.membership import STATUS_LABELS, EventKind, Status
 
 from . import selectors as S
 from . import services
-from .event_forms import WIZARDS, data_field_labels, event_data, event_documents, event_form_class, event_label
+from .event_forms import (
+    SYSTEM_KINDS,
+    WIZARDS,
+    data_field_labels,
+    event_data,
+    event_documents,
+    event_form_class,
+    event_label,
+)
 from .forms import MemberForm, SearchForm, SensitiveForm, VoidForm
 from .models import MemberEvent, MemberSensitive
 
@@ -180,6 +188,8 @@ def event_create(request, pk, kind):
     try:
         event_kind = EventKind(kind)
     except ValueError:
+        raise Http404
+    if event_kind in SYSTEM_KINDS:
         raise Http404
     form = event_form_class(event_kind)(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

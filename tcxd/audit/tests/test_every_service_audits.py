@@ -17,9 +17,9 @@ from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
 from tcxd.meetings import services as meeting_services
 from tcxd.members import bulk as member_bulk
-from tcxd.members import dossier_services, search_services
+from tcxd.members import dossier_services, reassign, search_services
 from tcxd.members import services as member_services
-from tcxd.members.tests.conftest import new_candidate
+from tcxd.members.tests.conftest import admit, new_candidate
 from tcxd.orgs import committee as committee_services
 from tcxd.orgs import services as org_services
 from tcxd.reports import form_services as report_form_services
@@ -31,10 +31,11 @@ from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
            fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services,
-           package_services]
+           package_services, reassign]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
-           "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes"}
+           "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
+           "reassign_blockers", "members_at"}
 
 
 def _public_functions():
@@ -111,6 +112,13 @@ def _photo(t, *, remove=False):
             dossier_services.dossier_photo_remove(actor=t.admin, member=member)
 
 
+def _reassign(t, *, undo=False):
+    admit(t, new_candidate(t, serial=511))  # a probationary member of cell A1
+    moved = reassign.members_reassign(actor=t.admin, moves={t.cell_a1.pk: t.cell_b1.pk}, on=D(2026, 3, 1),
+                                      operation_id=91)
+    return reassign.members_reassign_undo(actor=t.admin, operation_id=91, reason="Nhầm") if undo else moved
+
+
 def _package(t, *, submit=False):
     package = package_services.package_generate(actor=t.admin, org=t.commune_a, template_code="BC-6T", year=2026)
     if submit:
@@ -158,6 +166,8 @@ INVOKERS = {
             actor=t.admin, member=new_candidate(t, serial=504), kind="application", on=D(2024, 2, 1)),
         reason="nhầm"),
     "members_bulk_load": _bulk,
+    "members_reassign": _reassign,
+    "members_reassign_undo": lambda t: _reassign(t, undo=True),
     "dossier_row_add": lambda t: _row(t, 508),
     "dossier_row_update": lambda t: dossier_services.dossier_row_update(actor=t.admin, row=_row(t, 509),
                                                                         data={"occupation": "Nông dân"}),
