@@ -18,6 +18,7 @@ its own transaction:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ KIND = M.EventKind.ORG_RESTRUCTURED
 COUNTED = (M.Status.PROBATIONARY.value, M.Status.OFFICIAL.value)
 CHUNK = 1000  # members per batch (IN lists, locks, histories in memory)
 SHOWN = 20  # problems listed in a refusal; the rest are counted
+GROUPED_MAX = 50  # distinct values of a field written by one UPDATE each (more: bulk_update)
 EVENT_FIELDS = ("member_id", "kind", "on", "seq", "org_id", "target_org_id", "decision_no", "decision_date", "data")
 MEMBER_FIELDS = ("id", "full_name", "birth_date", "sex", "general_education", *SP.DOSSIER_FIELDS,
                  *(f.removesuffix("_id") for f in L.PROJECTED), "updated_at")
@@ -158,9 +160,10 @@ def _refusal(problems: list[str], message: str) -> ValidationFailed:
     return ValidationFailed({"__all__": shown}, message=message)
 
 
-def _reproject(members: list[Member], histories: dict[int, list[M.Event]]) -> set[int]:
-    """``lifecycle.project`` for many members at once: projection columns, spells, tallies, name-word
-    tops; returns the orgs whose headcount may have changed."""
+def _reproject(members: list[Member], histories: dict[int, list[M.Event]], changes: Counter) -> set[int]:
+    """``lifecycle.project`` for many members at once: projection columns, spells, name-word tops, the
+    tally changes added to ``changes`` (applied once by the caller); returns the orgs whose headcount
+    may have changed."""
     touched: set[int] = set()
     moved: list[int] = []
     changed: set[str] = set()
@@ -176,17 +179,57 @@ def _reproject(members: list[Member], histories: dict[int, list[M.Event]]) -> se
         touched |= {member.org_id, member.temporary_org_id}
         if (member.org_id, member.temporary_org_id, member.transfer_to_id) != placed:
             moved.append(member.pk)
-    Member.objects.bulk_update(members, sorted(changed | {"updated_at"}), batch_size=500)
     ids = [m.pk for m in members]
-    before = {row[0]: tuple(row[1:]) for row in MemberSpell.objects.filter(
-        member_id__in=ids, valid_to__isnull=True).values_list("member_id", *tallies.OPEN_FIELDS)}
-    rows = {m.pk: SP.rows_of(m.pk, SP.dossier_values(m), histories[m.pk]) for m in members}
-    MemberSpell.objects.filter(member_id__in=ids).delete()
-    MemberSpell.objects.bulk_create([MemberSpell(**dict(zip(SP.ROW_FIELDS, row, strict=True)))
-                                     for pk in ids for row in rows[pk]], batch_size=2000)
-    tallies.apply(tallies.deltas([before.get(pk) for pk in ids], [SP.open_of(rows[pk]) for pk in ids]))
+    _update(members, sorted(changed), now)
+    changes.update(_spells_write(ids, {m.pk: SP.rows_of(m.pk, SP.dossier_values(m), histories[m.pk])
+                                       for m in members}))
     name_words_place(moved)
     return {o for o in touched if o}
+
+
+def _spells_write(ids: list[int], fresh: dict[int, list[tuple]]) -> Counter:
+    """``spells.spells_write`` for many members: the stored spells become ``fresh`` (rows in
+    ``spells.ROW_FIELDS``), touching only the rows that differ — a spell that only ends (or reopens)
+    is re-dated in place, the others deleted or inserted; returns the tally changes."""
+    stored: dict[int, dict[tuple, int]] = {pk: {} for pk in ids}
+    for spell_id, *row in MemberSpell.objects.filter(member_id__in=ids).values_list("id", *SP.ROW_FIELDS):
+        stored[row[0]][tuple(row)] = spell_id
+    redate: dict[dt.date | None, list[int]] = {}
+    gone: list[int] = []
+    added: list[tuple] = []
+    for pk in ids:
+        new = set(fresh[pk])
+        old = {row: spell_id for row, spell_id in stored[pk].items() if row not in new}
+        ends = {(row[1], row[3:]): row for row in fresh[pk] if row not in stored[pk]}
+        for row, spell_id in old.items():
+            same = ends.pop((row[1], row[3:]), None)  # same spell, another last day
+            if same is None:
+                gone.append(spell_id)
+            else:
+                redate.setdefault(same[2], []).append(spell_id)
+        added.extend(ends.values())
+    MemberSpell.objects.filter(pk__in=gone).delete()
+    for valid_to, spell_ids in redate.items():
+        MemberSpell.objects.filter(pk__in=spell_ids).update(valid_to=valid_to)
+    MemberSpell.objects.bulk_create([MemberSpell(**dict(zip(SP.ROW_FIELDS, row, strict=True))) for row in added],
+                                    batch_size=2000)
+    return tallies.deltas([SP.open_of(list(stored[pk])) for pk in ids], [SP.open_of(fresh[pk]) for pk in ids])
+
+
+def _update(members: list[Member], fields: list[str], now) -> None:
+    """Write the projection columns that changed: one UPDATE per distinct value of a field (a move sets
+    few: the successors, the day), ``bulk_update`` for a field with many (an undo's earlier dates)."""
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(updated_at=now)
+    for field in fields:
+        attname = Member._meta.get_field(field).attname
+        groups: dict = {}
+        for member in members:
+            groups.setdefault(getattr(member, attname), []).append(member.pk)
+        if len(groups) > GROUPED_MAX:
+            Member.objects.bulk_update(members, [field], batch_size=500)
+            continue
+        for value, ids in groups.items():
+            Member.objects.filter(pk__in=ids).update(**{attname: value})
 
 
 def _orgs_in_scope(actor, org_ids: set[int]) -> dict[int, Org]:
@@ -263,6 +306,7 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
     calendar, data = L.calendar(), {"operation": operation_id}
     problems: list[str] = []
     touched: set[int] = set(moves) | set(moves.values())
+    changes: Counter = Counter()
     for chunk in _chunks(registered):
         members = _locked(chunk)
         histories = {pk: [e for _, e in events] for pk, events in _histories(chunk).items()}
@@ -282,9 +326,10 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
         if problems:  # keep judging the rest (every problem at once); nothing more is written
             continue
         MemberEvent.objects.bulk_create(rows, batch_size=CHUNK)
-        touched |= _reproject(members, histories)
+        touched |= _reproject(members, histories, changes)
     if problems:
         raise _refusal(problems, f"Không chuyển được sinh hoạt theo sắp xếp tổ chức: {problems[0]}")
+    tallies.apply(changes)
     L.headcounts_refresh(touched)
     anchor = _anchor(orgs.values())
     audit_record(actor=actor, action="member.reassign", obj=anchor, org=anchor, note=note, after={
@@ -308,6 +353,7 @@ def members_reassign_undo(*, actor, operation_id: int, reason: str) -> int:
     undone = {pk for pk, *_ in moves}
     problems: list[str] = []
     touched: set[int] = set(orgs)
+    changes: Counter = Counter()
     for chunk in _chunks({member for _, member, *_ in moves}):
         members = _locked(chunk)
         events = _histories(chunk)
@@ -324,11 +370,12 @@ def members_reassign_undo(*, actor, operation_id: int, reason: str) -> int:
         if problems:
             continue
         histories = {pk: [e for epk, e in rows if epk not in undone] for pk, rows in events.items()}
-        touched |= _reproject(members, histories)
+        touched |= _reproject(members, histories, changes)
     if problems:
         raise _refusal(problems, f"Không hủy được đợt sắp xếp tổ chức: {len(problems)} đảng viên đã có sự kiện mới hơn "
                                  "dựa trên việc chuyển sinh hoạt này.")
     MemberEvent.objects.filter(pk__in=undone).update(voided_at=timezone.now(), void_reason=reason.strip()[:255])
+    tallies.apply(changes)
     L.headcounts_refresh(touched)
     count = len({member for _, member, *_ in moves})
     anchor = _anchor(orgs.values())
