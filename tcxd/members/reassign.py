@@ -8,9 +8,10 @@ its own transaction:
 
 - ``reassign_blockers(org_ids, on)``: members that closing those orgs on ``on`` would strand;
 - ``members_at(org_ids, on)``: how many members each of those orgs has on ``on`` (previews);
-- ``members_reassign(...)``: the move, all members or none; derived rows written in batches exactly as
-  ``lifecycle.project`` writes them one by one (projection columns, spells, tallies, name-word tops,
-  headcounts), one audit row;
+  ``members_registered(org_id, on)``: which (a split shares them out);
+- ``members_reassign(...)``: the move (whole orgs, or chosen members), all members or none; derived
+  rows written in batches exactly as ``lifecycle.project`` writes them one by one (projection columns,
+  spells, tallies, name-word tops, headcounts), one audit row;
 - ``members_reassign_undo(...)``: voids the operation's events and derives everything again, unless a
   later event depends on them.
 """
@@ -89,6 +90,11 @@ def members_at(org_ids: Iterable[int], on: dt.date) -> dict[int, int]:
                 .annotate(n=Count("member_id")).order_by())
         counts.update({r["org_id"]: r["n"] for r in rows})
     return counts
+
+
+def members_registered(org_id: int, on: dt.date) -> list[int]:
+    """The members (official and probationary) registered at ``org_id`` on ``on``, by id."""
+    return sorted(MemberSpell.objects.filter(_covering(on), org_id=org_id).values_list("member_id", flat=True))
 
 
 def reassign_blockers(org_ids: Iterable[int], on: dt.date) -> list[Blocker]:
@@ -261,13 +267,19 @@ def _user(actor):
 
 @transaction.atomic
 def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_id: int, decision_no: str = "",
-                     decision_date: dt.date | None = None, decision_issuer: str = "", note: str = "") -> int:
-    """Move every member registered on ``on`` at an org that is a key of ``moves`` to ``moves[org]``
-    (chuyển sinh hoạt theo sắp xếp tổ chức), all or none; returns how many members moved."""
+                     decision_date: dt.date | None = None, decision_issuer: str = "", note: str = "",
+                     members: Mapping[int, int] | None = None) -> int:
+    """Move every member registered on ``on`` at an org that is a key of ``moves`` to ``moves[org]``, and
+    each member given in ``members`` (member id → org: a split shares one org's members out) from where
+    it is registered on ``on`` (chuyển sinh hoạt theo sắp xếp tổ chức); all or none. The orgs that are
+    keys of ``moves`` close: their blockers refuse the move. Returns how many members moved."""
     moves = {int(k): int(v) for k, v in moves.items()}
-    orgs = _orgs_in_scope(actor, set(moves) | set(moves.values()))
+    chosen = {int(k): int(v) for k, v in (members or {}).items()}
+    chosen_at = dict(MemberSpell.objects.filter(_covering(on), member_id__in=list(chosen))
+                     .values_list("member_id", "org_id")) if chosen and on is not None else {}
+    orgs = _orgs_in_scope(actor, set(moves) | set(moves.values()) | set(chosen.values()) | set(chosen_at.values()))
     errors: dict[str, list[str]] = {}
-    if not moves:
+    if not moves and not chosen:
         errors["moves"] = ["Chưa có tổ chức đảng nào được sắp xếp."]
     for source, target in sorted(moves.items()):
         if source == target:
@@ -282,11 +294,20 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
     elif on > today:
         errors["on"] = [f"Ngày {fmt_date(on)} ở tương lai: chỉ ghi nhận việc sắp xếp đã có hiệu lực."]
     else:
-        for target in sorted(set(moves.values())):
+        for target in sorted(set(moves.values()) | set(chosen.values())):
             org = orgs[target]
             if org.valid_from > on or (org.valid_to is not None and org.valid_to < on):
                 errors.setdefault("moves", []).append(
                     f"Tổ chức đảng kế tục «{org.name}» không hoạt động vào ngày {fmt_date(on)}.")
+        for member_id in sorted(chosen):
+            where = chosen_at.get(member_id)
+            if where is None:
+                errors.setdefault("members", []).append(
+                    f"Đảng viên #{member_id} không sinh hoạt chính thức tại tổ chức đảng nào ngày {fmt_date(on)}.")
+            elif where in moves:
+                errors.setdefault("members", []).append(
+                    f"Đảng viên #{member_id} sinh hoạt tại «{orgs[where].name}», tổ chức đã được chuyển cả: không "
+                    "chỉ định riêng được.")
     if decision_date is not None and decision_date > today:
         errors["decision_date"] = ["Ngày quyết định ở tương lai."]
     if isinstance(operation_id, bool) or not isinstance(operation_id, int) or operation_id <= 0:
@@ -297,36 +318,38 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
         errors["decision_issuer"] = ["Cơ quan quyết định dài quá 255 ký tự."]
     if errors:
         raise ValidationFailed(errors, message=next(iter(errors.values()))[0])
-    blockers = reassign_blockers(moves, on)
+    blockers = reassign_blockers(moves, on) if moves else []
     if blockers:
         raise _refusal([f"{b.full_name}: {b.reason}" for b in blockers],
                        f"Còn {len(blockers)} trường hợp đảng viên phải xử lý trước khi chuyển sinh hoạt theo sắp xếp "
                        f"tổ chức ngày {fmt_date(on)}.")
-    registered = _registered(set(moves), on)
+    # member id → (org registered at on ``on``, successor)
+    plan = {pk: (source, moves[source]) for pk, source in _registered(set(moves), on).items()}
+    plan.update({pk: (chosen_at[pk], target) for pk, target in chosen.items()})
     calendar, data = L.calendar(), {"operation": operation_id}
     problems: list[str] = []
-    touched: set[int] = set(moves) | set(moves.values())
+    touched: set[int] = {o for pair in plan.values() for o in pair} | set(moves) | set(moves.values())
     changes: Counter = Counter()
-    for chunk in _chunks(registered):
-        members = _locked(chunk)
+    for chunk in _chunks(plan):
+        locked = _locked(chunk)
         histories = {pk: [e for _, e in events] for pk, events in _histories(chunk).items()}
         rows: list[MemberEvent] = []
-        for member in members:
-            history, source = histories[member.pk], registered[member.pk]
+        for member in locked:
+            history, (source, target) = histories[member.pk], plan[member.pk]
             seq = 1 + max((e.seq for e in history if e.on == on), default=-1)
-            event = M.Event(kind=KIND, on=on, org=source, target_org=moves[source], decision_no=decision_no.strip(),
+            event = M.Event(kind=KIND, on=on, org=source, target_org=target, decision_no=decision_no.strip(),
                             decision_date=decision_date, data=data, seq=seq)
             found = M.validate(history, event, L.facts_of(member), L.lookup, calendar)
             problems.extend(f"{member.full_name}: {p.message}" for p in found)
             history.append(event)
-            rows.append(MemberEvent(member=member, kind=KIND, on=on, seq=seq, org_id=source,
-                                    target_org_id=moves[source], decision_no=event.decision_no,
-                                    decision_date=decision_date, decision_issuer=decision_issuer.strip(),
-                                    data=dict(data), note=note, actor=_user(actor)))
+            rows.append(MemberEvent(member=member, kind=KIND, on=on, seq=seq, org_id=source, target_org_id=target,
+                                    decision_no=event.decision_no, decision_date=decision_date,
+                                    decision_issuer=decision_issuer.strip(), data=dict(data), note=note,
+                                    actor=_user(actor)))
         if problems:  # keep judging the rest (every problem at once); nothing more is written
             continue
         MemberEvent.objects.bulk_create(rows, batch_size=CHUNK)
-        touched |= _reproject(members, histories, changes)
+        touched |= _reproject(locked, histories, changes)
     if problems:
         raise _refusal(problems, f"Không chuyển được sinh hoạt theo sắp xếp tổ chức: {problems[0]}")
     tallies.apply(changes)
@@ -334,9 +357,9 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
     anchor = _anchor(orgs.values())
     audit_record(actor=actor, action="member.reassign", obj=anchor, org=anchor, note=note, after={
         "operation": operation_id, "on": on, "moves": {str(k): v for k, v in sorted(moves.items())},
-        "members": len(registered), "decision_no": decision_no.strip(), "decision_date": decision_date,
-        "decision_issuer": decision_issuer.strip()})
-    return len(registered)
+        "chosen": {str(k): v for k, v in sorted(chosen.items())}, "members": len(plan),
+        "decision_no": decision_no.strip(), "decision_date": decision_date, "decision_issuer": decision_issuer.strip()})
+    return len(plan)
 
 
 @transaction.atomic

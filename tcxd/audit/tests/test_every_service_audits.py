@@ -35,7 +35,7 @@ MODULES = [authz_services, org_services, committee_services, rules_services, mem
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
-           "reassign_blockers", "members_at"}
+           "reassign_blockers", "members_at", "members_registered"}
 
 
 def _public_functions():

@@ -18,7 +18,14 @@ from tcxd.members import lifecycle, tallies
 from tcxd.members import selectors as MSel
 from tcxd.members import services as MS
 from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSpell
-from tcxd.members.reassign import Blocker, members_at, members_reassign, members_reassign_undo, reassign_blockers
+from tcxd.members.reassign import (
+    Blocker,
+    members_at,
+    members_reassign,
+    members_reassign_undo,
+    members_registered,
+    reassign_blockers,
+)
 from tcxd.members.spells import stored_rows
 from tcxd.members.tests.conftest import admit, new_candidate, vote
 from tcxd.orgs.kinds import OrgKind
@@ -194,6 +201,41 @@ def test_members_temporarily_away_from_the_closing_org_move_and_stay_away(merged
     MS.member_event_record(actor=t.admin, member=member, kind=K.TEMP_TRANSFER_RETURN, on=D(2026, 5, 20))
     member.refresh_from_db()
     assert (member.org_id, member.temporary_org_id) == (t.successor.pk, None)
+
+
+def test_chosen_members_are_shared_out_and_the_rest_stay(merged):
+    """A split: one org's members go to two successors by name; the org itself stays."""
+    t = merged
+    first, second = t.a1_official
+    part_two = make_org(t.admin, t.commune_a, OrgKind.CELL, name="Chi bộ Khối 1B", code="XA1B")
+    assert members_registered(t.cell_a1.pk, ON) == sorted([first.pk, second.pk, t.a1_probationary.pk])
+    assert members_registered(t.cell_a1.pk, D(2024, 5, 12)) == []  # before the ceremonies
+    n = members_reassign(actor=t.admin, moves={}, members={first.pk: t.successor.pk, second.pk: part_two.pk},
+                         on=ON, operation_id=OP)
+    assert n == 2
+    assert members_at([t.cell_a1.pk, t.successor.pk, part_two.pk], ON) == {
+        t.cell_a1.pk: 1, t.successor.pk: 1, part_two.pk: 1}
+    assert members_registered(t.cell_a1.pk, ON) == [t.a1_probationary.pk]
+    assert members_registered(t.cell_a1.pk, ON - DAY) == sorted([first.pk, second.pk, t.a1_probationary.pk])
+    assert headcount(t.cell_a1) == (0, 1) and headcount(t.successor) == (1, 0) and headcount(part_two) == (1, 0)
+    audit = AuditEntry.objects.get(action="member.reassign")
+    assert audit.after["chosen"] == {str(first.pk): t.successor.pk, str(second.pk): part_two.pk}
+    assert members_reassign_undo(actor=t.admin, operation_id=OP, reason="Nhầm") == 2
+    assert members_registered(t.cell_a1.pk, ON) == sorted([first.pk, second.pk, t.a1_probationary.pk])
+
+
+def test_chosen_members_must_be_registered_somewhere_else_than_a_moved_org(merged):
+    t = merged
+    for members, text in (({t.a1_candidate.pk: t.successor.pk}, "không sinh hoạt chính thức"),
+                          ({t.a1_official[0].pk: t.successor.pk}, "đã được chuyển cả")):
+        with pytest.raises(ValidationFailed) as exc:
+            members_reassign(actor=t.admin, moves={t.cell_a1.pk: t.cell_b1.pk} if "cả" in text else {},
+                             members=members, on=ON, operation_id=OP)
+        assert text in exc.value.errors["members"][0]
+    with pytest.raises(ValidationFailed) as exc:  # the engine: same org
+        members_reassign(actor=t.admin, moves={}, members={t.a2_official.pk: t.gcell_a2.pk}, on=ON, operation_id=OP)
+    assert "trùng với nơi đảng viên đang sinh hoạt chính thức" in exc.value.message
+    assert not MemberEvent.objects.filter(kind=K.ORG_RESTRUCTURED).exists()
 
 
 # ---- blockers ---------------------------------------------------------------------------------------------
