@@ -22,6 +22,9 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
 	@echo "TCXD: http://127.0.0.1:8000  (tài khoản mẫu ở trên, mật khẩu: demo)"
+	@# the background worker (long operations: restructuring) runs beside the server and stops with it
+	$(DEV_ENV) $(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: test-unit test-browser

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "treebeard",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # TCXD bounded contexts; dependencies point one way:
     # common <- audit <- rules <- geo <- authz <- orgs <- (members <- reports ...)
     "tcxd.common",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "tcxd.fees",
     "tcxd.meetings",
     "tcxd.reports",
+    "tcxd.restructure",
     "tcxd.demo",
     "tcxd.bench",
 ]
@@ -144,6 +147,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PG_OPTIONS: more server settings for the app's connections ("-c name=value …").
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off {env_str('PG_OPTIONS', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches and background tasks ------------------------------------------------------------------
+# "progress": a long operation's progress, written by the worker while its transaction is open and read
+# by the web process (files: both run on the one server of an offline LAN).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": env_str("PROGRESS_DIR", str(BASE_DIR / "var" / "progress"))},
+}
+# Long operations (restructuring) run in `manage.py db_worker` (django-tasks, database queue: nothing else
+# to install); TASKS_IMMEDIATE=1 runs them inline (tests, a one-process demo).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env_bool("TASKS_IMMEDIATE", env_bool("TCXD_TESTING", False))
+                     else "django_tasks_db.DatabaseBackend"}}
 # PostgreSQL working memory of one transaction that groups millions of rows (tcxd.common.db.big_grouping)
 TCXD_GROUPING_WORK_MEM = env_str("TCXD_GROUPING_WORK_MEM", "128MB")
 

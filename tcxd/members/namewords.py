@@ -8,14 +8,14 @@ Each row also carries the *tops* of the member's three orgs (official, temporary
 pending transfer): the first ``SCOPE_STEPS`` steps of their paths, the province's party committee. A
 name search in a province's scope (or the nation's) then tests the scope inside the word index,
 before any member row is read (``selectors._token_stream``). They are kept by ``lifecycle.project``
-(``name_words_place``) when a member's orgs change and by ``subtree_moved`` when orgs move.
+(``name_words_place``) when a member's orgs change and by ``subtrees_moved`` when orgs move.
 
 Pure functions first, then the writers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
@@ -134,15 +134,16 @@ def name_words_place(member_ids: Iterable[int]) -> int:
     return _place(f"m.id IN ({', '.join(['%s'] * len(ids))})", ids)
 
 
-def subtree_moved(org_id: int, old_path: str, new_path: str) -> None:
-    """``orgs.hooks`` callback: the orgs under ``new_path`` had ``old_path``; their members' tops
+def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
+    """``orgs.hooks`` callback: the orgs under each new path had the old one; their members' tops
     change only when the first SCOPE_STEPS steps did."""
-    if top(old_path) == top(new_path) and len(old_path) >= TOP_LEN and len(new_path) >= TOP_LEN:
-        return
-    low, high = path_range(new_path)
-    under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
-    _place(f"m.org_id IN ({under}) OR m.temporary_org_id IN ({under}) OR m.transfer_to_id IN ({under})",
-           [low, high] * 3)
+    for _org_id, old_path, new_path in moves:
+        if top(old_path) == top(new_path) and len(old_path) >= TOP_LEN and len(new_path) >= TOP_LEN:
+            continue
+        low, high = path_range(new_path)
+        under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
+        _place(f"m.org_id IN ({under}) OR m.temporary_org_id IN ({under}) OR m.transfer_to_id IN ({under})",
+               [low, high] * 3)
 
 
 def misplaced(limit: int = 10) -> list[int]:

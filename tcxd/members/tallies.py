@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-from tcxd.common.paths import STEPLEN
+from tcxd.common.paths import STEPLEN, path_range
 from tcxd.orgs.models import Org
 
 from .models import MemberSpell, MemberTally
@@ -188,12 +188,19 @@ def refresh_units(unit_ids: Iterable[int] | None) -> None:
                        _params(params))
 
 
-def subtree_moved(org_id: int, old_path: str, new_path: str) -> None:
-    """``org_id``'s subtree moved from ``old_path`` to ``new_path`` (orgs' hook): re-sum the units above
-    it on either side but not both, and the units inside it (a unit may have become one or stopped)."""
-    old_side, new_side = set(_prefixes(old_path[:-STEPLEN])), set(_prefixes(new_path[:-STEPLEN]))
-    around = (old_side | new_side) - (old_side & new_side)
-    shift = max(0, (len(old_path) - len(new_path)) // STEPLEN)
-    inside = Org.objects.filter(path__startswith=new_path, depth__lte=UNIT_DEPTH + shift)
-    refresh_units([*Org.objects.filter(path__in=around).values_list("id", flat=True),
-                   *inside.values_list("id", flat=True)])
+def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
+    """Subtrees moved from old to new paths (orgs' hook): re-sum, once, the units above each on either side
+    but not both, and the units inside each (a unit may have become one or stopped being one)."""
+    around: set[str] = set()
+    inside: set[int] = set()
+    for _org_id, old_path, new_path in moves:
+        old_side, new_side = set(_prefixes(old_path[:-STEPLEN])), set(_prefixes(new_path[:-STEPLEN]))
+        around |= (old_side | new_side) - (old_side & new_side)
+        shift = max(0, (len(old_path) - len(new_path)) // STEPLEN)
+        low, high = path_range(new_path)
+        inside |= set(Org.objects.filter(path__gte=low, path__lt=high, depth__lte=UNIT_DEPTH + shift)
+                      .values_list("id", flat=True))
+    paths = sorted(around)
+    for i in range(0, len(paths), 5000):
+        inside |= set(Org.objects.filter(path__in=paths[i:i + 5000]).values_list("id", flat=True))
+    refresh_units(inside)

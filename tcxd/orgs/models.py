@@ -217,3 +217,28 @@ class CommitteeMember(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.from_date <= day and (self.to_date is None or self.to_date >= day)
+
+
+class OrgLineage(models.Model):
+    """Predecessor → successor across a restructuring (A-01): a merged province's former provinces, a
+    split cell's parts. ``whole``: the predecessor went entirely into the successor, so the successor's
+    figures over a period that straddles ``effective_on`` take the predecessor's up to the day before
+    (``reports``); a part (split, members of a dissolved org sent one way, children another) does not."""
+
+    predecessor = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="successor_links",
+                                    verbose_name="tổ chức trước sắp xếp")
+    successor = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="predecessor_links",
+                                  verbose_name="tổ chức sau sắp xếp")
+    effective_on = models.DateField("ngày hiệu lực")
+    whole = models.BooleanField("toàn bộ", default=True)
+    # the restructuring operation that recorded it (restructure context; no constraint: orgs knows nothing of it)
+    operation_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "kế thừa tổ chức"
+        verbose_name_plural = "kế thừa tổ chức"
+        ordering = ["effective_on", "id"]
+        indexes = [models.Index(fields=["successor", "effective_on"], name="lineage_successor")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"

@@ -88,8 +88,15 @@ def _validate_attributes(*, kind: str, parent: Org | None, code: str, name: str,
             "Chỉ chi bộ trực thuộc mới có chu kỳ đại hội 30 tháng; tổ chức cơ sở đảng trở lên nhiệm kỳ 5 năm."
         )
     if kind == OrgKind.DISTRICT and valid_from is not None:
+        # an open district-level node is a pre-reform org awaiting the abolition of its level (restructure
+        # context; the structural check warns until then); none is founded, or lives on, after the last day
         last_day = dt.date.fromisoformat(param("org.district_level_last_day", on=valid_from))
-        if valid_to is None or valid_to > last_day:
+        if valid_from > last_day:
+            errors.setdefault("valid_from", []).append(
+                f"Cấp huyện không còn tổ chức từ {fmt_date(last_day + V.ONE_DAY)} (QĐ 294-QĐ/TW): không thành lập "
+                "tổ chức cấp huyện mới."
+            )
+        elif valid_to is not None and valid_to > last_day:
             errors.setdefault("valid_to", []).append(
                 f"Cấp huyện không còn tổ chức từ {fmt_date(last_day + V.ONE_DAY)} "
                 f"(QĐ 294-QĐ/TW): tổ chức cấp huyện phải kết thúc chậm nhất ngày {fmt_date(last_day)}."

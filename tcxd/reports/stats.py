@@ -450,33 +450,68 @@ TRANSFERS = {
 
 
 def movements(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Events of each movement in ``org``'s subtree (as it stood on ``end``) dated ``start`` … ``end``.
-    Official transfers count when they cross the subtree's edge: a member whose counting org changes
-    from outside to inside (in) or inside to outside (out), on the day received; temporary ones on
+    """Events of each movement in ``org``'s subtree dated ``start`` … ``end`` (the orgs and days of
+    ``period_orgs``). Official transfers count when they cross the subtree's edge: a member whose counting org
+    changes from outside to inside (in) or inside to outside (out), on the day received; temporary ones on
     the day sent, by the sending and the host org. Moves inside the subtree are not movements."""
     require_read(actor, org.path)
-    inside = {pk for pk, *_ in subtree_versions(org, end)}
+    until = period_orgs(org, start, end)
     out = dict.fromkeys([*MOVEMENTS, *TRANSFERS], 0)
     kind_to = {kind.value: key for key, (_label, kinds) in MOVEMENTS.items() for kind in kinds}
     events = (MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end)
               .filter(kind__in=[*kind_to, EventKind.DISCIPLINE.value]))
-    for kind, data in _in_chunks(events, inside, ("kind", "data")):
-        if kind == EventKind.DISCIPLINE:
-            if (data or {}).get("form") == "khai_tru":
-                out["expelled"] += 1
-            continue
-        out[kind_to[kind]] += 1
-    for from_org, to_org in _temporary_moves(start, end):
-        if from_org in inside and to_org not in inside:
+    by_last: dict[dt.date, set[int]] = {}
+    for pk, last in until.items():
+        by_last.setdefault(last, set()).add(pk)
+    for last, ids in by_last.items():
+        for kind, data in _in_chunks(events.filter(on__lte=last), ids, ("kind", "data")):
+            if kind == EventKind.DISCIPLINE:
+                if (data or {}).get("form") == "khai_tru":
+                    out["expelled"] += 1
+                continue
+            out[kind_to[kind]] += 1
+
+    def inside(pk, day) -> bool:
+        return pk in until and day <= until[pk]
+
+    for from_org, to_org, day in _temporary_moves(start, end):
+        if inside(from_org, day) and not inside(to_org, day):
             out["temporary_out"] += 1
-        elif to_org in inside and from_org not in inside:
+        elif inside(to_org, day) and not inside(from_org, day):
             out["temporary_in"] += 1
-    for from_org, to_org in _official_moves(start, end):
-        if from_org in inside and to_org not in inside:
+    for from_org, to_org, day in _official_moves(start, end):  # at the sender to the day before
+        was, now = inside(from_org, day - dt.timedelta(days=1)), inside(to_org, day)
+        if was and not now:
             out["transferred_out"] += 1
-        elif to_org in inside and from_org not in inside:
+        elif now and not was:
             out["transferred_in"] += 1
     return out
+
+
+def period_orgs(org: Org, start: dt.date, end: dt.date) -> dict[int, dt.date]:
+    """The orgs whose events a period's figures of ``org`` take, each with the last day it counts: its subtree
+    as it stood on ``end`` (a closed org: on its last day), to that day; and, for every org merged whole into
+    one of them during the period (lineage, A-01), that predecessor's subtree as it stood the day before, to
+    that day, and so on up the lineage. So the year of a province formed on 01/07 is its former provinces to
+    30/6 plus itself from 1/7; a former province's year ends on 30/6 (a part of a split org is not its
+    predecessor's whole, and starts at its own date)."""
+    from tcxd.orgs.models import OrgLineage
+
+    valid_to = Org.objects.filter(pk=org.pk).values_list("valid_to", flat=True).first()
+    last = end if valid_to is None or valid_to >= end else max(start, valid_to)
+    until = {pk: last for pk, *_ in subtree_versions(org, last)}
+    seen: set[int] = set()
+    while True:
+        links = [(p, d) for p, s_, d in OrgLineage.objects.filter(
+            whole=True, effective_on__gt=start, effective_on__lte=last).values_list(
+            "predecessor_id", "successor_id", "effective_on") if s_ in until and p not in seen]
+        if not links:
+            return until
+        for pk, day in links:
+            seen.add(pk)
+            before = day - dt.timedelta(days=1)
+            for i, *_ in subtree_versions(Org(pk=pk), before):
+                until[i] = max(until.get(i, before), before)
 
 
 def _in_chunks(qs, org_ids: set[int], fields: Sequence[str]) -> Iterable[tuple]:
@@ -485,23 +520,26 @@ def _in_chunks(qs, org_ids: set[int], fields: Sequence[str]) -> Iterable[tuple]:
         yield from qs.filter(org_id__in=ids[i:i + 10_000]).values_list(*fields).order_by()
 
 
-def _temporary_moves(start: dt.date, end: dt.date) -> list[tuple[int | None, int | None]]:
+def _temporary_moves(start: dt.date, end: dt.date) -> list[tuple[int | None, int | None, dt.date]]:
     return list(MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end,
-                                           kind=EventKind.TEMP_TRANSFER_OUT).values_list("org_id", "target_org_id"))
+                                           kind=EventKind.TEMP_TRANSFER_OUT).values_list("org_id", "target_org_id",
+                                                                                         "on"))
 
 
-def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
-    """(org before, org after) of every change of counting org received ``start`` … ``end``: two
-    spells of one member, the second starting the day after the first ends, at another org."""
+def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int, dt.date]]:
+    """(org before, org after, day) of every change of counting org received ``start`` … ``end``: two
+    spells of one member, the second starting the day after the first ends, at another org. A move by a
+    restructuring (lineage) is not a transfer: both orgs are inside a subtree that takes the predecessor."""
     t = MemberSpell._meta.db_table
-    sql = (f"SELECT a.org_id, b.org_id FROM {t} b JOIN {t} a ON a.member_id = b.member_id "
+    sql = (f"SELECT a.org_id, b.org_id, b.valid_from FROM {t} b JOIN {t} a ON a.member_id = b.member_id "
            "AND a.valid_to = b.valid_from - 1 WHERE b.valid_from >= %s AND b.valid_from <= %s "
            "AND a.org_id <> b.org_id")
     if connection.vendor == "sqlite":
         sql = sql.replace("b.valid_from - 1", "date(b.valid_from, '-1 day')")
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end])
-        return cursor.fetchall()
+        return [(a, b, day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10]))
+                for a, b, day in cursor.fetchall()]
 
 
 __all__ = ["ALL", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "dimension", "marginal", "member_cube",

@@ -25,17 +25,18 @@ from tcxd.orgs import services as org_services
 from tcxd.reports import form_services as report_form_services
 from tcxd.reports import package_services
 from tcxd.reports import services as report_services
+from tcxd.restructure import services as restructure_services
 from tcxd.rules import services as rules_services
 from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
            fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services,
-           package_services, reassign]
+           package_services, reassign, restructure_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
-           "reassign_blockers", "members_at", "members_registered"}
+           "reassign_blockers", "members_at", "members_registered", "spec_org_ids", "dry_run", "restructure_run"}
 
 
 def _public_functions():
@@ -112,6 +113,23 @@ def _photo(t, *, remove=False):
             dossier_services.dossier_photo_remove(actor=t.admin, member=member)
 
 
+def _restructure(t, *, step="draft"):
+    op = restructure_services.restructure_draft(actor=t.admin, kind="move", title="Chuyển chi bộ", spec={
+        "org_id": t.cell_b1.pk, "new_parent_id": t.commune_a.pk}, effective_on=D(2026, 3, 1), decision_no="1")
+    if step == "draft":
+        return op
+    if step == "update":
+        return restructure_services.restructure_update(actor=t.admin, operation=op, title="Chuyển chi bộ B1")
+    op = restructure_services.restructure_preview(actor=t.admin, operation=op)
+    if step == "preview":
+        return op
+    op = restructure_services.restructure_apply(actor=t.admin, operation=op)
+    if step == "apply":
+        return op
+    op = restructure_services.restructure_run(op.pk)
+    return restructure_services.restructure_undo(actor=t.admin, operation=op, reason="Nhầm")
+
+
 def _reassign(t, *, undo=False):
     admit(t, new_candidate(t, serial=511))  # a probationary member of cell A1
     moved = reassign.members_reassign(actor=t.admin, moves={t.cell_a1.pk: t.cell_b1.pk}, on=D(2026, 3, 1),
@@ -167,6 +185,14 @@ INVOKERS = {
         reason="nhầm"),
     "members_bulk_load": _bulk,
     "members_reassign": _reassign,
+    "restructure_draft": _restructure,
+    "restructure_update": lambda t: _restructure(t, step="update"),
+    "restructure_preview": lambda t: _restructure(t, step="preview"),
+    "restructure_apply": lambda t: _restructure(t, step="apply"),
+    "restructure_undo": lambda t: _restructure(t, step="undo"),
+    "restructure_plan_save": lambda t: restructure_services.restructure_plan_save(
+        actor=t.admin, org=t.province, code="ĐA-01", title="Đề án sắp xếp", start_on=D(2025, 1, 1),
+        deadline=D(2026, 12, 31), target_reduced=172),
     "members_reassign_undo": lambda t: _reassign(t, undo=True),
     "dossier_row_add": lambda t: _row(t, 508),
     "dossier_row_update": lambda t: dossier_services.dossier_row_update(actor=t.admin, row=_row(t, 509),

@@ -72,7 +72,7 @@ class TestCreate:
         assert "valid_from" in exc.value.errors
 
     @pytest.mark.parametrize("valid_to, ok", [
-        (None, False), (D(2025, 7, 1), False), (D(2025, 6, 30), True), (D(2020, 1, 1), True),
+        (D(2025, 7, 1), False), (D(2025, 6, 30), True), (D(2020, 1, 1), True),
     ])
     def test_district_level_must_end_by_30_06_2025(self, tree, valid_to, ok):
         """A-01: a district-level node valid after 2025-07-01 is rejected (boundary at 30/6)."""
@@ -87,6 +87,23 @@ class TestCreate:
             with pytest.raises(ValidationFailed) as exc:
                 S.org_create(**call)
             assert "QĐ 294" in exc.value.errors["valid_to"][0]
+
+    @pytest.mark.parametrize("valid_from, ok", [(D(2025, 6, 30), True), (D(2025, 7, 1), False)])
+    def test_an_open_district_awaits_the_abolition_of_its_level(self, tree, valid_from, ok):
+        """A-01: a pre-reform district may stand open (entered before the restructuring that abolishes its level,
+        warned by the structural check); none is founded from 01/7/2025."""
+        call = dict(actor=tree.admin, parent=tree.province, code="H03", name="Huyện ủy Văn Lãng",
+                    kind=OrgKind.DISTRICT, valid_from=valid_from)
+        if not ok:
+            with pytest.raises(ValidationFailed) as exc:
+                S.org_create(**call)
+            assert "không thành lập tổ chức cấp huyện mới" in exc.value.errors["valid_from"][0]
+            return
+        org = S.org_create(**call)
+        assert org.status == OrgStatus.ACTIVE
+        from tcxd.orgs.checks import org_warnings
+
+        assert "district_after_abolition" in {w.code for w in org_warnings(org=tree.province, day=D(2025, 7, 1))}
 
     def test_historic_child_under_closed_district(self, tree):
         district = S.org_create(actor=tree.admin, parent=tree.province, code="H02", name="Huyện ủy Lộc Bình",

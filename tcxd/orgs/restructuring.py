@@ -1,0 +1,403 @@
+"""Bulk primitives of the tree for a restructuring (merge, split, dissolve, move, abolish a level), run
+inside the restructure context's one transaction: found, relocate, close and edit orgs, each writing the
+same dated history (OrgChange, OrgVersion) as the single-org services, and a ``Journal`` of every row
+touched, so that ``journal_undo`` puts the tree back exactly as it was.
+
+Dates: a change effective on D closes what stood up to D − 1 and opens what stands from D. A version
+that already starts on D (another change effective the same day, e.g. the 2025 district abolition and
+the province merge, both 01/07/2025) is rewritten in place, or removed when its org closes on D − 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+from django.db.models.query import QuerySet
+
+from tcxd.common.errors import DomainError, ValidationFailed
+from tcxd.common.fmt import fmt_date
+from tcxd.common.paths import ALPHABET, STEPLEN, path_range
+from tcxd.common.text import fold
+
+from . import hooks
+from .kinds import ALLOWED_CHILDREN, OrgKind, OrgStatus
+from .models import Org, OrgChange, OrgHeadcount, OrgLineage, OrgVersion
+
+ONE_DAY = dt.timedelta(days=1)
+ORG_FIELDS = ("path", "depth", "numchild", "status", "valid_to", "code", "name", "short_name", "name_norm", "kind",
+              "grassroots_type", "congress_cycle_months")
+VERSION_FIELDS = ("id", "org_id", "change_id", "valid_from", "valid_to", "path", "depth", "parent_id", "code",
+                  "name", "short_name", "kind", "grassroots_type", "admin_unit_id", "status")
+_DATES = {"valid_from", "valid_to"}
+
+
+def _jsonable(row: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+
+
+def _dated(row: dict) -> dict:
+    return {k: (dt.date.fromisoformat(v) if k in _DATES and v else v) for k, v in row.items()}
+
+
+@dataclass
+class Journal:
+    """What one restructuring changed in the tree: the rows as they were before it first touched them,
+    the orgs it founded, and the id marks after which every OrgChange/OrgVersion/OrgLineage is its own."""
+
+    orgs: dict[int, dict] = field(default_factory=dict)
+    versions: dict[int, dict] = field(default_factory=dict)
+    created: list[int] = field(default_factory=list)
+    moved: list[tuple[int, str, str]] = field(default_factory=list)
+    change_mark: int = 0
+    version_mark: int = 0
+    org_mark: int = 0
+
+    @classmethod
+    def start(cls) -> Journal:
+        return cls(change_mark=OrgChange.objects.aggregate(m=Max("id"))["m"] or 0,
+                   version_mark=OrgVersion.objects.aggregate(m=Max("id"))["m"] or 0,
+                   org_mark=Org.objects.aggregate(m=Max("id"))["m"] or 0)
+
+    def as_json(self) -> dict:
+        return {"orgs": {str(k): _jsonable(v) for k, v in self.orgs.items()},
+                "versions": {str(k): _jsonable(v) for k, v in self.versions.items()},
+                "created": self.created, "moved": [list(m) for m in self.moved],
+                "change_mark": self.change_mark, "version_mark": self.version_mark, "org_mark": self.org_mark}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Journal:
+        return cls(orgs={int(k): _dated(v) for k, v in data["orgs"].items()},
+                   versions={int(k): _dated(v) for k, v in data["versions"].items()},
+                   created=list(data["created"]), moved=[tuple(m) for m in data["moved"]],
+                   change_mark=data["change_mark"], version_mark=data["version_mark"], org_mark=data["org_mark"])
+
+    # -- snapshots before the first change ------------------------------------------------------------------
+    def touch_orgs(self, ids: Iterable[int]) -> None:
+        new = [i for i in set(ids) if i not in self.orgs and i not in self.created]
+        for i in range(0, len(new), 5000):
+            for row in Org.objects.filter(pk__in=new[i:i + 5000]).values("id", *ORG_FIELDS):
+                self.orgs[row.pop("id")] = row
+
+    def touch_versions(self, org_ids: Iterable[int], day: dt.date) -> None:
+        """Versions of these orgs a change on ``day`` may end, rewrite or remove."""
+        ids = sorted(set(org_ids))
+        for i in range(0, len(ids), 5000):
+            qs = (OrgVersion.objects.filter(org_id__in=ids[i:i + 5000], id__lte=self.version_mark)
+                  .exclude(valid_to__lt=day - ONE_DAY))
+            for row in qs.values(*VERSION_FIELDS):
+                self.versions.setdefault(row["id"], row)
+
+    def subtree_ids(self) -> set[int]:
+        """Every org the operation touched or founded."""
+        return set(self.orgs) | set(self.created)
+
+
+# -- paths ----------------------------------------------------------------------------------------------------
+def encode_step(n: int) -> str:
+    out = ""
+    for _ in range(STEPLEN):
+        n, r = divmod(n, len(ALPHABET))
+        out = ALPHABET[r] + out
+    if n:
+        raise DomainError("tree_full", "Tổ chức đã có quá nhiều tổ chức trực thuộc.")
+    return out
+
+
+def decode_step(step: str) -> int:
+    n = 0
+    for ch in step:
+        n = n * len(ALPHABET) + ALPHABET.index(ch)
+    return n
+
+
+def _children(org: Org):
+    low, high = path_range(org.path)
+    return Org.objects.filter(path__gt=low, path__lt=high, depth=org.depth + 1)
+
+
+def _next_step(parent: Org) -> int:
+    last = _children(parent).aggregate(m=Max("path"))["m"]
+    return decode_step(last[-STEPLEN:]) + 1 if last else 1
+
+
+def _recount_children(orgs: Iterable[Org]) -> None:
+    for org in {o.pk: o for o in orgs}.values():
+        org.refresh_from_db(fields=["path", "depth"])
+        Org.objects.filter(pk=org.pk).update(numchild=_children(org).count())
+
+
+# -- versions -------------------------------------------------------------------------------------------------
+def _end_versions(org_ids: Sequence[int], day: dt.date) -> None:
+    """Nothing of these orgs stands from ``day``: open versions end on ``day`` − 1, versions that would
+    only have started on ``day`` or later are removed (the journal holds them)."""
+    OrgVersion.objects.filter(org_id__in=org_ids, valid_from__gte=day).delete()
+    OrgVersion.objects.filter(org_id__in=org_ids, valid_from__lt=day).filter(
+        valid_to__isnull=True).update(valid_to=day - ONE_DAY)
+    OrgVersion.objects.filter(org_id__in=org_ids, valid_from__lt=day, valid_to__gte=day).update(
+        valid_to=day - ONE_DAY)
+
+
+def _open_versions(orgs: Sequence[Org], change: OrgChange, day: dt.date) -> None:
+    """Versions of these (active) orgs as they now stand, from ``day``; one already starting on ``day`` is
+    rewritten."""
+    parents = dict(Org.objects.filter(path__in={o.path[:-STEPLEN] for o in orgs if o.depth > 1})
+                   .values_list("path", "id"))
+    same_day = {v.org_id: v for v in OrgVersion.objects.filter(org_id__in=[o.pk for o in orgs], valid_from=day)}
+    OrgVersion.objects.filter(org_id__in=[o.pk for o in orgs], valid_from__lt=day, valid_to__isnull=True).update(
+        valid_to=day - ONE_DAY)
+    new, rewrite = [], []
+    for o in orgs:
+        fields = dict(path=o.path, depth=o.depth, parent_id=parents.get(o.path[:-STEPLEN]), code=o.code,
+                      name=o.name, short_name=o.short_name, kind=o.kind, grassroots_type=o.grassroots_type,
+                      admin_unit_id=o.admin_unit_id, status=o.status)
+        if o.pk in same_day:
+            v = same_day[o.pk]
+            for k, val in fields.items():
+                setattr(v, k, val)
+            rewrite.append(v)
+        else:
+            new.append(OrgVersion(org_id=o.pk, change=change, valid_from=day, valid_to=None, **fields))
+    if rewrite:
+        OrgVersion.objects.bulk_update(rewrite, ["path", "depth", "parent_id", "code", "name", "short_name", "kind",
+                                                 "grassroots_type", "admin_unit_id", "status"], batch_size=2000)
+    OrgVersion.objects.bulk_create(new, batch_size=2000)
+
+
+def _latest_day(org_ids: Sequence[int]) -> dt.date | None:
+    return OrgVersion.objects.filter(org_id__in=org_ids).aggregate(m=Max("valid_from"))["m"]
+
+
+def require_history_until(org_ids: Sequence[int], day: dt.date) -> None:
+    """A restructuring on ``day`` cannot precede a change already recorded after it."""
+    latest = _latest_day(org_ids)
+    if latest and latest > day:
+        raise DomainError("effective_date_before_history",
+                          f"Ngày hiệu lực {fmt_date(day)} sớm hơn thay đổi đã ghi nhận ({fmt_date(latest)}) của "
+                          "tổ chức liên quan; sắp xếp phải có hiệu lực từ ngày đó trở đi.", field="effective_on")
+
+
+# -- operations -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Decision:
+    number: str = ""
+    date: dt.date | None = None
+    issuer: str = ""
+
+
+def _change(org: Org, kind: str, day: dt.date, decision: Decision, summary: str, note: str = "") -> OrgChange:
+    return OrgChange.objects.create(org=org, kind=kind, effective_on=day, decision_no=decision.number,
+                                    decision_date=decision.date, decision_issuer=decision.issuer,
+                                    summary=summary[:500], note=note)
+
+
+def found(journal: Journal, *, parent: Org, code: str, name: str, kind: str, day: dt.date, decision: Decision,
+          grassroots_type: str = "", short_name: str = "", congress_cycle_months: int | None = None,
+          admin_unit_id: int | None = None) -> Org:
+    """A new org under ``parent`` from ``day`` (the successor of a merge, a part of a split)."""
+    from .services import _default_cycle, _validate_attributes
+
+    parent = Org.objects.get(pk=parent.pk)
+    errors: dict[str, list[str]] = {}
+    _validate_attributes(kind=kind, parent=parent, code=code, name=name, grassroots_type=grassroots_type,
+                         cycle=congress_cycle_months, valid_from=day, valid_to=None, exclude_pk=None, errors=errors)
+    if not parent.is_active:
+        errors.setdefault("parent", []).append(f"{parent.name} đã giải thể.")
+    if errors:
+        raise ValidationFailed(errors)
+    journal.touch_orgs([parent.pk])
+    org = Org(code=code.strip(), name=name.strip(), short_name=short_name.strip(), name_norm=fold(name), kind=kind,
+              grassroots_type=grassroots_type, admin_unit_id=admin_unit_id, valid_from=day, status=OrgStatus.ACTIVE,
+              congress_cycle_months=congress_cycle_months or _default_cycle(kind, day))
+    org = Org.objects.add_child(parent, instance=org)
+    journal.created.append(org.pk)
+    change = _change(org, OrgChange.Kind.CREATED, day, decision, f"Thành lập {org.name} (sắp xếp tổ chức)")
+    OrgVersion.objects.create(org=org, change=change, valid_from=day, valid_to=None, path=org.path, depth=org.depth,
+                              parent_id=parent.pk, code=org.code, name=org.name, short_name=org.short_name,
+                              kind=org.kind, grassroots_type=org.grassroots_type, admin_unit_id=org.admin_unit_id,
+                              status=OrgStatus.ACTIVE)
+    OrgHeadcount.objects.create(org=org)
+    return org
+
+
+def check_relocation(org: Org, new_parent: Org) -> list[str]:
+    """Why ``org`` cannot go under ``new_parent`` (empty: it can)."""
+    problems = []
+    if new_parent.path.startswith(org.path):
+        problems.append(f"Không chuyển {org.name} vào chính nó hoặc tổ chức trực thuộc nó.")
+    if not new_parent.is_active:
+        problems.append(f"{new_parent.name} đã giải thể.")
+    if org.kind not in ALLOWED_CHILDREN[new_parent.kind]:
+        problems.append(f"{OrgKind(org.kind).label} ({org.name}) không thể trực thuộc "
+                        f"{OrgKind(new_parent.kind).label.lower()} ({new_parent.name}).")
+    return problems
+
+
+def relocate(journal: Journal, moves: Sequence[tuple[Org, Org]], *, day: dt.date, decision: Decision,
+             note: str = "") -> None:
+    """Move each subtree under its new parent from ``day`` (disjoint subtrees; no new parent inside one)."""
+    if not moves:
+        return
+    roots = [Org.objects.get(pk=o.pk) for o, _p in moves]
+    for i, a in enumerate(roots):
+        for b in roots[i + 1:]:
+            if a.path.startswith(b.path) or b.path.startswith(a.path):
+                raise DomainError("overlapping_moves", f"{a.name} và {b.name} lồng nhau; chỉ chuyển tổ chức ngoài.")
+    subtree: list[int] = []
+    for root in roots:
+        low, high = path_range(root.path)
+        subtree += list(Org.objects.filter(path__gte=low, path__lt=high).values_list("id", flat=True))
+    require_history_until(subtree, day)
+    old_parents = list(Org.objects.filter(path__in={r.path[:-STEPLEN] for r in roots}))
+    new_parents = [Org.objects.get(pk=p.pk) for _o, p in moves]
+    journal.touch_orgs([*subtree, *(p.pk for p in old_parents), *(p.pk for p in new_parents)])
+    journal.touch_versions(subtree, day)
+    names = {p.path: p.name for p in old_parents}
+    steps: dict[int, int] = {}
+    qn = connection.ops.quote_name
+    table = qn(Org._meta.db_table)
+    done: list[tuple[Org, str]] = []
+    for root, (_o, parent) in zip(roots, moves, strict=True):
+        parent = Org.objects.get(pk=parent.pk)
+        root.refresh_from_db()
+        problems = check_relocation(root, parent)
+        if problems:
+            raise DomainError("bad_relocation", " ".join(problems))
+        if parent.path == root.path[:-STEPLEN]:
+            continue
+        step = steps.get(parent.pk) or _next_step(parent)
+        steps[parent.pk] = step + 1
+        new_path = parent.path + encode_step(step)
+        old_path = root.path
+        low, high = path_range(old_path)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET path = %s || SUBSTR(path, %s), depth = depth + %s "
+                           f"WHERE path >= %s AND path < %s",
+                           [new_path, len(old_path) + 1, parent.depth + 1 - root.depth, low, high])
+        root.refresh_from_db()
+        change = _change(root, OrgChange.Kind.MOVED, day, decision,
+                         f"Từ {names.get(old_path[:-STEPLEN], '')} sang {parent.name} (sắp xếp tổ chức)", note)
+        nodes = list(Org.objects.filter(path__gte=root.path, path__lt=path_range(root.path)[1],
+                                        status=OrgStatus.ACTIVE).order_by("path"))
+        _open_versions(nodes, change, day)
+        journal.moved.append((root.pk, old_path, root.path))
+        done.append((root, old_path))
+    _recount_children([*old_parents, *new_parents])
+    hooks.subtrees_moved([(r.pk, old, r.path) for r, old in done])
+
+
+def close(journal: Journal, orgs: Sequence[Org], *, day: dt.date, decision: Decision, summary: str,
+          note: str = "") -> None:
+    """End these orgs on ``day`` − 1 (they must have no active children and no members left)."""
+    ids = [o.pk for o in orgs]
+    journal.touch_orgs(ids)
+    journal.touch_versions(ids, day)
+    for org in Org.objects.filter(pk__in=ids):
+        if not org.is_active:
+            raise DomainError("org_closed", f"{org.name} đã giải thể từ trước.")
+        if org.valid_from >= day:
+            raise DomainError("closed_before_founded", f"{org.name} thành lập ngày {fmt_date(org.valid_from)}, "
+                                                       f"không giải thể được từ ngày {fmt_date(day)}.")
+        left = _children(org).filter(status=OrgStatus.ACTIVE).count()
+        if left:
+            raise DomainError("children_left", f"{org.name} còn {left} tổ chức trực thuộc đang hoạt động.")
+        org.status, org.valid_to = OrgStatus.CLOSED, day - ONE_DAY
+        org.save(update_fields=["status", "valid_to"])
+        _change(org, OrgChange.Kind.CLOSED, day, decision, summary or f"Chấm dứt hoạt động sau ngày "
+                f"{fmt_date(day - ONE_DAY)}", note)
+    _end_versions(ids, day)
+
+
+def edit(journal: Journal, org: Org, *, day: dt.date, decision: Decision, **fields) -> Org:
+    """Rename, re-code or re-type ``org`` from ``day``."""
+    from .services import EDITABLE_FIELDS, _change_kind, _default_cycle, _validate_attributes
+
+    org = Org.objects.get(pk=org.pk)
+    changed = {k for k, v in fields.items() if k in EDITABLE_FIELDS and v != getattr(org, k)}
+    if not changed:
+        raise DomainError("no_change", f"{org.name}: không có thông tin nào thay đổi.")
+    if "kind" in changed and "congress_cycle_months" not in fields:
+        fields["congress_cycle_months"] = _default_cycle(fields["kind"], day)
+        changed.add("congress_cycle_months")
+    new = {f: fields.get(f, getattr(org, f)) for f in EDITABLE_FIELDS}
+    parent = Org.objects.filter(path=org.parent_path).first() if org.depth > 1 else None
+    errors: dict[str, list[str]] = {}
+    _validate_attributes(kind=new["kind"], parent=parent, code=new["code"], name=new["name"],
+                         grassroots_type=new["grassroots_type"], cycle=new["congress_cycle_months"],
+                         valid_from=org.valid_from, valid_to=org.valid_to, exclude_pk=org.pk, errors=errors)
+    if "kind" in changed:
+        bad = sorted(OrgKind(k).label for k in set(_children(org).filter(status=OrgStatus.ACTIVE)
+                                                   .values_list("kind", flat=True)) - ALLOWED_CHILDREN[new["kind"]])
+        if bad:
+            errors.setdefault("kind", []).append(f"Các tổ chức trực thuộc ({', '.join(bad)}) không phù hợp với loại "
+                                                 f"{OrgKind(new['kind']).label.lower()}.")
+    if errors:
+        raise ValidationFailed(errors)
+    require_history_until([org.pk], day)
+    journal.touch_orgs([org.pk])
+    journal.touch_versions([org.pk], day)
+    for f in changed:
+        setattr(org, f, new[f])
+    org.name_norm = fold(org.name)
+    org.save(update_fields=[*sorted(changed), "name_norm"])
+    change = _change(org, _change_kind(changed), day, decision,
+                     ", ".join(sorted(str(Org._meta.get_field(f).verbose_name) for f in changed)))
+    _open_versions([org], change, day)
+    return org
+
+
+def lineage(journal: Journal, predecessor: Org, successor: Org, *, day: dt.date, whole: bool,
+            operation_id: int | None) -> None:
+    OrgLineage.objects.create(predecessor=predecessor, successor=successor, effective_on=day, whole=whole,
+                              operation_id=operation_id)
+
+
+# -- undo -----------------------------------------------------------------------------------------------------
+def newer_changes(journal: Journal, last_change_id: int) -> list[OrgChange]:
+    """Changes recorded after the operation (ids above ``last_change_id``) on an org it touched or under one
+    it founded or moved: the operation cannot be undone under them."""
+    touched = journal.subtree_ids()
+    qs = OrgChange.objects.filter(id__gt=last_change_id).select_related("org")
+    out = []
+    roots = [Org.objects.filter(pk=i).values_list("path", flat=True).first() for i in journal.created]
+    roots += [new for _i, _old, new in journal.moved]
+    for change in qs[:1000]:
+        if change.org_id in touched or any(r and change.org.path.startswith(r) for r in roots):
+            out.append(change)
+    return out
+
+
+def journal_undo(journal: Journal, *, last_change_id: int, operation_id: int) -> None:
+    """Put back every row the operation changed; remove what it added. Callers check ``newer_changes``."""
+    ids = sorted(journal.subtree_ids())
+    OrgLineage.objects.filter(operation_id=operation_id).delete()
+    # versions: drop the operation's own and every version it rewrote or removed, then put those back
+    OrgVersion.objects.filter(org_id__in=ids, id__gt=journal.version_mark).delete()
+    OrgVersion.objects.filter(id__in=list(journal.versions)).delete()
+    OrgVersion.objects.bulk_create([OrgVersion(**row) for row in journal.versions.values()], batch_size=2000)
+    OrgChange.objects.filter(org_id__in=ids, id__gt=journal.change_mark, id__lte=last_change_id).delete()
+    # paths: through temporary ones, so that no two orgs ever share a path on the way
+    qn = connection.ops.quote_name
+    table = qn(Org._meta.db_table)
+    restored = [pk for pk in ids if pk in journal.orgs]
+    with connection.cursor() as cursor:
+        for i in range(0, len(restored), 1000):
+            chunk = restored[i:i + 1000]
+            cursor.execute(f"UPDATE {table} SET path = '~' || CAST(id AS VARCHAR(20)) WHERE id IN "
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+    rows = [Org(pk=pk, **vals) for pk, vals in journal.orgs.items()]
+    Org.objects.bulk_update(rows, list(ORG_FIELDS), batch_size=1000)
+    # what other contexts derive from the paths (the founded orgs, empty now, are still there to be re-summed)
+    hooks.subtrees_moved([(pk, new, old) for pk, old, new in reversed(journal.moved)])
+    if journal.created:
+        hooks.orgs_removed(list(journal.created))
+        OrgHeadcount.objects.filter(org_id__in=journal.created).delete()
+        # the plain delete (treebeard's recounts parents, whose rows were put back above)
+        QuerySet.delete(Org.objects.filter(pk__in=journal.created).order_by())
+
+
+__all__ = ["Decision", "Journal", "check_relocation", "close", "edit", "found", "journal_undo", "lineage",
+           "newer_changes", "relocate", "require_history_until"]
