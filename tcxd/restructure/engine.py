@@ -17,6 +17,8 @@ Specs (``RestructureOperation.spec``), ids of orgs:
 - retype: ``{"org_id": id, "kind": str, "grassroots_type": str}``.
 - abolish_level: ``{"root_id": id, "level_kind": "district"}``: every active org of that kind under the
   root hands its children (and any members) to its own parent and closes the day before.
+- reform_2025: the 2025 reform of one 2025 province from its pre-2025 party organizations, built from the
+  administrative-unit lineage (``reform2025``).
 """
 
 from __future__ import annotations
@@ -340,6 +342,10 @@ class Run:
             self.edit(spec, ("kind", "grassroots_type"))
         elif kind == OperationKind.ABOLISH_LEVEL:
             self.abolish_level(spec)
+        elif kind == OperationKind.REFORM_2025:
+            from .reform2025 import reform
+
+            reform(self, spec)
         else:
             raise DomainError("unknown_kind", "Loại sắp xếp không hợp lệ.")
         return self.outcome

@@ -16,6 +16,7 @@ class OperationKind(models.TextChoices):
     RENAME = "rename", "Đổi tên, đổi mã"
     RETYPE = "retype", "Đổi loại hình tổ chức"
     ABOLISH_LEVEL = "abolish_level", "Bỏ một cấp tổ chức"
+    REFORM_2025 = "reform_2025", "Sắp xếp theo đơn vị hành chính 2025"
 
 
 class OperationStatus(models.TextChoices):
