@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..runner import Benchmark
-from . import fees, members, orgs, reports
+from . import fees, members, orgs, reports, restructure
 
 REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "orgs.subtree_count.province": orgs.subtree_count_province,
@@ -20,6 +20,8 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "reports.national_form": reports.national_form,
     "reports.national_form_past": reports.national_form_past,
     "reports.package": reports.package,
+    "restructure.merge_provinces": restructure.merge_provinces,
+    "restructure.abolish_level": restructure.abolish_level,
 }
 
 

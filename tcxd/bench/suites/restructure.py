@@ -1,0 +1,183 @@
+"""Benchmarks of restructuring: each run applies the operation inside a transaction that is rolled back
+afterwards (rollback included in the time), so every round starts from the same dataset.
+
+- ``restructure.merge_provinces``: the two provinces with the most members merged into a new one (their
+  subtrees moved under it with history, lineage, the tallies and the name index's province tops);
+- ``restructure.abolish_level``: an intermediate level of the biggest province abolished: the district level
+  when the dataset has one (a pre-2025 tree), otherwise the grassroots-committee level (each hands its cells to
+  the commune above; the same code path).
+
+Floors: the same tree changes in hand-written SQL (paths rewritten by prefix, versions ended and opened, the
+name index's tops), rolled back the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tcxd.common.paths import STEPLEN, path_range
+from tcxd.members.models import MemberNameWord, MemberSpell
+from tcxd.orgs.kinds import OrgKind, OrgStatus
+from tcxd.orgs.models import Org, OrgHeadcount, OrgVersion
+from tcxd.orgs.restructuring import encode_step
+from tcxd.restructure.engine import Run
+from tcxd.restructure.models import OperationKind, RestructureOperation
+
+from ..runner import Benchmark
+from .orgs import bench_user
+
+_T = {"org": Org._meta.db_table, "ver": OrgVersion._meta.db_table, "spell": MemberSpell._meta.db_table,
+      "word": MemberNameWord._meta.db_table}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def rolled_back(fn):
+    """``fn`` in a transaction (a savepoint inside one) that is then rolled back; its answer."""
+    def run():
+        answer = None
+        try:
+            with transaction.atomic():
+                answer = fn()
+                raise _Rollback
+        except _Rollback:
+            return answer
+    return run
+
+
+def _members_under(orgs: list[Org]) -> int:
+    n = 0
+    for org in orgs:
+        low, high = path_range(org.path)
+        n += MemberSpell.objects.filter(valid_to__isnull=True, org__path__gte=low, org__path__lt=high).count()
+    return n
+
+
+def _moved_counts(paths: list[str]) -> tuple[int, int]:
+    """(active orgs, members) under the moved subtrees at their new paths."""
+    roots = list(Org.objects.filter(path__in=paths))
+    return (sum(Org.objects.filter(path__startswith=r.path, status=OrgStatus.ACTIVE).count() for r in roots),
+            _members_under(roots))
+
+
+def _members_by_province() -> list[tuple[int, Org]]:
+    provinces = list(Org.objects.filter(depth=2, kind=OrgKind.PROVINCIAL, status=OrgStatus.ACTIVE))
+    out = []
+    for p in provinces:
+        low, high = path_range(p.path)
+        heads = OrgHeadcount.objects.filter(org__path__gte=low, org__path__lt=high)
+        out.append((sum(h.official + h.probationary for h in heads.only("official", "probationary")), p))
+    return sorted(out, key=lambda t: (-t[0], t[1].path))
+
+
+def _apply(kind: str, spec: dict, day: dt.date) -> tuple[int, int]:
+    root = Org.objects.get(depth=1)
+    op = RestructureOperation.objects.create(kind=kind, title="Đo hiệu năng", spec=spec, scope_org=root,
+                                             effective_on=day, decision_no="BENCH")
+    outcome = Run(actor=bench_user(), operation=op).run()
+    return outcome.orgs_in_moved_subtrees, outcome.members_in_moved_subtrees
+
+
+def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
+    """Rewrite the paths of each moved subtree (old prefix → new prefix), end its versions the day before and open
+    new ones at the new paths, and re-place the name index's tops of the members under it."""
+    before = day - dt.timedelta(days=1)
+    with connection.cursor() as c:
+        for old, new in moves:
+            low, high = path_range(old)
+            c.execute(f"UPDATE {_T['ver']} SET valid_to = %s WHERE valid_to IS NULL AND org_id IN "
+                      f"(SELECT id FROM {_T['org']} WHERE path >= %s AND path < %s)", [before, low, high])
+            c.execute(f"UPDATE {_T['org']} SET path = %s || SUBSTR(path, %s), depth = depth + %s "
+                      f"WHERE path >= %s AND path < %s", [new, len(old) + 1, (len(new) - len(old)) // STEPLEN,
+                                                            low, high])
+            nlow, nhigh = path_range(new)
+            c.execute(f"INSERT INTO {_T['ver']} (org_id, change_id, valid_from, valid_to, path, depth, parent_id, "
+                      f"code, name, short_name, kind, grassroots_type, admin_unit_id, status) "
+                      f"SELECT o.id, (SELECT MIN(id) FROM orgs_orgchange), %s, NULL, o.path, o.depth, NULL, o.code, "
+                      f"o.name, o.short_name, o.kind, o.grassroots_type, o.admin_unit_id, o.status "
+                      f"FROM {_T['org']} o WHERE o.path >= %s AND o.path < %s AND o.status = 'active'",
+                      [day, nlow, nhigh])
+            if old[:2 * STEPLEN] != new[:2 * STEPLEN]:
+                c.execute(f"UPDATE {_T['word']} SET org_top = %s WHERE member_id IN (SELECT m.id FROM "
+                          f"members_member m JOIN {_T['org']} o ON o.id = m.org_id WHERE o.path >= %s AND "
+                          f"o.path < %s)", [new[:2 * STEPLEN], nlow, nhigh])
+
+
+def merge_provinces() -> Benchmark:
+    ranked = _members_by_province()
+    a, b = ranked[0][1], ranked[1][1]
+    root = Org.objects.get(depth=1)
+    day = timezone.localdate()
+    spec = {"sources": [a.pk, b.pk], "new": {"parent_id": root.pk, "code": "BENCH-MERGE",
+                                             "name": "Đảng bộ tỉnh hợp nhất (đo hiệu năng)",
+                                             "kind": OrgKind.PROVINCIAL}}
+
+    def run() -> tuple[int, int]:
+        return _apply(OperationKind.MERGE, spec, day)
+
+    children = [c for p in (a, b) for c in Org.objects.filter(path__startswith=p.path, depth=p.depth + 1,
+                                                               status=OrgStatus.ACTIVE).order_by("path")]
+    expected = (sum(Org.objects.filter(path__startswith=c.path, status=OrgStatus.ACTIVE).count() for c in children),
+                _members_under(children))
+
+    def floor() -> tuple[int, int]:
+        last = Org.objects.filter(depth=2).order_by("-path").values_list("path", flat=True).first()
+        new_root = last[:-STEPLEN] + encode_step(int(last[-STEPLEN:], 36) + 1)
+        with connection.cursor() as c:
+            c.execute(f"INSERT INTO {_T['org']} (path, depth, numchild, code, name, short_name, name_norm, kind, "
+                      f"grassroots_type, valid_from, status, note) VALUES (%s, 2, 0, 'BENCH-FLOOR', 'x', '', 'x', "
+                      f"'provincial', '', %s, 'active', '')", [new_root, day])
+        _floor_moves([(ch.path, new_root + encode_step(i + 1)) for i, ch in enumerate(children)], day)
+        with connection.cursor() as c:
+            c.execute(f"UPDATE {_T['org']} SET status = 'closed', valid_to = %s WHERE id IN (%s, %s)",
+                      [day - dt.timedelta(days=1), a.pk, b.pk])
+        return _moved_counts([new_root + encode_step(i + 1) for i in range(len(children))])
+
+    return Benchmark("restructure.merge_provinces", expected[1], rolled_back(run), {"sql": rolled_back(floor)},
+                     expected)
+
+
+def abolish_level() -> Benchmark:
+    province = _members_by_province()[0][1]
+    low, high = path_range(province.path)
+    level = OrgKind.DISTRICT
+    nodes = Org.objects.filter(path__gt=low, path__lt=high, kind=level, status=OrgStatus.ACTIVE)
+    if not nodes.exists():
+        level = OrgKind.GRASSROOTS_COMMITTEE
+        nodes = Org.objects.filter(path__gt=low, path__lt=high, kind=level, status=OrgStatus.ACTIVE)
+    nodes = list(nodes.order_by("path"))
+    day = timezone.localdate()
+    spec = {"root_id": province.pk, "level_kind": level}
+    moved = [c for n in nodes for c in Org.objects.filter(path__startswith=n.path, depth=n.depth + 1,
+                                                           status=OrgStatus.ACTIVE).order_by("path")]
+    expected = (sum(Org.objects.filter(path__startswith=c.path, status=OrgStatus.ACTIVE).count() for c in moved),
+                _members_under(moved))
+
+    def run() -> tuple[int, int]:
+        return _apply(OperationKind.ABOLISH_LEVEL, spec, day)
+
+    def floor() -> tuple[int, int]:
+        moves, next_step = [], {}
+        for c in moved:
+            parent = c.path[:-2 * STEPLEN]
+            if parent not in next_step:
+                last = Org.objects.filter(path__startswith=parent, depth=len(parent) // STEPLEN + 1).order_by(
+                    "-path").values_list("path", flat=True).first()
+                next_step[parent] = int(last[-STEPLEN:], 36) + 1
+            moves.append((c.path, parent + encode_step(next_step[parent])))
+            next_step[parent] += 1
+        _floor_moves(moves, day)
+        with connection.cursor() as c:
+            ids = [n.pk for n in nodes]
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                c.execute(f"UPDATE {_T['org']} SET status = 'closed', valid_to = %s WHERE id IN "
+                          f"({', '.join(['%s'] * len(chunk))})", [day - dt.timedelta(days=1), *chunk])
+        return _moved_counts([new for _old, new in moves])
+
+    return Benchmark("restructure.abolish_level", expected[1], rolled_back(run), {"sql": rolled_back(floor)},
+                     expected)
