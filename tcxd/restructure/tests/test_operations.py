@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from tcxd.common.errors import DomainError, NotFound
 from tcxd.conftest import make_org
-from tcxd.members.models import MemberEvent
+from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org, OrgLineage
@@ -249,3 +249,31 @@ def test_future_dates_are_refused(tree):
         S.restructure_draft(actor=tree.admin, kind="move", title="Tương lai", spec={"org_id": tree.cell_b1.pk},
                             effective_on=dt.date.today() + dt.timedelta(days=1))
     assert "tương lai" in str(exc.value.errors)
+
+
+# -- split ------------------------------------------------------------------------------------------------
+def test_split_a_cell_with_chosen_members(tree):
+    ms = [member(tree.cell_a1) for _ in range(4)]
+    spec = {"source_id": tree.cell_a1.pk, "close_source": True, "parts": [
+        {"new": {"parent_id": tree.commune_a.pk, "code": "XA1A", "name": "Chi bộ Khối 1A", "kind": OrgKind.CELL},
+         "members": [ms[0].pk, ms[1].pk]},
+        {"new": {"parent_id": tree.commune_a.pk, "code": "XA1B", "name": "Chi bộ Khối 1B", "kind": OrgKind.CELL},
+         "members": [ms[2].pk]}]}
+    op = S.restructure_draft(actor=tree.admin, kind="split", title="Chia tách", spec=spec, effective_on=ON,
+                             decision_no="2")
+    op = S.restructure_preview(actor=tree.admin, operation=op)
+    assert not op.preview["ok"] and "1 đảng viên chưa được phân" in op.preview["errors"][0]
+    spec["parts"][1]["members"].append(ms[3].pk)
+    op = apply(tree.admin, "split", spec, on=ON)
+    assert op.status == OperationStatus.APPLIED, op.error
+    a, b = Org.objects.get(code="XA1A"), Org.objects.get(code="XA1B")
+    assert [Member.objects.get(pk=m.pk).org_id for m in ms] == [a.pk, a.pk, b.pk, b.pk]
+    assert count_on(tree.admin, tree.cell_a1, BEFORE) == 4 and count_on(tree.admin, a, ON) == 2
+    assert set(OrgLineage.objects.filter(predecessor=tree.cell_a1).values_list("successor_id", "whole")) == {
+        (a.pk, False), (b.pk, False)}
+    # a member chosen twice, or one from elsewhere, is refused
+    spec["parts"][0]["members"].append(ms[3].pk)
+    op = S.restructure_draft(actor=tree.admin, kind="split", title="Lỗi", spec={**spec, "source_id": a.pk},
+                             effective_on=ON, decision_no="3")
+    op = S.restructure_preview(actor=tree.admin, operation=op)
+    assert not op.preview["ok"]
