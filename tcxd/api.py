@@ -21,6 +21,7 @@ from tcxd.reports.api import router as reports_router
 from tcxd.reports.dashboard_api import router as reports_dashboard_router
 from tcxd.reports.form_api import router as reports_forms_router
 from tcxd.reports.package_api import router as reports_packages_router
+from tcxd.restructure.api import router as restructure_router
 from tcxd.rules.api import router as rules_router
 
 api = NinjaAPI(
@@ -84,3 +85,4 @@ api.add_router("/reports", reports_router)
 api.add_router("/reports", reports_dashboard_router)
 api.add_router("/reports", reports_forms_router)
 api.add_router("/reports", reports_packages_router)
+api.add_router("/restructure", restructure_router)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("tcxd.meetings.urls")),
     path("", include("tcxd.reports.urls")),
     path("", include("tcxd.geo.urls")),
+    path("", include("tcxd.restructure.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),

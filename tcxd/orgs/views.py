@@ -37,7 +37,7 @@ from .forms import (
     SeatForm,
 )
 from .kinds import ALLOWED_CHILDREN, OrgKind
-from .models import CommitteeMember, Congress, Org
+from .models import CommitteeMember, Congress, Org, OrgLineage
 
 
 def _day_param(request) -> tuple[dt.date, str | None]:
@@ -122,8 +122,19 @@ def org_detail(request, pk):
         "changes": S.org_changes(org=org, limit=10),
         "can_write": scope_for(request.user).can_write,
         "child_kinds": [OrgKind(k).label for k in OrgKind.values if k in ALLOWED_CHILDREN[org.kind]],
+        **_lineage(request.user, org),
     }
     return render(request, "orgs/org_detail.html", ctx)
+
+
+def _lineage(actor, org: Org) -> dict:
+    """Kế thừa tổ chức: the orgs this one was formed from and the ones that took it over (restructuring), each
+    with its date and whether all of it went over; linked when the viewer may open it."""
+    scope = scope_for(actor)
+    before = OrgLineage.objects.filter(successor=org).select_related("predecessor").order_by("effective_on", "id")
+    after = OrgLineage.objects.filter(predecessor=org).select_related("successor").order_by("effective_on", "id")
+    return {"predecessors": [(link, link.predecessor, scope.contains(link.predecessor.path)) for link in before],
+            "successors": [(link, link.successor, scope.contains(link.successor.path)) for link in after]}
 
 
 @login_required

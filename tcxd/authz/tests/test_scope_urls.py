@@ -24,6 +24,7 @@ from tcxd.members.tests.conftest import new_candidate
 from tcxd.orgs import committee as C
 from tcxd.orgs.kinds import CommitteeRole
 from tcxd.reports import package_services
+from tcxd.restructure import services as restructure_services
 
 ROLES = ["admin", "province_officer", "leader", "commune_officer", "cell", "member"]
 WRITE_ROLES = {"admin", "province_officer", "commune_officer"}
@@ -56,6 +57,10 @@ PK_PAGES = {
     "reports:package_diff": ("package", False), "reports:package_narrative": ("package", True),
     "reports:package_submit": ("package", True), "reports:package_regenerate": ("package", True),
     "reports:package_reopen": ("package", True),
+    "restructure:detail": ("operation", False), "restructure:progress": ("operation", False),
+    "restructure:edit": ("operation", True), "restructure:preview": ("operation", True),
+    "restructure:apply": ("operation", True), "restructure:undo": ("operation", True),
+    "restructure:plan_detail": ("plan", False), "restructure:plan_edit": ("plan", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -67,6 +72,9 @@ LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "p
               "reports:targets", "reports:dashboard"}
 LIST_PAGES |= {"reports:forms"}  # biểu thống kê: the org comes as ?to_chuc= (default: the scope's root)
 LIST_PAGES |= {"reports:packages", "reports:consolidation"}  # packages in scope; consolidation of ?to_chuc=
+LIST_PAGES |= {"restructure:list", "restructure:plans", "restructure:org_suggest"}  # operations, plans in scope
+# Write pages tied to no record (the orgs are picked in the form, within scope): 403 for read-only roles.
+WRITE_PAGES = {"restructure:create", "restructure:plan_create"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 # Pages of the administrators only (not tied to an org): 403 for every other role (tested below).
@@ -90,7 +98,7 @@ def test_every_url_pattern_is_classified():
         if route.startswith(("quan-tri/", "api/")):
             continue  # admin (staff only, checked below) and API (checked by operation)
         if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC and name not in POST_ONLY \
-                and name not in ADMIN_PAGES:
+                and name not in ADMIN_PAGES and name not in WRITE_PAGES:
             unknown.append((route, name))
     assert unknown == [], f"Unclassified URL patterns: {unknown}"
 
@@ -126,12 +134,19 @@ def objects(tree, users, settings, tmp_path):
                                                                attendance={}) for cell in (tree.cell_a1, tree.cell_b1))
     package_in, package_out = (package_services.package_generate(actor=tree.admin, org=cell, template_code="BC-6T",
                                                                  year=2026) for cell in (tree.cell_a1, tree.cell_b1))
+    operation_in, operation_out = (restructure_services.restructure_draft(
+        actor=tree.admin, kind="rename", title=f"Đổi tên {cell.name}", spec={"org_id": cell.pk, "name": "Chi bộ Mới"},
+        effective_on=dt.date(2025, 10, 1), decision_no="1-QĐ/ĐU") for cell in (tree.cell_a1, tree.cell_b1))
+    plan_in, plan_out = (restructure_services.restructure_plan_save(
+        actor=tree.admin, org=cell, code="DA-1", title="Đề án sắp xếp chi bộ", start_on=dt.date(2025, 7, 1),
+        deadline=dt.date(2026, 12, 31), target_merged=1) for cell in (tree.cell_a1, tree.cell_b1))
     return {
         "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
-               "meeting": meeting_in, "row": row_in, "attachment": attachment_in, "package": package_in},
+               "meeting": meeting_in, "row": row_in, "attachment": attachment_in, "package": package_in,
+               "operation": operation_in, "plan": plan_in},
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
                 "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out,
-                "package": package_out},
+                "package": package_out, "operation": operation_out, "plan": plan_out},
     }
 
 
@@ -150,6 +165,8 @@ def _org_of(kind, obj):
         return obj
     if kind in ("event", "row", "attachment"):
         return obj.member.org
+    if kind == "operation":
+        return obj.scope_org
     return obj.org
 
 
@@ -186,6 +203,11 @@ def test_pages_by_role_and_scope(role, tree, users, objects):
         assert response.status_code == 200
         if role in ("commune_officer", "cell", "member"):
             assert tree.commune_b.name not in response.content.decode(), (role, name)
+    for name in WRITE_PAGES:
+        response = client.get(reverse(name))
+        assert response.status_code == (200 if role in WRITE_ROLES else 403), (role, name)
+        if role == "commune_officer":
+            assert tree.commune_b.name not in response.content.decode(), (role, name)
     search = client.get(reverse("orgs:tree"), {"q": "ban cam"})
     assert (tree.cell_b1.name in search.content.decode()) == _scope_contains(role, tree, tree.cell_b1)
 
@@ -206,7 +228,7 @@ def test_admin_pages_by_role(role, users):
 
 def test_anonymous_is_sent_to_login_and_admin_is_staff_only(tree, users, objects):
     client = Client()
-    for name in LIST_PAGES:
+    for name in LIST_PAGES | WRITE_PAGES:
         assert client.get(reverse(name)).status_code == 302
     assert client.get(reverse("orgs:detail", args=[tree.cell_a1.pk])).status_code == 302
     client.force_login(users["province_officer"])
@@ -262,6 +284,15 @@ EXAMPLES = {
     ("POST", "/api/reports/orgs/{org_id}/packages"): lambda o: {"template": "BC-6T", "year": 2026},
     ("POST", "/api/reports/packages/{package_id}/narrative"): lambda o: {"narrative": {"kien_nghi": "Không có."}},
     ("POST", "/api/reports/packages/{package_id}/reopen"): lambda o: {"reason": "Bổ sung số liệu"},
+    ("POST", "/api/restructure/operations"): lambda o: {"kind": "rename", "title": "Đổi tên qua API",
+                                                        "spec": {"org_id": o["org"].pk, "name": "Chi bộ API"},
+                                                        "effective_on": "2025-10-01"},
+    ("PATCH", "/api/restructure/operations/{operation_id}"): lambda o: {"title": "Đổi tên (sửa)"},
+    ("POST", "/api/restructure/operations/{operation_id}/undo"): lambda o: {"reason": "Nhập nhầm"},
+    ("POST", "/api/restructure/plans"): lambda o: {"org_id": o["org"].pk, "code": "DA-API", "title": "Đề án API",
+                                                   "start_on": "2025-07-01", "deadline": "2026-12-31",
+                                                   "target_merged": 2},
+    ("PATCH", "/api/restructure/plans/{plan_id}"): lambda o: {"title": "Đề án (sửa)"},
 }
 # Operations that take multipart/form-data (files).
 MULTIPART = {
@@ -281,6 +312,7 @@ NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/a
           "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
 NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselves are not scoped)
 NO_ORG |= {"/api/reports/package-templates", "/api/reports/packages"}  # templates; packages filtered by scope
+NO_ORG |= {"/api/restructure/operations", "/api/restructure/plans"}  # lists filtered by scope; POSTs name the org
 
 
 def _url(path, objs):
@@ -295,7 +327,9 @@ def _url(path, objs):
             .replace("{attachment_id}", str(objs["attachment"].pk))
             .replace("{year}", "2026").replace("{indicator}", "admissions")
             .replace("{form_code}", "1-TCTW-DV")
-            .replace("{package_id}", str(objs["package"].pk)))
+            .replace("{package_id}", str(objs["package"].pk))
+            .replace("{operation_id}", str(objs["operation"].pk))
+            .replace("{plan_id}", str(objs["plan"].pk)))
 
 
 def test_every_api_operation_documents_its_errors():
