@@ -136,11 +136,15 @@ def name_words_place(member_ids: Iterable[int]) -> int:
 
 def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
     """``orgs.hooks`` callback: the orgs under each new path had the old one; their members' tops
-    change only when the first SCOPE_STEPS steps did."""
+    change only when the first SCOPE_STEPS steps did. One statement per new parent (the range from its
+    first to its last moved child: re-placing a member already right changes nothing)."""
+    groups: dict[str, list[str]] = {}
     for _org_id, old_path, new_path in moves:
         if top(old_path) == top(new_path) and len(old_path) >= TOP_LEN and len(new_path) >= TOP_LEN:
             continue
-        low, high = path_range(new_path)
+        groups.setdefault(new_path[:-STEPLEN], []).append(new_path)
+    for paths in groups.values():
+        low, high = min(paths), path_range(max(paths))[1]
         under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
         _place(f"m.org_id IN ({under}) OR m.temporary_org_id IN ({under}) OR m.transfer_to_id IN ({under})",
                [low, high] * 3)

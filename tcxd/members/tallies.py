@@ -11,6 +11,7 @@ spells in SQL for ``stats_rebuild``.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -188,19 +189,58 @@ def refresh_units(unit_ids: Iterable[int] | None) -> None:
                        _params(params))
 
 
+def _shift_rows(roots: Sequence[int], unit_id: int, sign: int) -> None:
+    """Add (sign 1) or take away (−1) the rows of units ``roots`` to or from unit ``unit_id``: a unit that moved
+    whole under or out of ``unit_id`` carries exactly its members (its own rows) along."""
+    qn = connection.ops.quote_name
+    table = qn(MemberTally._meta.db_table)
+    keys = ", ".join(qn(f) for f in KEY_FIELDS[1:])
+    marks = ", ".join(["%s"] * len(roots))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) SELECT %s, {keys}, {sign} * SUM(n) "
+                       f"FROM {table} WHERE unit_id IN ({marks}) GROUP BY {keys} "
+                       f"ON CONFLICT ({qn('unit_id')}, {keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                       [unit_id, *roots])
+        cursor.execute(f"DELETE FROM {table} WHERE n = 0 AND unit_id = %s", [unit_id])
+
+
 def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
-    """Subtrees moved from old to new paths (orgs' hook): re-sum, once, the units above each on either side
-    but not both, and the units inside each (a unit may have become one or stopped being one)."""
-    around: set[str] = set()
-    inside: set[int] = set()
-    for _org_id, old_path, new_path in moves:
+    """Subtrees moved from old to new paths (orgs' hook). A root that is a unit before and after carries its own
+    rows: they are taken from the units above it on the old side only and added to those on the new side only.
+    Otherwise those units are re-summed from the spells. Inside each subtree, the nodes that crossed the unit
+    depth (became units, or stopped being ones) are re-summed too."""
+    refresh: set[int] = set()
+    refresh_paths: set[str] = set()
+    shifts: dict[tuple[str, int], list[int]] = {}  # (unit path, sign) -> roots
+    groups: dict[tuple[str, int, int], list[str]] = {}
+    for org_id, old_path, new_path in moves:
         old_side, new_side = set(_prefixes(old_path[:-STEPLEN])), set(_prefixes(new_path[:-STEPLEN]))
-        around |= (old_side | new_side) - (old_side & new_side)
-        shift = max(0, (len(old_path) - len(new_path)) // STEPLEN)
-        low, high = path_range(new_path)
-        inside |= set(Org.objects.filter(path__gte=low, path__lt=high, depth__lte=UNIT_DEPTH + shift)
-                      .values_list("id", flat=True))
-    paths = sorted(around)
-    for i in range(0, len(paths), 5000):
-        inside |= set(Org.objects.filter(path__in=paths[i:i + 5000]).values_list("id", flat=True))
-    refresh_units(inside)
+        old_only, new_only = old_side - new_side, new_side - old_side
+        old_depth, new_depth = len(old_path) // STEPLEN, len(new_path) // STEPLEN
+        if old_depth <= UNIT_DEPTH and new_depth <= UNIT_DEPTH:
+            for path in old_only:
+                shifts.setdefault((path, -1), []).append(org_id)
+            for path in new_only:
+                shifts.setdefault((path, 1), []).append(org_id)
+        else:
+            refresh_paths |= old_only | new_only
+        # nodes at depth d now were at d − k: a unit on one side only when d and d − k fall on either side
+        k = new_depth - old_depth
+        low_d, high_d = (UNIT_DEPTH + 1, UNIT_DEPTH + k) if k > 0 else (UNIT_DEPTH + k + 1, UNIT_DEPTH)
+        if k and high_d >= max(low_d, new_depth):
+            groups.setdefault((new_path[:-STEPLEN], max(low_d, new_depth), high_d), []).append(new_path)
+    for (_parent, low_d, high_d), paths in groups.items():  # one query per new parent: its moved children
+        paths.sort()
+        rows = Org.objects.filter(path__gte=paths[0], path__lt=path_range(paths[-1])[1], depth__gte=low_d,
+                                  depth__lte=high_d).values_list("id", "path")
+        for pk, path in rows:
+            k_ = bisect_right(paths, path) - 1
+            if k_ >= 0 and path.startswith(paths[k_]):
+                refresh.add(pk)
+    units = dict(Org.objects.filter(path__in={p for p, _s in shifts} | refresh_paths).values_list("path", "id"))
+    refresh |= {units[p] for p in refresh_paths if p in units}
+    for (path, sign), roots in sorted(shifts.items(), key=lambda item: -item[0][1]):  # additions first
+        if path in units and units[path] not in refresh:
+            for i in range(0, len(roots), 500):
+                _shift_rows(roots[i:i + 500], units[path], sign)
+    refresh_units(refresh)

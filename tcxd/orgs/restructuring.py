@@ -11,6 +11,7 @@ the province merge, both 01/07/2025) is rewritten in place, or removed when its 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -141,14 +142,22 @@ def _end_versions(org_ids: Sequence[int], day: dt.date) -> None:
         valid_to=day - ONE_DAY)
 
 
-def _open_versions(orgs: Sequence[Org], change: OrgChange, day: dt.date) -> None:
-    """Versions of these (active) orgs as they now stand, from ``day``; one already starting on ``day`` is
-    rewritten."""
-    parents = dict(Org.objects.filter(path__in={o.path[:-STEPLEN] for o in orgs if o.depth > 1})
-                   .values_list("path", "id"))
-    same_day = {v.org_id: v for v in OrgVersion.objects.filter(org_id__in=[o.pk for o in orgs], valid_from=day)}
-    OrgVersion.objects.filter(org_id__in=[o.pk for o in orgs], valid_from__lt=day, valid_to__isnull=True).update(
-        valid_to=day - ONE_DAY)
+def _open_versions(orgs: Sequence[Org], change, day: dt.date) -> None:
+    """Versions of these (active) orgs as they now stand, from ``day`` (``change``: one OrgChange, or org id →
+    OrgChange); one already starting on ``day`` is rewritten."""
+    change_of = change if isinstance(change, dict) else None
+    ids = [o.pk for o in orgs]
+    parent_paths = sorted({o.path[:-STEPLEN] for o in orgs if o.depth > 1})
+    parents: dict[str, int] = {o.path: o.pk for o in orgs}
+    missing = [p for p in parent_paths if p not in parents]
+    for i in range(0, len(missing), 5000):
+        parents.update(Org.objects.filter(path__in=missing[i:i + 5000]).values_list("path", "id"))
+    same_day: dict[int, OrgVersion] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        same_day.update({v.org_id: v for v in OrgVersion.objects.filter(org_id__in=chunk, valid_from=day)})
+        OrgVersion.objects.filter(org_id__in=chunk, valid_from__lt=day, valid_to__isnull=True).update(
+            valid_to=day - ONE_DAY)
     new, rewrite = [], []
     for o in orgs:
         fields = dict(path=o.path, depth=o.depth, parent_id=parents.get(o.path[:-STEPLEN]), code=o.code,
@@ -160,7 +169,8 @@ def _open_versions(orgs: Sequence[Org], change: OrgChange, day: dt.date) -> None
                 setattr(v, k, val)
             rewrite.append(v)
         else:
-            new.append(OrgVersion(org_id=o.pk, change=change, valid_from=day, valid_to=None, **fields))
+            new.append(OrgVersion(org_id=o.pk, change=change_of[o.pk] if change_of else change, valid_from=day,
+                                  valid_to=None, **fields))
     if rewrite:
         OrgVersion.objects.bulk_update(rewrite, ["path", "depth", "parent_id", "code", "name", "short_name", "kind",
                                                  "grassroots_type", "admin_unit_id", "status"], batch_size=2000)
@@ -236,57 +246,99 @@ def check_relocation(org: Org, new_parent: Org) -> list[str]:
     return problems
 
 
+def _under(roots: Sequence[str], rows, at: int):
+    """Assign each row (path at index ``at``) to the root path it lies under, if any (``roots`` sorted)."""
+    for row in rows:
+        k = bisect_right(roots, row[at]) - 1
+        if k >= 0 and row[at].startswith(roots[k]):
+            yield roots[k], row
+
+
+def subtrees(roots: Sequence[Org], *, fields: Sequence[str] = ("id", "path", "status")) -> dict[int, list[tuple]]:
+    """Root id → the rows (``fields``) of every org in its subtree (itself included), for many roots in few
+    queries: one per parent of roots (its subtree, read once; roots are usually many children of few parents)."""
+    by_path = {r.path: r.pk for r in roots}
+    out: dict[int, list[tuple]] = {r.pk: [] for r in roots}
+    at = list(fields).index("path")
+    groups: dict[str, list[str]] = {}
+    for path in by_path:
+        groups.setdefault(path[:-STEPLEN], []).append(path)
+    for paths in groups.values():
+        paths.sort()
+        rows = Org.objects.filter(path__gte=paths[0], path__lt=path_range(paths[-1])[1]).values_list(*fields)
+        for root, row in _under(paths, rows.order_by(), at):
+            out[by_path[root]].append(row)
+    return out
+
+
 def relocate(journal: Journal, moves: Sequence[tuple[Org, Org]], *, day: dt.date, decision: Decision,
-             note: str = "") -> None:
-    """Move each subtree under its new parent from ``day`` (disjoint subtrees; no new parent inside one)."""
+             note: str = "", progress=None, trees: dict[int, list[tuple]] | None = None) -> None:
+    """Move each subtree under its new parent from ``day`` (disjoint subtrees; no new parent inside one): paths
+    rewritten by prefix, versions ended the day before and opened from the day, one OrgChange per moved root,
+    children recounted, and the other contexts told once (``hooks.subtrees_moved``)."""
     if not moves:
         return
-    roots = [Org.objects.get(pk=o.pk) for o, _p in moves]
-    for i, a in enumerate(roots):
-        for b in roots[i + 1:]:
-            if a.path.startswith(b.path) or b.path.startswith(a.path):
-                raise DomainError("overlapping_moves", f"{a.name} và {b.name} lồng nhau; chỉ chuyển tổ chức ngoài.")
-    subtree: list[int] = []
-    for root in roots:
-        low, high = path_range(root.path)
-        subtree += list(Org.objects.filter(path__gte=low, path__lt=high).values_list("id", flat=True))
+    roots_by_id = {o.pk: o for o in Org.objects.filter(pk__in=[o.pk for o, _p in moves])}
+    parents_by_id = {p.pk: p for p in Org.objects.filter(pk__in=[p.pk for _o, p in moves])}
+    pairs = [(roots_by_id[o.pk], parents_by_id[p.pk]) for o, p in moves]
+    pairs = [(r, p) for r, p in pairs if p.path != r.path[:-STEPLEN]]
+    if not pairs:
+        return
+    ordered = sorted(r.path for r, _p in pairs)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.startswith(a):
+            names = dict(Org.objects.filter(path__in=[a, b]).values_list("path", "name"))
+            raise DomainError("overlapping_moves", f"{names[a]} và {names[b]} lồng nhau; chỉ chuyển tổ chức ngoài.")
+    for root, parent in pairs:
+        problems = check_relocation(root, parent)
+        k = bisect_right(ordered, parent.path) - 1
+        if k >= 0 and parent.path.startswith(ordered[k]) and not problems:
+            problems = [f"{parent.name} cũng được chuyển trong cùng thao tác."]
+        if problems:
+            raise DomainError("bad_relocation", " ".join(problems))
+    if trees is None or any(r.pk not in trees for r, _p in pairs):  # (id, path, status) rows, as ``subtrees``
+        trees = subtrees([r for r, _p in pairs], fields=("id", "path", "status"))
+    subtree = [row[0] for r, _p in pairs for row in trees[r.pk]]
     require_history_until(subtree, day)
-    old_parents = list(Org.objects.filter(path__in={r.path[:-STEPLEN] for r in roots}))
-    new_parents = [Org.objects.get(pk=p.pk) for _o, p in moves]
+    old_parents = list(Org.objects.filter(path__in={r.path[:-STEPLEN] for r, _p in pairs}))
+    new_parents = list(parents_by_id.values())
     journal.touch_orgs([*subtree, *(p.pk for p in old_parents), *(p.pk for p in new_parents)])
     journal.touch_versions(subtree, day)
     names = {p.path: p.name for p in old_parents}
     steps: dict[int, int] = {}
-    qn = connection.ops.quote_name
-    table = qn(Org._meta.db_table)
-    done: list[tuple[Org, str]] = []
-    for root, (_o, parent) in zip(roots, moves, strict=True):
-        parent = Org.objects.get(pk=parent.pk)
-        root.refresh_from_db()
-        problems = check_relocation(root, parent)
-        if problems:
-            raise DomainError("bad_relocation", " ".join(problems))
-        if parent.path == root.path[:-STEPLEN]:
-            continue
-        step = steps.get(parent.pk) or _next_step(parent)
-        steps[parent.pk] = step + 1
-        new_path = parent.path + encode_step(step)
-        old_path = root.path
-        low, high = path_range(old_path)
-        with connection.cursor() as cursor:
+    table = connection.ops.quote_name(Org._meta.db_table)
+    new_paths: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        for n, (root, parent) in enumerate(pairs):
+            if progress and n % 200 == 0:
+                progress(n, len(pairs))
+            step = steps.get(parent.pk) or _next_step(parent)
+            steps[parent.pk] = step + 1
+            new_path = parent.path + encode_step(step)
+            low, high = path_range(root.path)
             cursor.execute(f"UPDATE {table} SET path = %s || SUBSTR(path, %s), depth = depth + %s "
                            f"WHERE path >= %s AND path < %s",
-                           [new_path, len(old_path) + 1, parent.depth + 1 - root.depth, low, high])
-        root.refresh_from_db()
-        change = _change(root, OrgChange.Kind.MOVED, day, decision,
-                         f"Từ {names.get(old_path[:-STEPLEN], '')} sang {parent.name} (sắp xếp tổ chức)", note)
-        nodes = list(Org.objects.filter(path__gte=root.path, path__lt=path_range(root.path)[1],
-                                        status=OrgStatus.ACTIVE).order_by("path"))
-        _open_versions(nodes, change, day)
-        journal.moved.append((root.pk, old_path, root.path))
-        done.append((root, old_path))
+                           [new_path, len(root.path) + 1, parent.depth + 1 - root.depth, low, high])
+            new_paths[root.pk] = new_path
+    changes = OrgChange.objects.bulk_create([
+        OrgChange(org=root, kind=OrgChange.Kind.MOVED, effective_on=day, decision_no=decision.number,
+                  decision_date=decision.date, decision_issuer=decision.issuer, note=note,
+                  summary=f"Từ {names.get(root.path[:-STEPLEN], '')} sang {parent.name} (sắp xếp tổ chức)"[:500])
+        for root, parent in pairs], batch_size=1000)
+    change_of = {}
+    for (root, _p), change in zip(pairs, changes, strict=True):
+        for row in trees[root.pk]:
+            if row[2] == OrgStatus.ACTIVE:
+                change_of[row[0]] = change
+    nodes = []
+    ids = sorted(change_of)
+    for i in range(0, len(ids), 5000):
+        nodes += list(Org.objects.filter(pk__in=ids[i:i + 5000]))
+    _open_versions(nodes, change_of, day)
     _recount_children([*old_parents, *new_parents])
-    hooks.subtrees_moved([(r.pk, old, r.path) for r, old in done])
+    moved = [(root.pk, root.path, new_paths[root.pk]) for root, _p in pairs]
+    journal.moved += moved
+    hooks.subtrees_moved(moved)
 
 
 def close(journal: Journal, orgs: Sequence[Org], *, day: dt.date, decision: Decision, summary: str,
@@ -400,4 +452,4 @@ def journal_undo(journal: Journal, *, last_change_id: int, operation_id: int) ->
 
 
 __all__ = ["Decision", "Journal", "check_relocation", "close", "edit", "found", "journal_undo", "lineage",
-           "newer_changes", "relocate", "require_history_until"]
+           "newer_changes", "relocate", "require_history_until", "subtrees"]

@@ -84,13 +84,6 @@ def _children(org: Org) -> list[Org]:
                 .order_by("path"))
 
 
-def _subtree_counts(org: Org, day: dt.date) -> tuple[int, int]:
-    """Active orgs in ``org``'s subtree and the members registered there on the day before ``day``."""
-    low, high = path_range(org.path)
-    ids = list(Org.objects.filter(path__gte=low, path__lt=high, status=OrgStatus.ACTIVE).values_list("id", flat=True))
-    return len(ids), sum(reassign.members_at(ids, day - dt.timedelta(days=1)).values())
-
-
 class Run:
     """One application of a spec: the tree journal, the outcome, progress."""
 
@@ -123,21 +116,27 @@ class Run:
         return org
 
     def relocate(self, moves: list[tuple[Org, Org]]) -> None:
-        moves = [(o, p) for o, p in moves if o.path[:-Org.steplen] != Org.objects.get(pk=p.pk).path]
+        parent_paths = dict(Org.objects.filter(pk__in={p.pk for _o, p in moves}).values_list("id", "path"))
+        moves = [(o, p) for o, p in moves if o.path[:-Org.steplen] != parent_paths[p.pk]]
+        if not moves:
+            return
+        for path in {o.path for o, _p in moves} | set(parent_paths.values()):
+            require_write(self.actor, path)
+        trees = R.subtrees([o for o, _p in moves], fields=("id", "path", "status"))
+        active = {root: [row[0] for row in rows if row[2] == OrgStatus.ACTIVE] for root, rows in trees.items()}
+        counted = reassign.members_at([pk for ids in active.values() for pk in ids], self.day - dt.timedelta(days=1))
+        old_parents = dict(Org.objects.filter(path__in={o.path[:-Org.steplen] for o, _p in moves})
+                           .values_list("path", "name"))
         for org, parent in moves:
-            require_write(self.actor, org.path)
-            require_write(self.actor, parent.path)
-            orgs, members = _subtree_counts(org, self.day)
+            orgs, members = len(active[org.pk]), sum(counted.get(pk, 0) for pk in active[org.pk])
             self.outcome.orgs_in_moved_subtrees += orgs
             self.outcome.members_in_moved_subtrees += members
-            old_parent = Org.objects.filter(path=org.path[:-Org.steplen]).values_list("name", flat=True).first()
-            self.outcome.moves.append({"org_id": org.pk, "name": org.name, "from": old_parent or "",
-                                       "to": parent.name, "orgs": orgs, "members": members})
-        step = 500
-        for i in range(0, len(moves), step):
-            self.progress("Chuyển tổ chức trực thuộc", i, len(moves))
-            R.relocate(self.journal, moves[i:i + step], day=self.day, decision=self.decision, note=self.op.note)
-        self.progress("Chuyển tổ chức trực thuộc", len(moves), len(moves))
+            self.outcome.moves.append({"org_id": org.pk, "name": org.name, "from": old_parents.get(
+                org.path[:-Org.steplen], ""), "to": parent.name, "orgs": orgs, "members": members})
+        label = "Chuyển tổ chức trực thuộc"
+        R.relocate(self.journal, moves, day=self.day, decision=self.decision, note=self.op.note,
+                   progress=lambda done, total: self.progress(label, done, total), trees=trees)
+        self.progress(label, len(moves), len(moves))
 
     def reassign(self, mapping: dict[int, int], members: dict[int, int] | None = None) -> None:
         mapping = {k: v for k, v in mapping.items() if k != v}
