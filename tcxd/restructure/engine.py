@@ -72,6 +72,13 @@ def _org(pk, label: str) -> Org:
         raise ValidationFailed({label: ["Chưa chọn tổ chức hoặc tổ chức không tồn tại."]})
 
 
+def _int(value, label: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed({label: [f"Mã “{value}” không phải số hiệu tổ chức hoặc đảng viên."]})
+
+
 def _active(org: Org, label: str) -> Org:
     if not org.is_active:
         raise ValidationFailed({label: [f"{org.name} đã giải thể."]})
@@ -170,7 +177,7 @@ class Run:
 
     # -- kinds ----------------------------------------------------------------------------------------
     def merge(self, spec: dict) -> None:
-        ids = [int(i) for i in spec.get("sources") or [] if str(i).strip()]
+        ids = [_int(i, "sources") for i in spec.get("sources") or [] if str(i).strip()]
         sources = [_active(_org(i, "sources"), "sources") for i in dict.fromkeys(ids)]
         target = self.target(spec, "target_id")
         if target.pk in {s.pk for s in sources}:
@@ -209,7 +216,7 @@ class Run:
                                                        "trực thuộc nó."]})
             targets.append(target)
             for c in part.get("children") or []:
-                c = int(c)
+                c = _int(c, f"parts.{n}")
                 if c not in children:
                     errors.setdefault(f"parts.{n}", []).append(f"Phần {n}: tổ chức #{c} không trực thuộc "
                                                                f"{source.name}.")
@@ -217,7 +224,7 @@ class Run:
                     errors.setdefault(f"parts.{n}", []).append(f"{children[c].name} được chọn cho hai phần.")
                 given_children[c] = target.pk
             for m in part.get("members") or []:
-                m = int(m)
+                m = _int(m, f"parts.{n}")
                 if m not in here:
                     errors.setdefault(f"parts.{n}", []).append(
                         f"Phần {n}: đảng viên #{m} không sinh hoạt tại {source.name} ngày {fmt_date(self.day)}.")

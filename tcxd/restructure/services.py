@@ -83,7 +83,9 @@ def _scope_org(actor, spec: dict) -> Org:
     return Org.objects.filter(path=common).first() or orgs[0]
 
 
-def _validate(kind: str, title: str, spec, effective_on, decision_date) -> None:
+def _validate(kind: str, title: str, spec, effective_on, decision_date, decision_no: str = "",
+              decision_issuer: str = "") -> None:
+    """Every problem of the draft's own fields at once (with "no org chosen" when the spec names none)."""
     errors: dict[str, list[str]] = {}
     if kind not in OperationKind.values:
         errors["kind"] = ["Chọn loại sắp xếp: " + "; ".join(label for _v, label in OperationKind.choices) + "."]
@@ -91,11 +93,17 @@ def _validate(kind: str, title: str, spec, effective_on, decision_date) -> None:
         errors["title"] = ["Chưa nhập nội dung thao tác (tối đa 255 ký tự)."]
     if not isinstance(spec, dict):
         errors["spec"] = ["Tham số sắp xếp không hợp lệ."]
+    elif not Org.objects.filter(pk__in=spec_org_ids(spec)).exists():
+        errors["spec"] = ["Chưa chọn tổ chức nào."]
     if effective_on is not None and effective_on > _today():
         errors["effective_on"] = [f"Ngày hiệu lực {fmt_date(effective_on)} ở tương lai: chỉ thực hiện sắp xếp đã có "
                                   "quyết định và hiệu lực."]
     if decision_date is not None and decision_date > _today():
         errors["decision_date"] = ["Ngày quyết định ở tương lai."]
+    if len((decision_no or "").strip()) > 60:
+        errors["decision_no"] = ["Số quyết định tối đa 60 ký tự."]
+    if len((decision_issuer or "").strip()) > 255:
+        errors["decision_issuer"] = ["Cơ quan ban hành tối đa 255 ký tự."]
     if errors:
         raise ValidationFailed(errors)
 
@@ -110,7 +118,7 @@ def restructure_draft(*, actor, kind: str, title: str, spec: dict, effective_on:
                       decision_no: str = "", decision_date: dt.date | None = None, decision_issuer: str = "",
                       note: str = "", plan: RestructurePlan | None = None) -> RestructureOperation:
     """A new operation, as a draft."""
-    _validate(kind, title, spec, effective_on, decision_date)
+    _validate(kind, title, spec, effective_on, decision_date, decision_no, decision_issuer)
     scope = _scope_org(actor, spec)
     if plan is not None:
         require_write(actor, plan.org.path)
@@ -136,7 +144,7 @@ def restructure_update(*, actor, operation: RestructureOperation, **fields) -> R
     before = _snapshot(op)
     for k, v in fields.items():
         setattr(op, k, v.strip() if isinstance(v, str) else v)
-    _validate(op.kind, op.title, op.spec, op.effective_on, op.decision_date)
+    _validate(op.kind, op.title, op.spec, op.effective_on, op.decision_date, op.decision_no, op.decision_issuer)
     op.scope_org = _scope_org(actor, op.spec)
     if op.plan_id:
         require_write(actor, op.plan.org.path)
@@ -237,7 +245,8 @@ def dry_run(*, actor, operation: RestructureOperation) -> dict:
     except _Rollback:
         pass
     except DomainError as exc:
-        result = {"ok": False, "errors": _errors_of(exc), "outcome": None, "warnings": []}
+        result = {"ok": False, "errors": _errors_of(exc), "outcome": None, "warnings": [],
+                  "field_errors": dict(exc.errors) if isinstance(exc, ValidationFailed) else {}}
     return result
 
 

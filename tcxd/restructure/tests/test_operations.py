@@ -277,3 +277,15 @@ def test_split_a_cell_with_chosen_members(tree):
                              effective_on=ON, decision_no="3")
     op = S.restructure_preview(actor=tree.admin, operation=op)
     assert not op.preview["ok"]
+
+
+def test_bad_parameters_are_refused_with_a_message(tree):
+    with pytest.raises(DomainError) as exc:
+        S.restructure_draft(actor=tree.admin, kind="merge", title="", spec={}, effective_on=ON,
+                            decision_no="x" * 61)
+    assert set(exc.value.errors) == {"title", "spec", "decision_no"}  # every problem at once
+    op = S.restructure_draft(actor=tree.admin, kind="merge", title="Mã sai", spec={
+        "sources": [tree.cell_b1.pk, "abc"], "target_id": tree.cell_a1.pk}, effective_on=ON, decision_no="1")
+    op = S.restructure_preview(actor=tree.admin, operation=op)
+    assert not op.preview["ok"] and "“abc”" in op.preview["errors"][0]
+    assert "sources" in op.preview["field_errors"]
