@@ -1,6 +1,7 @@
-"""The demo dataset: a national root, the 34 provinces of 2025 (and the merged pre-2025 ones as
-closed history), and one province fully built out through the real services, deterministic by
-a seed. Names come from our own generator (tcxd.common.names)."""
+"""The demo dataset: a national root, the provinces of 2025, and one province fully built out through
+the real services (with some of its district committees as closed history), deterministic by a
+seed; one merged province left as it stood on 30/06/2025, its pre-2025 provinces open, with its
+draft reform operation (``demo.reform``). Names come from our own generator (tcxd.common.names)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tcxd.common.names import NameGenerator
 from tcxd.demo.activity import build_fees_and_meetings
 from tcxd.demo.members import build_demo_members
 from tcxd.demo.packages import build_packages
+from tcxd.demo.reform import UNREFORMED_CODE, build_unreformed, district_names, old_provinces
 from tcxd.demo.targets import build_targets
 from tcxd.geo.models import AdminUnit, Level, MapVersion, UnitType
 from tcxd.orgs import committee as C
@@ -82,8 +84,11 @@ class DemoBuilder:
             self.admin = self._user("admin", "Quản trị hệ thống", Role.ADMIN, None)
             root = self._create(None, code="TW", name="Đảng Cộng sản Việt Nam", short_name="Toàn Đảng",
                                 kind=OrgKind.CENTRAL, valid_from=DATA_START)
-            provinces = {}
+            provinces, unreformed = {}, []
             for unit in AdminUnit.objects.filter(map_version=MapVersion.V2025, level=Level.PROVINCE).order_by("code"):
+                if unit.code == UNREFORMED_CODE:  # its pre-2025 provinces, open: the reform is to be applied
+                    unreformed = old_provinces(self._create, root, unit, DATA_START)
+                    continue
                 provinces[unit.code] = self._create(
                     root, code=f"T{unit.code}", name=_province_name(unit), short_name=unit.short_name,
                     kind=OrgKind.PROVINCIAL, valid_from=DATA_START, admin_unit=unit)
@@ -98,6 +103,11 @@ class DemoBuilder:
             self.result.activity = build_fees_and_meetings(actor=self.admin, commune=first_commune, seed=self.seed)
             self.result.activity["targets"] = build_targets(actor=self.admin, province=demo)
             self.result.activity["packages"] = build_packages(actor=self.admin, province=demo)
+            reform = build_unreformed(actor=self.admin, create=self._create, sources=unreformed, seed=self.seed,
+                                      since=DATA_START)
+            self.result.members += reform.pop("members")
+            self.result.rejected += reform.pop("rejected")
+            self.result.activity["reform"] = reform
         return self.result
 
     def _central_blocs(self, root: Org) -> None:
@@ -114,12 +124,8 @@ class DemoBuilder:
         if old_province is None:
             return
         for district in AdminUnit.objects.filter(parent=old_province).order_by("code")[:4]:
-            label = {UnitType.TP_THUOC_TINH: "Thành ủy", UnitType.THI_XA: "Thị ủy",
-                     UnitType.QUAN: "Quận ủy"}.get(district.unit_type, "Huyện ủy")
-            level = {UnitType.TP_THUOC_TINH: "thành phố", UnitType.THI_XA: "thị xã",
-                     UnitType.QUAN: "quận"}.get(district.unit_type, "huyện")
-            dorg = self._create(province, code=f"H{district.code}", name=f"Đảng bộ {level} {district.short_name}",
-                                short_name=f"{label} {district.short_name}",
+            name, short_name = district_names(district)
+            dorg = self._create(province, code=f"H{district.code}", name=name, short_name=short_name,
                                 kind=OrgKind.DISTRICT, valid_from=DATA_START, valid_to=PRE_END,
                                 admin_unit=district)
             for commune in AdminUnit.objects.filter(parent=district).order_by("code")[:6]:

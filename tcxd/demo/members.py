@@ -29,11 +29,12 @@ def _d(day: dt.date, days: int) -> dt.date:
 
 
 class MemberFactory:
-    def __init__(self, seed: int, province_code: str = "020") -> None:
+    def __init__(self, seed: int, province_code: str = "020", place: str = "Lạng Sơn") -> None:
         self.rng = random.Random(seed)
         self.names = NameGenerator(seed + 1)
         self.serial = 0
-        self.province_code = province_code
+        self.province_code = province_code  # the CCCD's province of registration
+        self.place = place
 
     def _dossier(self, *, birth_year: int) -> dict:
         person = self.names.person()
@@ -47,7 +48,7 @@ class MemberFactory:
                                 weights=[30, 35, 28, 5, 2])[0]
         return {
             "full_name": person.full, "sex": sex, "birth_date": birth, "cccd": cccd,
-            "ethnicity": ethnicity, "birth_place": "Lạng Sơn", "hometown": "Lạng Sơn",
+            "ethnicity": ethnicity, "birth_place": self.place, "hometown": self.place,
             "general_education": GeneralEducation.UPPER_SECONDARY if rng.random() < 0.85
             else GeneralEducation.LOWER_SECONDARY,
             "professional_level": rng.choices(list(ProfessionalLevel.values), weights=[20, 5, 20, 10, 35, 8, 2])[0],
@@ -140,9 +141,11 @@ class MemberFactory:
                             self._pipeline(org, start, until=stage))
 
 
-def build_demo_members(*, actor, province: Org, seed: int = 2025) -> tuple[int, int]:
-    """Members for every cell of ``province`` (sized by the cell's planned headcount)."""
-    factory = MemberFactory(seed)
+def build_demo_members(*, actor, province: Org, seed: int = 2025, cccd_province: str = "020",
+                       place: str = "Lạng Sơn") -> tuple[int, int]:
+    """Members for every cell of ``province`` (sized by the cell's planned headcount); their CCCD numbers
+    registered in ``cccd_province``, born in ``place``."""
+    factory = MemberFactory(seed, cccd_province, place)
     rng = factory.rng
     cells = list(Org.objects.filter(path__startswith=province.path, kind__in=CELL_KINDS, status="active")
                  .select_related("headcount").order_by("path"))

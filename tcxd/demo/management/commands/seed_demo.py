@@ -24,6 +24,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Đã nạp dữ liệu mẫu: {result.orgs} tổ chức, {result.members} hồ sơ đảng viên"
             + (f" ({result.rejected} hồ sơ bị từ chối)" if result.rejected else "") + "."))
+        reform = result.activity.get("reform")
+        if reform:
+            self.stdout.write(f"Thao tác sắp xếp mẫu chưa thực hiện (#{reform['operation']}): {reform['title']} — "
+                              "xem trước và thực hiện tại /sap-xep/ (tài khoản admin).")
         self._print_logins()
 
     def _print_logins(self):
