@@ -363,9 +363,11 @@ def members_reassign(*, actor, moves: Mapping[int, int], on: dt.date, operation_
 
 
 @transaction.atomic
-def members_reassign_undo(*, actor, operation_id: int, reason: str) -> int:
+def members_reassign_undo(*, actor, operation_id: int, reason: str, forget_orgs: Iterable[int] = ()) -> int:
     """Void every move of restructuring operation ``operation_id`` and derive the members again;
-    refused while a later event recorded after a move depends on it. Returns how many members."""
+    refused while a later event recorded after a move depends on it. Returns how many members.
+    ``forget_orgs``: orgs the undo removes (founded by the operation, they never stood): the voided moves that
+    name them are deleted rather than kept (this function's audit row keeps the trace)."""
     if not (reason or "").strip():
         raise ValidationFailed({"reason": ["Cần ghi lý do hủy."]}, message="Cần ghi lý do hủy.")
     moves = list(MemberEvent.objects.filter(kind=KIND, voided_at__isnull=True, data__operation=operation_id)
@@ -398,10 +400,15 @@ def members_reassign_undo(*, actor, operation_id: int, reason: str) -> int:
         raise _refusal(problems, f"Không hủy được đợt sắp xếp tổ chức: {len(problems)} đảng viên đã có sự kiện mới hơn "
                                  "dựa trên việc chuyển sinh hoạt này.")
     MemberEvent.objects.filter(pk__in=undone).update(voided_at=timezone.now(), void_reason=reason.strip()[:255])
+    gone = sorted(set(forget_orgs))
+    if gone:
+        MemberEvent.objects.filter(pk__in=undone).filter(Q(org_id__in=gone) | Q(target_org_id__in=gone)).delete()
     tallies.apply(changes)
     L.headcounts_refresh(touched)
     count = len({member for _, member, *_ in moves})
     anchor = _anchor(orgs.values())
     audit_record(actor=actor, action="member.reassign.undo", obj=anchor, org=anchor, note=reason.strip(),
-                 before={"operation": operation_id, "members": count}, after={"voided": True})
+                 before={"operation": operation_id, "members": count},
+                 after={"voided": True, "deleted_with_orgs": gone})
     return count
+

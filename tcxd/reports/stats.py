@@ -503,7 +503,7 @@ def period_orgs(org: Org, start: dt.date, end: dt.date) -> dict[int, dt.date]:
     seen: set[int] = set()
     while True:
         links = [(p, d) for p, s_, d in OrgLineage.objects.filter(
-            whole=True, effective_on__gt=start, effective_on__lte=last).values_list(
+            whole=True, effective_on__gte=start, effective_on__lte=last).values_list(
             "predecessor_id", "successor_id", "effective_on") if s_ in until and p not in seen]
         if not links:
             return until

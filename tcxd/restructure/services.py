@@ -167,7 +167,7 @@ def _names(ids) -> dict[int, str]:
 def _warnings(run: Run, outcome: Outcome) -> list[dict]:
     """What the operation leaves to do (inside the dry run, after it)."""
     day = run.day
-    out: list[dict] = []
+    out: list[dict] = list(getattr(outcome, "warnings", []))  # an operation's own (the 2025 reform's)
     codes = {"cell_below_minimum", "grassroots_cell_too_big", "cell_committee_without_quorum"}
     for pk in outcome.successors:
         org = Org.objects.get(pk=pk)
@@ -357,7 +357,8 @@ def restructure_undo(*, actor, operation: RestructureOperation, reason: str) -> 
         c = newer[0]
         raise DomainError("newer_changes", f"Sau thao tác này đã ghi nhận thay đổi khác ({c.get_kind_display()} — "
                                            f"{c.org.name}, hiệu lực {fmt_date(c.effective_on)}): không hoàn tác được.")
-    reassign.members_reassign_undo(actor=actor, operation_id=op.pk, reason=reason.strip())
+    # the voided moves into orgs this operation founded go with those orgs (the audit keeps the trace)
+    reassign.members_reassign_undo(actor=actor, operation_id=op.pk, reason=reason.strip(), forget_orgs=journal.created)
     # operations listed under an org this one founded are listed under its parent from now on
     for org in Org.objects.filter(pk__in=journal.created):
         parent = Org.objects.filter(path=org.path[:-Org.steplen]).first()

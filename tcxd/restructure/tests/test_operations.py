@@ -289,3 +289,16 @@ def test_bad_parameters_are_refused_with_a_message(tree):
     op = S.restructure_preview(actor=tree.admin, operation=op)
     assert not op.preview["ok"] and "“abc”" in op.preview["errors"][0]
     assert "sources" in op.preview["field_errors"]
+
+
+def test_undo_of_a_merge_into_a_founded_cell_that_received_members(tree):
+    a, b = member(tree.cell_a1), member(tree.cell_b1)
+    before = state()
+    op = apply(tree.admin, "merge", {"sources": [tree.cell_a1.pk, tree.cell_b1.pk], "new": {
+        "parent_id": tree.commune_a.pk, "code": "XAN", "name": "Chi bộ Mới", "kind": OrgKind.CELL}}, on=ON)
+    assert op.status == OperationStatus.APPLIED, op.error
+    new = Org.objects.get(code="XAN")
+    assert {Member.objects.get(pk=m.pk).org_id for m in (a, b)} == {new.pk}
+    S.restructure_undo(actor=tree.admin, operation=op, reason="Nhầm")
+    assert not Org.objects.filter(code="XAN").exists()
+    assert state() == before

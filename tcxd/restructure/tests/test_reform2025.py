@@ -238,9 +238,6 @@ def test_undo_after_an_org_went_from_a_district_to_the_province(world, members, 
     assert state() == before
 
 
-@pytest.mark.xfail(strict=True, reason="restructure_undo deletes the orgs the operation founded, but the voided "
-                   "ORG_RESTRUCTURED events still reference them (MemberEvent.target_org, PROTECT): any operation "
-                   "that moved members registered directly at a closing org into a founded org cannot be undone")
 def test_undo_after_moving_a_member_registered_at_an_old_committee(world, direct):
     w = world
     before = state()
@@ -250,9 +247,6 @@ def test_undo_after_moving_a_member_registered_at_an_old_committee(world, direct
     assert state() == before
 
 
-@pytest.mark.xfail(strict=True, reason="reports.stats.period_orgs takes lineage effective after the period's first "
-                   "day only (effective_on__gt=start): for a period starting on the reform day the old committee is "
-                   "outside, so the member it handed over counts as transferred in")
 def test_a_member_moved_by_the_reform_is_not_a_transfer_into_the_new_province(world, direct):
     w = world
     op = apply(w.admin, "reform_2025", w.spec, on=ON)
