@@ -86,8 +86,11 @@ def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
     """Rewrite the paths of each moved subtree (old prefix → new prefix), end its versions the day before and open
     new ones at the new paths, and re-place the name index's tops of the members under it."""
     before = day - dt.timedelta(days=1)
+    tops: dict[str, list[str]] = {}
     with connection.cursor() as c:
         for old, new in moves:
+            if old[:2 * STEPLEN] != new[:2 * STEPLEN]:
+                tops.setdefault(new[:2 * STEPLEN], []).append(new)
             low, high = path_range(old)
             c.execute(f"UPDATE {_T['ver']} SET valid_to = %s WHERE valid_to IS NULL AND org_id IN "
                       f"(SELECT id FROM {_T['org']} WHERE path >= %s AND path < %s)", [before, low, high])
@@ -101,10 +104,10 @@ def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
                       f"o.name, o.short_name, o.kind, o.grassroots_type, o.admin_unit_id, o.status "
                       f"FROM {_T['org']} o WHERE o.path >= %s AND o.path < %s AND o.status = 'active'",
                       [day, nlow, nhigh])
-            if old[:2 * STEPLEN] != new[:2 * STEPLEN]:
-                c.execute(f"UPDATE {_T['word']} SET org_top = %s WHERE member_id IN (SELECT m.id FROM "
-                          f"members_member m JOIN {_T['org']} o ON o.id = m.org_id WHERE o.path >= %s AND "
-                          f"o.path < %s)", [new[:2 * STEPLEN], nlow, nhigh])
+        for top, news in tops.items():  # one statement per new province: its members' words
+            c.execute(f"UPDATE {_T['word']} SET org_top = %s WHERE member_id IN (SELECT m.id FROM "
+                      f"members_member m JOIN {_T['org']} o ON o.id = m.org_id WHERE o.path >= %s AND "
+                      f"o.path < %s)", [top, min(news), path_range(max(news))[1]])
 
 
 def merge_provinces() -> Benchmark:
