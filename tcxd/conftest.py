@@ -81,6 +81,16 @@ def users(tree):
 
 
 @pytest.fixture(autouse=True)
+def _forget_name_plans():
+    """The name search remembers per process which terms have names going on past them; each test starts
+    from its own data."""
+    from tcxd.members import selectors
+
+    selectors._GOES_ON.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def spells_match_the_events(request):
     """After every test that wrote members: the statistics' source (``MemberSpell``) is exactly what
     the events give, the tallies what the spells give (the rebuild command would find nothing to

@@ -237,12 +237,12 @@ def name_plan(term: str) -> NamePlan:
         token = rows[0][1].partition(" ")[0]  # the smallest token of the range (rows come in word order)
         if not _other_token(token, high):
             return NamePlan("token", token=token, tail=term)
-        return NamePlan("walk" if _goes_on(in_range, rows, 0) else "given")
+        return NamePlan("walk" if _goes_on(in_range, rows, 0, term) else "given")
     last = words[-1]
     start = len(term) - len(last)
     if any(" " in word[start:] for _, word in rows):  # among the first: matches all over the first word's rows
         return NamePlan("token", token=words[0], tail=term)
-    if not _goes_on(in_range, rows, start):
+    if not _goes_on(in_range, rows, start, term):
         return NamePlan("given_block", token=words[0], tail=term)
     # a few names go on past the term ("nguyen van minh| tuan"): the last word's rows, if one token
     last_high = _prefix_high(last)
@@ -252,11 +252,29 @@ def name_plan(term: str) -> NamePlan:
     return NamePlan("token", token=words[0], tail=term)
 
 
-def _goes_on(in_range: QuerySet[MemberNameWord], rows: list[tuple[int, str]], start: int) -> bool:
+# Terms known to have a word start going on past them (``_goes_on``): only True is remembered. A True
+# answer gone stale (names deleted) picks plans that are right either way, only slower; a False one could
+# not be kept (a new name would be missed). Per process, bounded.
+_GOES_ON: set[tuple[str, int]] = set()
+_GOES_ON_MAX = 50_000
+
+
+def _goes_on(in_range: QuerySet[MemberNameWord], rows: list[tuple[int, str]], start: int, term: str = "") -> bool:
     """Whether some word start of ``in_range`` goes on past the term's last word (which begins at
     ``start``): "nguyen van hung| anh", "thi h|ong nhung". Seen among ``rows`` (the first of the
     range), or within the first NAME_INNER_SCAN of the range; a longer range without one there is
     taken to have some (the plans chosen then are right either way, only slower)."""
+    if term and (term, start) in _GOES_ON:
+        return True
+    found = _goes_on_now(in_range, rows, start)
+    if found and term:
+        if len(_GOES_ON) >= _GOES_ON_MAX:
+            _GOES_ON.clear()
+        _GOES_ON.add((term, start))
+    return found
+
+
+def _goes_on_now(in_range: QuerySet[MemberNameWord], rows: list[tuple[int, str]], start: int) -> bool:
     if any(" " in word[start:] for _, word in rows):
         return True
     goes_on = Case(When(GreaterThan(StrIndex(Substr("word", start + 1), Value(" ")), 0), then=1), default=0)

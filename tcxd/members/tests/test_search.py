@@ -114,6 +114,22 @@ def test_every_plan_gives_the_definition(population, users, tree, monkeypatch, s
         assert search(officer, text) == expected(members, text, lambda m: m.org_id in in_a), text
 
 
+def test_a_remembered_answer_gone_stale_still_finds_every_name(population, users, tree, monkeypatch):
+    """Terms with names going on past them are remembered (only those). Should such names be gone, the plan
+    chosen is slower but the matches are still the definition's: every term remembered, as if all were stale."""
+    members, rng = population
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", 0)
+    terms = [t for t in map(fold, _queries(members, rng)) if t]
+    fresh = {t: S.name_plan(t) for t in terms}
+    assert S._GOES_ON  # some were remembered
+    for t in terms:
+        S._GOES_ON.update((t, i) for i in range(len(t) + 1))
+    stale = {t: S.name_plan(t) for t in terms}
+    assert any(stale[t] != fresh[t] for t in terms)  # other (slower) plans were taken
+    for t in terms:
+        assert search(tree.admin, t) == expected(members, t), t
+
+
 def test_the_queries_reach_every_plan(population, monkeypatch):
     members, rng = population
     monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", 0)
