@@ -286,8 +286,8 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
            f"WHERE {_valid_on('s')} AND s.org_id IN (SELECT v.org_id FROM {OrgVersion._meta.db_table} v "
            f"WHERE {_valid_on('v')} AND v.path >= %s AND v.path < %s)"
            + (f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""))
-    # only the whole country's spells are millions of rows to group; smaller subtrees keep the default
-    with big_grouping(root.depth == 0), connection.cursor() as cursor:
+    # only the whole country's spells (the root, depth 1) are millions of rows to group; smaller subtrees: the default
+    with big_grouping(root.depth == 1), connection.cursor() as cursor:
         cursor.execute(sql, [*params, on, on, on, on, low, high])
         rows = cursor.fetchall()
     cube: Cube = Cube()

@@ -446,3 +446,20 @@ def test_several_cubes_at_once_equal_each_alone(world, admin_user):
             together = stats.member_cubes(actor=admin_user, org=root, on=day, dims_sets=sets)
             for dims in sets:
                 assert together[dims] == stats.member_cube_unscoped(org=root, on=day, dims=dims, tallies_ok=False)
+
+
+def test_only_the_whole_countrys_past_statistics_get_the_big_grouping_memory(tree, monkeypatch):
+    """The national root is depth 1: its past figures group millions of spells (big_grouping on PostgreSQL); a
+    province's do not."""
+    seen = []
+    real = stats.big_grouping
+
+    def spy(enabled=True):
+        seen.append(enabled)
+        return real(enabled)
+
+    monkeypatch.setattr(stats, "big_grouping", spy)
+    past = dt.date(2025, 12, 31)
+    stats.member_cube(actor=tree.admin, org=tree.root, on=past, dims=["sex"])
+    stats.member_cube(actor=tree.admin, org=tree.province, on=past, dims=["sex"])
+    assert seen == [True, False]
