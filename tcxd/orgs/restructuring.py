@@ -25,6 +25,7 @@ from tcxd.common.paths import ALPHABET, STEPLEN, path_range
 from tcxd.common.text import fold
 
 from . import hooks
+from . import versions as V
 from .kinds import ALLOWED_CHILDREN, OrgKind, OrgStatus
 from .models import Org, OrgChange, OrgHeadcount, OrgLineage, OrgVersion
 
@@ -116,8 +117,27 @@ def decode_step(step: str) -> int:
 
 
 def _children(org: Org):
-    low, high = path_range(org.path)
-    return Org.objects.filter(path__gt=low, path__lt=high, depth=org.depth + 1)
+    return V.children_qs(org, active_only=False)
+
+
+def children_of(orgs: Sequence[Org]) -> dict[int, list[Org]]:
+    """Org id → its active children in path order, for many orgs in one query per parent of theirs (orgs of one
+    level share few parents: a province's districts)."""
+    by_path = {o.path: o for o in orgs}
+    out: dict[int, list[Org]] = {o.pk: [] for o in orgs}
+    groups: dict[str, list[str]] = {}
+    for path in by_path:
+        groups.setdefault(path[:-STEPLEN], []).append(path)
+    for paths in groups.values():
+        paths.sort()
+        depth = len(paths[0]) // STEPLEN + 1
+        rows = Org.objects.filter(path__gt=paths[0], path__lt=path_range(paths[-1])[1], depth=depth,
+                                  status=OrgStatus.ACTIVE).order_by("path")
+        for row in rows:
+            k = bisect_right(paths, row.path) - 1
+            if k >= 0 and row.path.startswith(paths[k]):
+                out[by_path[paths[k]].pk].append(row)
+    return out
 
 
 def _next_step(parent: Org) -> int:
@@ -452,4 +472,4 @@ def journal_undo(journal: Journal, *, last_change_id: int, operation_id: int) ->
 
 
 __all__ = ["Decision", "Journal", "check_relocation", "close", "edit", "found", "journal_undo", "lineage",
-           "newer_changes", "relocate", "require_history_until", "subtrees"]
+           "newer_changes", "relocate", "require_history_until", "subtrees", "children_of"]

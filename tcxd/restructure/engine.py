@@ -86,9 +86,7 @@ def _active(org: Org, label: str) -> Org:
 
 
 def _children(org: Org) -> list[Org]:
-    low, high = path_range(org.path)
-    return list(Org.objects.filter(path__gt=low, path__lt=high, depth=org.depth + 1, status=OrgStatus.ACTIVE)
-                .order_by("path"))
+    return R.children_of([org])[org.pk]
 
 
 class Run:
@@ -189,7 +187,8 @@ class Run:
             if target.path.startswith(s.path):
                 raise ValidationFailed({"target_id": [f"{target.name} thuộc {s.name}: không hợp nhất vào tổ chức "
                                                       "trực thuộc."]})
-        self.relocate([(c, target) for s in sources for c in _children(s)])
+        children = R.children_of(sources)
+        self.relocate([(c, target) for s in sources for c in children[s.pk]])
         self.reassign({s.pk: target.pk for s in sources})
         self.close(sources, f"Hợp nhất vào {target.name}")
         for s in sources:
@@ -323,7 +322,8 @@ class Run:
             raise ValidationFailed({"level_kind": [f"{nested[0].name} nằm trong một tổ chức cùng cấp; không bỏ cấp "
                                                    "được."]})
         parents = {p.path: p for p in Org.objects.filter(path__in={n.path[:-Org.steplen] for n in nodes})}
-        moves = [(c, parents[n.path[:-Org.steplen]]) for n in nodes for c in _children(n)]
+        children = R.children_of(nodes)
+        moves = [(c, parents[n.path[:-Org.steplen]]) for n in nodes for c in children[n.pk]]
         self.relocate(moves)
         self.reassign({n.pk: parents[n.path[:-Org.steplen]].pk for n in nodes})
         self.progress("Chấm dứt hoạt động các tổ chức của cấp bị bỏ", 0, len(nodes))

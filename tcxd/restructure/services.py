@@ -27,7 +27,7 @@ from tcxd.common.fmt import fmt_date, fmt_int
 from tcxd.members import reassign
 from tcxd.orgs import restructuring as R
 from tcxd.orgs.checks import org_warnings
-from tcxd.orgs.kinds import CELL_KINDS, OrgKind
+from tcxd.orgs.kinds import OrgKind
 from tcxd.orgs.models import CommitteeMember, Org, OrgChange
 from tcxd.rules.selectors import param
 
@@ -200,16 +200,6 @@ def _warnings(run: Run, outcome: Outcome) -> list[dict]:
                         "message": f"{org.name} có {fmt_int(total)} đảng viên, dưới {big}: đảng bộ cơ sở cần từ {big} "
                                    "đảng viên trở lên (trừ trường hợp đặc thù do cấp ủy cấp trên quyết định).",
                         "rule": "Điều lệ Đảng, Điều 21"})
-    small = [w for w in out if w["code"] == "cell_below_minimum"]
-    if not small and run.op.kind == OperationKind.SPLIT:
-        for pk in outcome.successors:
-            org = Org.objects.select_related("headcount").get(pk=pk)
-            minimum = int(param("org.cell_min_official_members", on=day))
-            official = org.headcount.official if hasattr(org, "headcount") else 0
-            if org.kind in CELL_KINDS and official < minimum:
-                out.append({"code": "cell_below_minimum", "org": org.name,
-                            "message": f"{org.name} chỉ có {fmt_int(official)} đảng viên chính thức (tối thiểu "
-                                       f"{minimum}).", "rule": "Điều lệ Đảng, Điều 21; QĐ 294-QĐ/TW"})
     return out
 
 
