@@ -16,7 +16,7 @@ from tcxd.authz.models import User
 from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
 from tcxd.members import tallies
-from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSensitive, MemberSpell
+from tcxd.members.models import Member, MemberEvent, MemberNameSlot, MemberNameWord, MemberSensitive, MemberSpell
 from tcxd.members.namewords import ROW_FIELDS as WORD_FIELDS
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
@@ -99,22 +99,28 @@ def _fallback_plans(spec: SizeSpec) -> list[T.ProvincePlan]:
     return plans
 
 
-def province_plans(spec: SizeSpec) -> list[T.ProvincePlan]:
-    """Every 2025 province, in code order; only the ones of ``spec`` get communes."""
-    units = list(AdminUnit.objects.filter(map_version=MapVersion.V2025).order_by("code"))
+def province_plans(spec: SizeSpec, map_version: str = MapVersion.V2025) -> list[T.ProvincePlan]:
+    """Every province of the map, in code order; only the ones of ``spec`` get communes (on the pre-2025 map:
+    districts and their communes; ``communes_per_province`` then counts the districts)."""
+    units = list(AdminUnit.objects.filter(map_version=map_version).order_by("code"))
     provinces = [u for u in units if u.level == Level.PROVINCE]
     if not provinces:
         return _fallback_plans(spec)
-    communes: dict[int, list[AdminUnit]] = defaultdict(list)
+    below: dict[int, list[AdminUnit]] = defaultdict(list)
     for u in units:
-        if u.level == Level.COMMUNE and u.parent_id:
-            communes[u.parent_id].append(u)
+        if u.level in (Level.COMMUNE, Level.DISTRICT) and u.parent_id:
+            below[u.parent_id].append(u)
     plans = []
     for p in provinces:
-        chosen: list[AdminUnit] = []
-        if spec.provinces is None or p.code in spec.provinces:
-            chosen = communes[p.id][: spec.communes_per_province]
-        plans.append(T.ProvincePlan(_place(p), tuple(_place(c) for c in chosen)))
+        populated = spec.provinces is None or p.code in spec.provinces
+        if map_version == MapVersion.V2025:
+            chosen = below[p.id][: spec.communes_per_province] if populated else []
+            plans.append(T.ProvincePlan(_place(p), tuple(_place(c) for c in chosen)))
+            continue
+        districts = [d for d in below[p.id] if d.level == Level.DISTRICT][: spec.communes_per_province]
+        groups = tuple((_place(d), tuple(_place(c) for c in below[d.id])) for d in districts) if populated else ()
+        groups = tuple(g for g in groups if g[1])
+        plans.append(T.ProvincePlan(_place(p), tuple(c for _d, cs in groups for c in cs), groups))
     return plans
 
 
@@ -136,9 +142,11 @@ def dataset_info() -> dict[str, str]:
 
 
 def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False, members: bool = True,
-                  as_of: dt.date | None = None, log: Callable[[str], None] = lambda _msg: None) -> DatasetReport:
+                  as_of: dt.date | None = None, map_version: str = MapVersion.V2025,
+                  log: Callable[[str], None] = lambda _msg: None) -> DatasetReport:
     """Write the dataset of ``size``; with ``members``, also the member rows of every cell, with
-    histories ending on ``as_of`` (default today)."""
+    histories ending on ``as_of`` (default today). ``map_version`` pre2025: the tree before the 2025 reform
+    (63 provinces, their districts and old communes)."""
     spec = size_spec(size)
     if Org.objects.exists():
         if not replace:
@@ -156,7 +164,8 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
         stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         as_of = as_of or timezone.localdate()
         people = MG.MemberGenerator(seed=seed, stamp=stamp, as_of=as_of) if members else None
-        gen = T.TreeGenerator(province_plans(spec), members=spec.members, seed=seed, stamp=stamp, people=people)
+        gen = T.TreeGenerator(province_plans(spec, map_version), members=spec.members, seed=seed, stamp=stamp,
+                              people=people)
         with loader.indexes_deferred([model for _, model, _ in TABLES]):
             clock.lap("replace" if replace else "generate")
             for chunk in gen:
@@ -168,9 +177,10 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
                 log(f"  … {report.rows['orgs']:,} tổ chức, {report.rows['members']:,} hồ sơ đảng viên")
         clock.lap("index")
         if people is not None:
+            loader.write_rows(MemberNameSlot, ("id", "top"), [(i, t) for t, i in people.slots.items()])
             tallies.refresh_units(None)  # the units' tallies, summed from the spells in SQL
             clock.lap("tallies")
-        marker = MARKER.format(size=spec.name, seed=seed)
+        marker = MARKER.format(size=spec.name, seed=seed) + f" map={map_version}"
         if people is not None:
             marker += f" members={people.stats.members} page_member={people.stats.page_member} as_of={as_of}"
         Org.objects.filter(depth=1).update(note=marker)

@@ -19,6 +19,7 @@ from tcxd.members.models import (
     ForeignTravel,
     Member,
     MemberEvent,
+    MemberNameSlot,
     MemberNameWord,
     MemberSensitive,
     MemberSpell,
@@ -35,7 +36,7 @@ ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Con
 # Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
 MEMBER_TABLES: tuple[type[models.Model], ...] = (
     FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent, MemberSpell, MemberTally, MemberSensitive,
-    MemberNameWord,
+    MemberNameWord, MemberNameSlot,
     WorkHistory, TrainingHistory, ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
 

@@ -306,7 +306,8 @@ class MemberGenerator:
         self._basis_ids = itertools.count(1)
         self._decision_ids = itertools.count(1)
         self._serials: dict[str, int] = {}
-        self.birth_code, self.place, self.top = "001", "Hà Nội", ""
+        self.birth_code, self.place, self.slot = "001", "Hà Nội", 0
+        self.slots: dict[str, int] = {}  # the name index's slot of each province's top (``MemberNameSlot``)
         years = list(range(1955, as_of.year - 1))
         weights = [0.15 if y < 1965 else 0.5 if y < 1975 else 1.0 if y < 1990 else 1.4 if y < 2022 else 2.2
                    for y in years]
@@ -315,10 +316,10 @@ class MemberGenerator:
 
     def province(self, code: str, name: str, path: str = "") -> None:
         """The province whose cells come next: birth registration code of most CCCDs, places of birth,
-        the top of its orgs' paths (the name index's scope columns; transfers stay in the commune)."""
+        the slot of the top of its orgs' paths (the name index's scope columns; transfers stay in the commune)."""
         self.birth_code = f"{int(code):03d}" if code.isdigit() and 1 <= int(code) <= 96 else "001"
         self.place = name
-        self.top = top(path)
+        self.slot = self.slots.setdefault(top(path), len(self.slots) + 1) if path else 0
 
     def _int(self, low: int, high: int) -> int:
         """Uniform in [low, high] (``randint`` costs several times more)."""
@@ -527,8 +528,8 @@ class MemberGenerator:
         dossier = (person.sex, birth, ethnicity, religion, education, professional, AcademicTitle.NONE.value,
                    theory, occupation)
         out.spells.extend((next(self._spell_ids), member_id, *spell, *dossier) for spell in spells(events))
-        tops = (self.top if p.org else "", self.top if p.temporary_org else "", self.top if p.transfer_to else "")
-        out.words.extend(word_rows(member_id, name_norm, given, tops))
+        slots = (self.slot if p.org else 0, self.slot if p.temporary_org else 0, self.slot if p.transfer_to else 0)
+        out.words.extend(word_rows(member_id, name_norm, given, slots))
         out.sensitive.append((member_id,))
         ids = self._event_ids
         out.events.extend((next(ids), member_id, e.kind, e.on, seq, e.org, e.target, e.decision_no, e.decision_date,

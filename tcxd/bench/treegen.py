@@ -4,7 +4,9 @@ With a ``MemberGenerator`` (``membergen``) every cell also gets its members (the
 for it), their events and fee-ledger inputs, in the same chunks.
 
 Shape (2025 two-level map): national root -> 34 provinces -> commune committees -> village cells,
-grassroots cells (schools, police, enterprises…) and grassroots committees with their own cells.
+grassroots cells (schools, police, enterprises…) and grassroots committees with their own cells. On the
+pre-2025 map (``ProvincePlan.districts``) there is a district level between the 63 provinces and the old
+communes, and every org dates from before the reform (a tree awaiting the abolition of its district level).
 Cell sizes follow a log-normal law (median 15, clipped to 3..150), so most cells are small.
 Ids are assigned here; OrgChange and OrgVersion reuse the org id (one of each per org).
 Paths use treebeard's encoding: steps of 4 characters over 0-9A-Z, children numbered from 1.
@@ -46,7 +48,8 @@ CONGRESS_FIELDS = ("id", "org_id", "term_start_year", "term_end_year", "planned_
 SEAT_FIELDS = ("id", "org_id", "congress_id", "body", "role", "person_name", "person_ref", "from_date",
                "to_date", "method", "ballot_round", "decision_no", "decision_date", "end_reason")
 
-UNIT_LABEL = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
+UNIT_LABEL = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu", "thi_tran": "thị trấn"}
+DISTRICT_LABEL = {"huyen": "huyện", "quan": "quận", "thi_xa": "thị xã", "tp_thuoc_tinh": "thành phố"}
 VILLAGE_LABELS = {"xa": ("thôn", "bản", "ấp", "làng"), "phuong": ("tổ dân phố", "khu phố"),
                   "dac_khu": ("khu",)}
 BRANDS = ("Minh Phát", "Hòa Bình", "Thành Công", "Phú Thịnh", "Hưng Thịnh", "Đại Việt", "An Khang",
@@ -98,6 +101,8 @@ class Place:
 class ProvincePlan:
     place: Place
     communes: tuple[Place, ...]  # communes to populate; empty = a bare province node
+    # pre-2025 map: (district, its communes) — ``communes`` then lists them all, in the same order
+    districts: tuple[tuple[Place, tuple[Place, ...]], ...] = ()
 
 
 @dataclass
@@ -176,6 +181,8 @@ class TreeGenerator:
         self._log_median = math.log(CELL_MEDIAN)
         self.people = people  # writes each cell's members when set
         self._sibling: int | None = None  # the previous cell of the current commune
+        # orgs below the provinces date from the reform on the 2025 map, from the start on the pre-2025 one
+        self.founded = DATA_START if any(p.districts for p in plans) else REFORM
 
     # -- public --------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Rows]:
@@ -191,12 +198,16 @@ class TreeGenerator:
             province = self._province(root, i, plan)
             if self.people is not None:
                 self.people.province(plan.place.code, plan.place.short_name, province.path)
-            for j, commune in enumerate(plan.communes, start=1):
-                goal = remaining / remaining_communes * self.rng.uniform(0.6, 1.4)
-                remaining -= self._commune(province, j, commune, goal)
-                remaining_communes -= 1
-                if len(self.rows) >= self.chunk_rows:
-                    yield self._take()
+            groups = ([(self._district(province, d, place, len(communes)), communes)
+                       for d, (place, communes) in enumerate(plan.districts, start=1)]
+                      if plan.districts else [(province, plan.communes)])
+            for parent, communes in groups:
+                for j, commune in enumerate(communes, start=1):
+                    goal = remaining / remaining_communes * self.rng.uniform(0.6, 1.4)
+                    remaining -= self._commune(parent, j, commune, goal)
+                    remaining_communes -= 1
+                    if len(self.rows) >= self.chunk_rows:
+                        yield self._take()
         yield self._take()
 
     # -- levels --------------------------------------------------------------------------------
@@ -204,23 +215,38 @@ class TreeGenerator:
         p = plan.place
         prefix = "Đảng bộ thành phố" if p.unit_type == "tp_tw" else "Đảng bộ tỉnh"
         return self._org(root, i, code=f"T{p.code}", name=f"{prefix} {p.short_name}", short_name=p.short_name,
-                         kind=OrgKind.PROVINCIAL, numchild=len(plan.communes), valid_from=DATA_START,
-                         admin_unit_id=p.unit_id)
+                         kind=OrgKind.PROVINCIAL, numchild=len(plan.districts or plan.communes),
+                         valid_from=DATA_START, admin_unit_id=p.unit_id)
+
+    def _district(self, province: Node, d: int, place: Place, communes: int) -> Node:
+        label = DISTRICT_LABEL.get(place.unit_type, "huyện")
+        node = self._org(province, d, code=f"H{place.code}", name=f"Đảng bộ {label} {place.short_name}",
+                         short_name=place.short_name, kind=OrgKind.DISTRICT, numchild=communes,
+                         valid_from=DATA_START, admin_unit_id=place.unit_id)
+        self._congress(node, held=True, delegates=True, year=2020)
+        return node
 
     def _commune(self, province: Node, j: int, place: Place, goal: float) -> int:
         children = self._plan_commune(place, goal)
         self._sibling = None
         label = UNIT_LABEL.get(place.unit_type, "xã")
+        # before the reform a commune's party committee was a grassroots one (A-01): its schools' and firms' cells
+        # and committees sat under it as cells and sub-committees
+        kind, gtype = ((OrgKind.GRASSROOTS_COMMITTEE, G.WARD if place.unit_type == "phuong" else G.COMMUNE)
+                       if self.founded == DATA_START else (OrgKind.COMMUNE, ""))
         commune = self._org(province, j, code=f"X{place.code}", name=f"Đảng bộ {label} {place.short_name}",
-                            short_name=place.short_name, kind=OrgKind.COMMUNE, numchild=len(children),
+                            short_name=place.short_name, kind=kind, grassroots_type=gtype, numchild=len(children),
                             admin_unit_id=place.unit_id)
+        if kind == OrgKind.GRASSROOTS_COMMITTEE:
+            children = [_Child(OrgKind.SUB_COMMITTEE if c.kind == OrgKind.GRASSROOTS_COMMITTEE else OrgKind.CELL,
+                               c.name, c.code, size=c.size, cells=c.cells) for c in children]
         total = sum(c.size for c in children) + sum(s for c in children for _, s in c.cells)
         congress = self._congress(commune, held=self.rng.random() < 0.9, delegates=total > 500)
         day = dt.date(2025, 9, 1)
         for role in (CommitteeRole.SECRETARY, CommitteeRole.DEPUTY_SECRETARY, CommitteeRole.INSPECTION_CHAIR):
             self._seat(commune, role, day, congress)
         for k, child in enumerate(children, start=1):
-            if child.kind == OrgKind.GRASSROOTS_COMMITTEE:
+            if child.kind in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUB_COMMITTEE):
                 node = self._org(commune, k, code=child.code, name=child.name, kind=child.kind,
                                  grassroots_type=child.gtype, numchild=len(child.cells))
                 cid = self._congress(node, held=self.rng.random() < 0.85, delegates=False)
@@ -291,11 +317,12 @@ class TreeGenerator:
 
     # -- rows ----------------------------------------------------------------------------------
     def _org(self, parent: Node | None, i: int, *, code: str, name: str, kind: str, short_name: str = "",
-             grassroots_type: str = "", numchild: int = 0, valid_from: dt.date = REFORM,
+             grassroots_type: str = "", numchild: int = 0, valid_from: dt.date | None = None,
              admin_unit_id: int | None = None, official: int = 0, probationary: int = 0,
              cycle: int = 60) -> Node:
         oid = self._next_org
         self._next_org += 1
+        valid_from = valid_from or self.founded
         path = (parent.path if parent else "") + step(i)
         depth = len(path) // STEPLEN
         norm = self._folded.get(name)
@@ -314,11 +341,11 @@ class TreeGenerator:
         self.stats.probationary += probationary
         return Node(oid, path)
 
-    def _congress(self, org: Node, *, held: bool, delegates: bool) -> int:
+    def _congress(self, org: Node, *, held: bool, delegates: bool, year: int = 2025) -> int:
         cid = self._next_congress
         self._next_congress += 1
-        held_on = dt.date(2025, 8, self.rng.randint(1, 28)) if held else None
-        self.rows.congresses.append((cid, org.id, 2025, 2030, dt.date(2025, 8, 15), held_on, held_on,
+        held_on = dt.date(year, 8, self.rng.randint(1, 28)) if held else None
+        self.rows.congresses.append((cid, org.id, year, year + 5, dt.date(year, 8, 15), held_on, held_on,
                                      delegates, ""))
         self.stats.congresses += 1
         return cid

@@ -200,7 +200,8 @@ class MemberSpell(models.Model):
 
 class MemberTally(models.Model):
     """How many members are counted today under one unit (an org near the top of the tree — depth ≤
-    ``members.tallies.UNIT_DEPTH`` — with its whole subtree as it stands today), by one cuboid of
+    ``members.tallies.UNIT_DEPTH``, or a commune under a district of a pre-2025 tree — with its whole subtree
+    as it stands today), by one cuboid of
     dimensions: the national and provincial figures without reading millions of spells.
 
     Derived from the open spells (``MemberSpell.valid_to`` null) in the same transaction
@@ -238,6 +239,27 @@ class MemberTally(models.Model):
         return f"{self.unit_id}/{self.cuboid}: {self.n}"
 
 
+class MemberNameSlot(models.Model):
+    """A province's key in the name index (``MemberNameWord``'s ``*_slot`` columns): a small number standing
+    for the *top* of an org path (its first ``namewords.SCOPE_STEPS`` steps: the root or a province's party
+    committee). The word rows keep the slot, this row keeps what it stands for, so when a province's whole
+    content moves under another (a merge) one row changes here instead of every word row of its members.
+
+    Several slots may stand for the same top (the merged provinces' and the new one's); the smallest is the
+    one new rows get (``namewords.slot_ids``). Never deleted while a word row may hold it.
+    """
+
+    id = models.AutoField(primary_key=True)
+    top = models.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        verbose_name = "khóa tỉnh của chỉ mục tên"
+        verbose_name_plural = "khóa tỉnh của chỉ mục tên"
+
+    def __str__(self) -> str:
+        return f"{self.pk} → {self.top}"
+
+
 class MemberNameWord(models.Model):
     """Search index of member names, derived from ``Member.name_norm`` (never typed in; written with
     the name by the services and the bulk loaders, see ``tcxd.members.namewords``).
@@ -258,18 +280,19 @@ class MemberNameWord(models.Model):
     name_norm = models.CharField(max_length=150)
     # the name holds a word twice ("nguyen van nguyen"): a term may then match it at two word starts
     repeats = models.BooleanField(default=False)
-    # the first steps of the paths of the member's official org, temporary host and pending receiver
-    # ("" for none): a province's scope is tested inside the index (``namewords.top``)
-    org_top = models.CharField(max_length=40, blank=True, default="", db_default="")
-    temporary_top = models.CharField(max_length=40, blank=True, default="", db_default="")
-    transfer_top = models.CharField(max_length=40, blank=True, default="", db_default="")
+    # the slots (``MemberNameSlot``) of the tops of the member's official org, temporary host and pending
+    # receiver (0 for none): a province's scope is tested inside the index (``namewords``). Plain integers, not
+    # foreign keys: the index stays narrow and 0 needs no row.
+    org_slot = models.PositiveIntegerField(default=0, db_default=0)
+    temporary_slot = models.PositiveIntegerField(default=0, db_default=0)
+    transfer_slot = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = "từ trong tên đảng viên"
         verbose_name_plural = "từ trong tên đảng viên"
         indexes = [
-            models.Index(fields=["token", "given_name_norm", "name_norm", "member", "word", "repeats", "org_top",
-                                 "temporary_top", "transfer_top"], name="member_name_token"),
+            models.Index(fields=["token", "given_name_norm", "name_norm", "member", "word", "repeats", "org_slot",
+                                 "temporary_slot", "transfer_slot"], name="member_name_token"),
             # a member's rows when its orgs change (``namewords._place``): without it PostgreSQL reads the whole
             # primary key per member (a merge of provinces re-placing 200 000 members ran for minutes)
             models.Index(fields=["member"], name="member_name_member"),

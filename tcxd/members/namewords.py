@@ -4,11 +4,14 @@ Whatever writes ``name_norm`` writes these rows in the same transaction: ``servi
 ``member_update`` (``name_words_set``), the bulk loader (``name_words_bulk``), the benchmark dataset
 generator (``word_rows``, written raw).
 
-Each row also carries the *tops* of the member's three orgs (official, temporary host, receiver of a
-pending transfer): the first ``SCOPE_STEPS`` steps of their paths, the province's party committee. A
-name search in a province's scope (or the nation's) then tests the scope inside the word index,
-before any member row is read (``selectors._token_stream``). They are kept by ``lifecycle.project``
-(``name_words_place``) when a member's orgs change and by ``subtrees_moved`` when orgs move.
+Each row also carries, for the member's three orgs (official, temporary host, receiver of a pending
+transfer), the *slot* of their *top*: the first ``SCOPE_STEPS`` steps of the org's path, the province's
+party committee. A slot (``MemberNameSlot``) is a small number standing for a top. A name search in a
+province's scope (or the nation's) then tests the scope inside the word index, before any member row is
+read (``selectors._token_stream``): the slots that stand for the province. They are kept by
+``lifecycle.project`` (``name_words_place``) when a member's orgs change and by ``subtrees_moved`` when orgs
+move: when everything under a top moves under one other top (provinces merged) the slot is re-pointed — one
+row — instead of rewriting the word rows of all their members.
 
 Pure functions first, then the writers.
 """
@@ -22,15 +25,15 @@ from django.db import connection
 from tcxd.common.paths import STEPLEN, path_range
 from tcxd.orgs.models import Org
 
-from .models import Member, MemberNameWord
+from .models import Member, MemberNameSlot, MemberNameWord
 
 ROW_FIELDS = ("member_id", "word", "token", "given_name_norm", "name_norm", "repeats",
-              "org_top", "temporary_top", "transfer_top")
+              "org_slot", "temporary_slot", "transfer_slot")
 # How many steps of an org's path the word rows keep: root and province. A scope rooted deeper (a
 # commune's committee and below) reads its own members instead of the name index (selectors).
 SCOPE_STEPS = 2
 TOP_LEN = SCOPE_STEPS * STEPLEN
-NO_TOPS = ("", "", "")
+NO_SLOTS = (0, 0, 0)
 
 
 def top(path: str | None) -> str:
@@ -62,25 +65,41 @@ def word_starts(name_norm: str) -> list[str]:
 
 
 def word_rows(member_id: int, name_norm: str, given_name_norm: str,
-              tops: tuple[str, str, str] = NO_TOPS) -> list[tuple]:
-    """The rows of one member, as tuples in ``ROW_FIELDS`` order; ``tops``: (official, temporary,
-    transfer) as given by ``top``."""
+              slots: tuple[int, int, int] = NO_SLOTS) -> list[tuple]:
+    """The rows of one member, as tuples in ``ROW_FIELDS`` order; ``slots``: those of the tops of its
+    (official, temporary, transfer) orgs, 0 for none."""
     words = name_norm.split(" ")
     repeats = len(set(words)) < len(words)
-    return [(member_id, word, word.partition(" ")[0], given_name_norm, name_norm, repeats, *tops)
+    return [(member_id, word, word.partition(" ")[0], given_name_norm, name_norm, repeats, *slots)
             for word in word_starts(name_norm)]
 
 
-def _objects(member_id: int, name_norm: str, given_name_norm: str, tops: tuple[str, str, str]) -> list[MemberNameWord]:
+def _objects(member_id: int, name_norm: str, given_name_norm: str, slots: tuple[int, int, int]) -> list[MemberNameWord]:
     return [MemberNameWord(**dict(zip(ROW_FIELDS, row, strict=True)))
-            for row in word_rows(member_id, name_norm, given_name_norm, tops)]
+            for row in word_rows(member_id, name_norm, given_name_norm, slots)]
 
 
-def _tops(members: list[Member]) -> dict[int, tuple[str, str, str]]:
-    """The tops of each member's orgs, in one query."""
+def slot_ids(tops: Iterable[str]) -> dict[str, int]:
+    """The slot new rows get for each top (the smallest that stands for it; made when there is none)."""
+    wanted = {t for t in tops if t}
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for slot_id, slot_top in MemberNameSlot.objects.filter(top__in=wanted).order_by("-id").values_list("id", "top"):
+        found[slot_top] = slot_id  # the smallest wins (read last)
+    missing = sorted(wanted - found.keys())
+    if missing:
+        MemberNameSlot.objects.bulk_create([MemberNameSlot(top=t) for t in missing])
+        return slot_ids(wanted)
+    return found
+
+
+def _slots(members: list[Member]) -> dict[int, tuple[int, int, int]]:
+    """The slots of each member's orgs' tops, in two queries."""
     ids = {i for m in members for i in (m.org_id, m.temporary_org_id, m.transfer_to_id) if i}
-    paths = dict(Org.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
-    return {m.pk: (top(paths.get(m.org_id)), top(paths.get(m.temporary_org_id)), top(paths.get(m.transfer_to_id)))
+    tops = {pk: top(path) for pk, path in Org.objects.filter(pk__in=ids).values_list("pk", "path")} if ids else {}
+    slots = slot_ids(tops.values())
+    return {m.pk: tuple(slots.get(tops.get(i, ""), 0) for i in (m.org_id, m.temporary_org_id, m.transfer_to_id))
             for m in members}
 
 
@@ -90,78 +109,139 @@ def name_words_set(member: Member, *, old_name_norm: str = "") -> None:
     if old:
         MemberNameWord.objects.filter(member_id=member.pk, word__in=old).delete()
     MemberNameWord.objects.bulk_create(_objects(member.pk, member.name_norm, member.given_name_norm,
-                                                _tops([member])[member.pk]))
+                                                _slots([member])[member.pk]))
 
 
 def name_words_bulk(members: Iterable[Member], *, batch_size: int = 2000) -> int:
     """The rows of members just inserted (the bulk loader's batches); returns how many were written."""
     members = list(members)
-    tops = _tops(members)
-    rows = [obj for m in members for obj in _objects(m.pk, m.name_norm, m.given_name_norm, tops[m.pk])]
+    slots = _slots(members)
+    rows = [obj for m in members for obj in _objects(m.pk, m.name_norm, m.given_name_norm, slots[m.pk])]
     MemberNameWord.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
 
 
-# The tops recomputed from the members' orgs, for the members that ``{where}`` (on ``m``) selects;
-# rows already right are left alone (no dead rows on PostgreSQL).
+# Every top of the orgs of the members that ``{where}`` (on ``m``) selects gets a slot, if it has none.
+_ENSURE_SQL = """
+INSERT INTO {slots} (top)
+SELECT DISTINCT substr(o.path, 1, {n}) FROM {orgs} AS o
+WHERE o.id IN (SELECT m.org_id FROM {members} AS m WHERE {where}
+               UNION SELECT m.temporary_org_id FROM {members} AS m WHERE {where}
+               UNION SELECT m.transfer_to_id FROM {members} AS m WHERE {where})
+  AND NOT EXISTS (SELECT 1 FROM {slots} AS s WHERE s.top = substr(o.path, 1, {n}))
+"""
+# The slots placed again from the members' orgs, for the members that ``{where}`` selects; rows whose slots
+# already stand for the right tops are left alone (no dead rows on PostgreSQL).
 _PLACE_SQL = """
 UPDATE {words} AS w
-SET org_top = COALESCE(substr(o.path, 1, {n}), ''), temporary_top = COALESCE(substr(t.path, 1, {n}), ''),
-    transfer_top = COALESCE(substr(x.path, 1, {n}), '')
+SET org_slot = COALESCE((SELECT MIN(s.id) FROM {slots} AS s WHERE s.top = substr(o.path, 1, {n})), 0),
+    temporary_slot = COALESCE((SELECT MIN(s.id) FROM {slots} AS s WHERE s.top = substr(t.path, 1, {n})), 0),
+    transfer_slot = COALESCE((SELECT MIN(s.id) FROM {slots} AS s WHERE s.top = substr(x.path, 1, {n})), 0)
 FROM {members} AS m
 LEFT JOIN {orgs} AS o ON o.id = m.org_id
 LEFT JOIN {orgs} AS t ON t.id = m.temporary_org_id
 LEFT JOIN {orgs} AS x ON x.id = m.transfer_to_id
-WHERE w.member_id = m.id AND ({where})
-  AND (w.org_top <> COALESCE(substr(o.path, 1, {n}), '') OR w.temporary_top <> COALESCE(substr(t.path, 1, {n}), '')
-       OR w.transfer_top <> COALESCE(substr(x.path, 1, {n}), ''))
+WHERE w.member_id = m.id AND ({where}) AND ({wrong})
+"""
+# A row whose slots do not stand for the tops of its member's orgs (``w``, ``o``, ``t``, ``x`` as above).
+_WRONG_SQL = """
+COALESCE((SELECT s.top FROM {slots} AS s WHERE s.id = w.org_slot), '') <> COALESCE(substr(o.path, 1, {n}), '')
+OR COALESCE((SELECT s.top FROM {slots} AS s WHERE s.id = w.temporary_slot), '') <> COALESCE(substr(t.path, 1, {n}), '')
+OR COALESCE((SELECT s.top FROM {slots} AS s WHERE s.id = w.transfer_slot), '') <> COALESCE(substr(x.path, 1, {n}), '')
 """
 
 
+def _tables(**extra) -> dict[str, object]:
+    t = {"words": MemberNameWord._meta.db_table, "members": Member._meta.db_table, "orgs": Org._meta.db_table,
+         "slots": MemberNameSlot._meta.db_table, "n": TOP_LEN}
+    t["wrong"] = _WRONG_SQL.format(**t)
+    return {**t, **extra}
+
+
 def _place(where: str, params: list) -> int:
-    sql = _PLACE_SQL.format(words=MemberNameWord._meta.db_table, members=Member._meta.db_table,
-                            orgs=Org._meta.db_table, n=TOP_LEN, where=where)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_ENSURE_SQL.format(**_tables(where=where)), params * 3)
+        cursor.execute(_PLACE_SQL.format(**_tables(where=where)), params)
         return cursor.rowcount
 
 
 def name_words_place(member_ids: Iterable[int]) -> int:
-    """Recompute the tops of these members' rows (their orgs changed); returns the rows changed."""
+    """Place the slots of these members' rows again (their orgs changed); returns the rows changed."""
     ids = sorted(set(member_ids))
     if not ids:
         return 0
     return _place(f"m.id IN ({', '.join(['%s'] * len(ids))})", ids)
 
 
+def _members_of(low: str, high: str) -> tuple[str, list]:
+    """The ``_place`` condition for the members whose orgs lie in [low, high)."""
+    under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
+    return (f"m.org_id IN ({under}) OR m.temporary_org_id IN ({under}) OR m.transfer_to_id IN ({under})",
+            [low, high] * 3)
+
+
+def _orgs_under(roots: list[str]) -> int:
+    """About how many orgs lie under these paths (those between them under the same parent too: one range
+    per parent)."""
+    by_parent: dict[str, list[str]] = {}
+    for path in roots:
+        by_parent.setdefault(path[:-STEPLEN], []).append(path)
+    return sum(Org.objects.filter(path__gte=min(paths), path__lt=path_range(max(paths))[1]).count()
+               for paths in by_parent.values())
+
+
 def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
-    """``orgs.hooks`` callback: the orgs under each new path had the old one; their members' tops
-    change only when the first SCOPE_STEPS steps did. One statement per new parent (the range from its
-    first to its last moved child: re-placing a member already right changes nothing)."""
-    groups: dict[str, list[str]] = {}
-    for _org_id, old_path, new_path in moves:
-        if top(old_path) == top(new_path) and len(old_path) >= TOP_LEN and len(new_path) >= TOP_LEN:
+    """``orgs.hooks`` callback: the orgs under each new path had the old one. Their members' slots change only
+    when the top did. When every subtree that left a top went under one other top and no more orgs stay under
+    the old one than went — provinces merged — the old top's slots are re-pointed to the new top, and only the
+    members of the orgs left behind are placed again. Otherwise one statement per new parent re-places the
+    members under the moved subtrees (the range from its first to its last moved child: re-placing a member
+    already right changes nothing)."""
+    changed = [(old, new) for _org_id, old, new in moves
+               if top(old) != top(new) or len(old) < TOP_LEN or len(new) < TOP_LEN]
+    by_top: dict[str, set[str]] = {}
+    for old, new in changed:
+        if len(old) >= TOP_LEN and len(new) >= TOP_LEN:
+            by_top.setdefault(top(old), set()).add(top(new))
+    repoint: dict[str, str] = {}
+    for old_top, new_tops in by_top.items():
+        if len(new_tops) != 1:
             continue
-        groups.setdefault(new_path[:-STEPLEN], []).append(new_path)
+        gone = _orgs_under([new for old, new in changed if top(old) == old_top])
+        low, high = path_range(old_top)
+        if Org.objects.filter(path__gte=low, path__lt=high)[:gone + 1].count() <= gone:
+            repoint[old_top] = next(iter(new_tops))  # else more stays than went: those that went are placed again
+    slots = {t: list(MemberNameSlot.objects.filter(top=t).values_list("id", flat=True)) for t in repoint}
+    for old_top, new_top in repoint.items():  # all at once (contents swapped between two tops stay apart)
+        MemberNameSlot.objects.filter(id__in=slots[old_top]).update(top=new_top)
+    for old_top in repoint:
+        _place(*_members_of(*path_range(old_top)))  # those of the orgs left behind: a new slot for the old top
+    repointed = set(repoint)
+    groups: dict[str, list[str]] = {}
+    for old, new in changed:
+        if len(old) >= TOP_LEN and len(new) >= TOP_LEN and top(old) in repointed:
+            continue
+        groups.setdefault(new[:-STEPLEN], []).append(new)
     for paths in groups.values():
-        low, high = min(paths), path_range(max(paths))[1]
-        under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
-        _place(f"m.org_id IN ({under}) OR m.temporary_org_id IN ({under}) OR m.transfer_to_id IN ({under})",
-               [low, high] * 3)
+        _place(*_members_of(min(paths), path_range(max(paths))[1]))
 
 
 def misplaced(limit: int = 10) -> list[int]:
-    """Members whose word rows' tops differ from their orgs' (there must be none)."""
-    n = TOP_LEN
-    sql = f"""
-    SELECT DISTINCT w.member_id FROM {MemberNameWord._meta.db_table} AS w
-    JOIN {Member._meta.db_table} AS m ON m.id = w.member_id
-    LEFT JOIN {Org._meta.db_table} AS o ON o.id = m.org_id
-    LEFT JOIN {Org._meta.db_table} AS t ON t.id = m.temporary_org_id
-    LEFT JOIN {Org._meta.db_table} AS x ON x.id = m.transfer_to_id
-    WHERE w.org_top <> COALESCE(substr(o.path, 1, {n}), '') OR w.temporary_top <> COALESCE(substr(t.path, 1, {n}), '')
-       OR w.transfer_top <> COALESCE(substr(x.path, 1, {n}), '')
-    ORDER BY w.member_id LIMIT %s"""
+    """Members whose word rows' slots do not stand for the tops of their orgs (there must be none)."""
+    sql = """
+    SELECT DISTINCT w.member_id FROM {words} AS w
+    JOIN {members} AS m ON m.id = w.member_id
+    LEFT JOIN {orgs} AS o ON o.id = m.org_id
+    LEFT JOIN {orgs} AS t ON t.id = m.temporary_org_id
+    LEFT JOIN {orgs} AS x ON x.id = m.transfer_to_id
+    WHERE {wrong}
+    ORDER BY w.member_id LIMIT %s""".format(**_tables())
     with connection.cursor() as cursor:
         cursor.execute(sql, [limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def scope_slots(root: str) -> list[int]:
+    """The slots that stand for the tops under ``root`` (a path of at most SCOPE_STEPS steps)."""
+    low, high = top_range(root)
+    return list(MemberNameSlot.objects.filter(top__gte=low, top__lt=high).values_list("id", flat=True))

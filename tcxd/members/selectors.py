@@ -187,8 +187,8 @@ def _by_name(qs: QuerySet[Member], term: str, root: str = "") -> QuerySet[Member
     * a short prefix that begins many words ("h", "ng"): the members in list order, tested on their
       own columns (through the given-name index alone when no first or middle name matches).
 
-    Reading a token's rows, the scope under ``root`` is tested on the rows' copies of the tops of the
-    member's orgs, inside the index: a province's page reads about 50 members, not the nation's
+    Reading a token's rows, the scope under ``root`` is tested on the rows' slots of the tops of the
+    member's orgs (``namewords``), inside the index: a province's page reads about 50 members, not the nation's
     matches ahead of them.
     """
     plan = name_plan(term)
@@ -205,10 +205,9 @@ def _by_name(qs: QuerySet[Member], term: str, root: str = "") -> QuerySet[Member
         g = _W + "given_name_norm"
         extra &= Q(**{g + "__gte": last, g + "__lt": _prefix_high(last)})
     if root:
-        low, top_high = namewords.top_range(root)
-        extra &= (Q(**{_W + "org_top__gte": low, _W + "org_top__lt": top_high})
-                  | Q(**{_W + "temporary_top__gte": low, _W + "temporary_top__lt": top_high})
-                  | Q(**{_W + "transfer_top__gte": low, _W + "transfer_top__lt": top_high}))
+        slots = namewords.scope_slots(root)
+        extra &= (Q(**{_W + "org_slot__in": slots}) | Q(**{_W + "temporary_slot__in": slots})
+                  | Q(**{_W + "transfer_slot__in": slots}))
     return _token_stream(qs, term, high, plan.tail, plan.token, extra)
 
 

@@ -18,11 +18,15 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from tcxd.common.paths import STEPLEN, path_range
+from tcxd.orgs.kinds import OrgKind
 from tcxd.orgs.models import Org
 
 from .models import MemberSpell, MemberTally
 
 UNIT_DEPTH = 3  # the nation, the provinces, the communes and the blocs under them
+# On a pre-2025 tree a district (depth 3) stands between a province and its communes: those communes (depth 4) are
+# units too, so abolishing the district level moves their rows along instead of summing them again.
+DISTRICT_UNIT_DEPTH = UNIT_DEPTH + 1
 NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary); cuboids 0 and 3: no day
 STATIC, BIRTH, PARTY, TOTAL, BIRTH_MONTH, PARTY_MONTH = 0, 1, 2, 3, 4, 5
 STATIC_DIMS = ("ethnicity", "exempted", "temporary", "religion", "general_education", "professional_level",
@@ -56,8 +60,34 @@ def _keys(row: tuple) -> list[tuple]:
 
 
 def _prefixes(path: str) -> list[str]:
-    """Paths of the units above (and at) ``path``: its first UNIT_DEPTH levels."""
-    return [path[:i] for i in range(STEPLEN, min(len(path), UNIT_DEPTH * STEPLEN) + 1, STEPLEN)]
+    """Paths of the orgs above (and at) ``path`` that may be units: its first DISTRICT_UNIT_DEPTH levels."""
+    return [path[:i] for i in range(STEPLEN, min(len(path), DISTRICT_UNIT_DEPTH * STEPLEN) + 1, STEPLEN)]
+
+
+def is_unit(depth: int, under_district: bool) -> bool:
+    """Whether an org at ``depth`` is a unit: the first UNIT_DEPTH levels, and a child of a district."""
+    return depth <= UNIT_DEPTH or (depth == DISTRICT_UNIT_DEPTH and under_district)
+
+
+def _unit_paths(path: str, districts: set[str]) -> list[str]:
+    """Paths of the units above (and at) ``path``; ``districts``: the paths of the district orgs among its
+    ancestors (at least)."""
+    return [p for p in _prefixes(path) if is_unit(len(p) // STEPLEN, p[:-STEPLEN] in districts)]
+
+
+def _districts_among(paths: Iterable[str]) -> set[str]:
+    """The paths among ``paths`` (only depth UNIT_DEPTH matters) that are districts' (one query, none when none
+    is at that depth)."""
+    wanted = {p for p in paths if len(p) == UNIT_DEPTH * STEPLEN}
+    if not wanted:
+        return set()
+    return set(Org.objects.filter(path__in=wanted, kind=OrgKind.DISTRICT).values_list("path", flat=True))
+
+
+def district_paths() -> list[str]:
+    """The paths of every district org (a pre-2025 tree), in order."""
+    return list(Org.objects.filter(kind=OrgKind.DISTRICT, depth=UNIT_DEPTH).order_by("path")
+                .values_list("path", flat=True))
 
 
 def open_row(member_id: int) -> tuple | None:
@@ -71,15 +101,19 @@ def deltas(before: Iterable[tuple | None], after: Iterable[tuple | None]) -> Cou
     pairs = list(zip(before, after, strict=True))
     orgs = {r[0] for pair in pairs if pair[0] != pair[1] for r in pair if r is not None}
     paths = dict(Org.objects.filter(pk__in=orgs).values_list("id", "path"))
-    unit_of = dict(Org.objects.filter(path__in={p for path in paths.values() for p in _prefixes(path)})
-                   .values_list("path", "id"))
+    above = Org.objects.filter(path__in={p for path in paths.values() for p in _prefixes(path)})
+    unit_of, districts = {}, set()
+    for path, pk, kind in above.values_list("path", "id", "kind"):
+        unit_of[path] = pk
+        if kind == OrgKind.DISTRICT:
+            districts.add(path)
     for old, new in pairs:
         if old == new:
             continue
         for row, sign in ((old, -1), (new, 1)):
             if row is None:
                 continue
-            for unit in (unit_of[p] for p in _prefixes(paths[row[0]])):
+            for unit in (unit_of[p] for p in _unit_paths(paths[row[0]], districts)):
                 for key in _keys(row):
                     out[(unit, *key)] += sign
     return out
@@ -107,31 +141,38 @@ def apply(changes: Counter) -> None:
 
 
 # -- from the spells, in SQL -------------------------------------------------------------------------
-def _grouped_sql(unit_filter: str) -> str:
-    """Every tally row (``KEY_FIELDS`` + n) of the units matched by ``unit_filter`` (on ``u``), summed
-    from the open spells; four %s for NO_DAY, then the filter's parameters, in ``_params`` order."""
+def _grouped(unit_filter: str, filter_params: list) -> tuple[str, list]:
+    """Every tally row (``KEY_FIELDS`` + n) of the units matched by ``unit_filter`` (on ``u``, with
+    ``filter_params``), summed from the open spells: (SQL, parameters)."""
     s, o = MemberSpell._meta.db_table, Org._meta.db_table
-    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, UNIT_DEPTH + 1))
+    districts = district_paths()
+    depth = DISTRICT_UNIT_DEPTH if districts else UNIT_DEPTH
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, depth + 1))
+    # a level below UNIT_DEPTH counts only under a district
+    below = (f" AND (lv.k <= {UNIT_DEPTH} OR substr(m.path, 1, {STEPLEN * UNIT_DEPTH}) IN "
+             f"({', '.join(['%s'] * len(districts))}))") if districts else ""
     base = (f"FROM {s} s JOIN {o} m ON m.id = s.org_id JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
             f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k) "
-            f"WHERE s.valid_to IS NULL AND ({unit_filter})")
+            f"WHERE s.valid_to IS NULL{below} AND ({unit_filter})")
     static = ", ".join(f"CASE WHEN s.{c} THEN '1' ELSE '0' END" if c in ("exempted", "temporary") else f"s.{c}"
                        for c in STATIC_DIMS)
     blank = ", ".join(["''"] * (len(STATIC_DIMS) - 1))
     party = "COALESCE(s.party_age_start, %s)"
     birth_month, party_month = month_start_sql("s.birth_date"), month_start_sql(party)
-    return (f"SELECT u.id, {STATIC}, s.status, s.sex, %s, {static}, COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex, {static} "
-            f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, s.ethnicity, {blank}, COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex, s.birth_date, s.ethnicity "
-            f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, {party}, s.ethnicity, {blank}, COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex, {party}, s.ethnicity "
-            f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', {blank}, COUNT(*) {base} "
-            f"GROUP BY u.id, s.status, s.sex "
-            f"UNION ALL SELECT u.id, {BIRTH_MONTH}, s.status, s.sex, {birth_month}, s.ethnicity, {blank}, COUNT(*) "
-            f"{base} GROUP BY u.id, s.status, s.sex, {birth_month}, s.ethnicity "
-            f"UNION ALL SELECT u.id, {PARTY_MONTH}, s.status, s.sex, {party_month}, s.ethnicity, {blank}, COUNT(*) "
-            f"{base} GROUP BY u.id, s.status, s.sex, {party_month}, s.ethnicity")
+    sql = (f"SELECT u.id, {STATIC}, s.status, s.sex, %s, {static}, COUNT(*) {base} "
+           f"GROUP BY u.id, s.status, s.sex, {static} "
+           f"UNION ALL SELECT u.id, {BIRTH}, s.status, s.sex, s.birth_date, s.ethnicity, {blank}, COUNT(*) {base} "
+           f"GROUP BY u.id, s.status, s.sex, s.birth_date, s.ethnicity "
+           f"UNION ALL SELECT u.id, {PARTY}, s.status, s.sex, {party}, s.ethnicity, {blank}, COUNT(*) {base} "
+           f"GROUP BY u.id, s.status, s.sex, {party}, s.ethnicity "
+           f"UNION ALL SELECT u.id, {TOTAL}, s.status, s.sex, %s, '', {blank}, COUNT(*) {base} "
+           f"GROUP BY u.id, s.status, s.sex "
+           f"UNION ALL SELECT u.id, {BIRTH_MONTH}, s.status, s.sex, {birth_month}, s.ethnicity, {blank}, COUNT(*) "
+           f"{base} GROUP BY u.id, s.status, s.sex, {birth_month}, s.ethnicity "
+           f"UNION ALL SELECT u.id, {PARTY_MONTH}, s.status, s.sex, {party_month}, s.ethnicity, {blank}, COUNT(*) "
+           f"{base} GROUP BY u.id, s.status, s.sex, {party_month}, s.ethnicity")
+    p = [*districts, *filter_params]
+    return sql, [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p, *p, NO_DAY, *p, NO_DAY]
 
 
 def month_start_sql(day_sql: str) -> str:
@@ -141,18 +182,13 @@ def month_start_sql(day_sql: str) -> str:
     return f"date({day_sql}, 'start of month')"
 
 
-def _params(filter_params: list) -> list:
-    p = filter_params
-    return [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p, *p, NO_DAY, *p, NO_DAY]
-
-
 def expected(unit_ids: list[int] | None = None) -> Counter:
     """The tallies as the open spells give them (all units, or ``unit_ids``)."""
     where, params = ("1 = 1", []) if unit_ids is None else (
         f"u.id IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids))
     out: Counter = Counter()
     with connection.cursor() as cursor:
-        cursor.execute(_grouped_sql(where), _params(params))
+        cursor.execute(*_grouped(where, params))
         for *key, n in cursor.fetchall():
             key[4] = _day(key[4])
             out[tuple(key)] += n
@@ -185,8 +221,8 @@ def refresh_units(unit_ids: Iterable[int] | None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}" + ("" if unit_ids is None else
                                                  f" WHERE unit_id IN ({', '.join(['%s'] * len(params))})"), params)
-        cursor.execute(f"INSERT INTO {table} ({', '.join(qn(f) for f in KEY_FIELDS)}, n) " + _grouped_sql(where),
-                       _params(params))
+        sql, sql_params = _grouped(where, params)
+        cursor.execute(f"INSERT INTO {table} ({', '.join(qn(f) for f in KEY_FIELDS)}, n) " + sql, sql_params)
 
 
 def _shift_rows(roots: Sequence[int], unit_id: int, sign: int) -> None:
@@ -208,39 +244,100 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
     """Subtrees moved from old to new paths (orgs' hook). A root that is a unit before and after carries its own
     rows: they are taken from the units above it on the old side only and added to those on the new side only.
     Otherwise those units are re-summed from the spells. Inside each subtree, the nodes that crossed the unit
-    depth (became units, or stopped being ones) are re-summed too."""
+    depth (became units, or stopped being ones) are re-summed too. A unit left with nothing under it (a district
+    whose communes all moved up) loses its rows; one that takes another's whole content gets that one's rows."""
     refresh: set[int] = set()
     refresh_paths: set[str] = set()
     shifts: dict[tuple[str, int], list[int]] = {}  # (unit path, sign) -> roots
-    groups: dict[tuple[str, int, int], list[str]] = {}
+    groups: dict[tuple[str, int], list[str]] = {}
+    # the districts above the roots' old and new places (by their paths now: a root's parent does not move)
+    districts = _districts_among({p for _id, old, new in moves for p in (*_prefixes(old), *_prefixes(new))})
     for org_id, old_path, new_path in moves:
-        old_side, new_side = set(_prefixes(old_path[:-STEPLEN])), set(_prefixes(new_path[:-STEPLEN]))
+        old_parent, new_parent = old_path[:-STEPLEN], new_path[:-STEPLEN]
+        old_side, new_side = set(_unit_paths(old_parent, districts)), set(_unit_paths(new_parent, districts))
         old_only, new_only = old_side - new_side, new_side - old_side
         old_depth, new_depth = len(old_path) // STEPLEN, len(new_path) // STEPLEN
-        if old_depth <= UNIT_DEPTH and new_depth <= UNIT_DEPTH:
+        was_unit, now_unit = is_unit(old_depth, old_parent in districts), is_unit(new_depth, new_parent in districts)
+        if was_unit and now_unit:
             for path in old_only:
                 shifts.setdefault((path, -1), []).append(org_id)
             for path in new_only:
                 shifts.setdefault((path, 1), []).append(org_id)
         else:
             refresh_paths |= old_only | new_only
-        # nodes at depth d now were at d − k: a unit on one side only when d and d − k fall on either side
-        k = new_depth - old_depth
-        low_d, high_d = (UNIT_DEPTH + 1, UNIT_DEPTH + k) if k > 0 else (UNIT_DEPTH + k + 1, UNIT_DEPTH)
-        if k and high_d >= max(low_d, new_depth):
-            groups.setdefault((new_path[:-STEPLEN], max(low_d, new_depth), high_d), []).append(new_path)
-    for (_parent, low_d, high_d), paths in groups.items():  # one query per new parent: its moved children
+            if was_unit != now_unit:
+                refresh.add(org_id)
+        if new_depth != old_depth:
+            groups.setdefault((new_parent, new_depth - old_depth), []).append(new_path)
+    for (_parent, k), paths in groups.items():  # one query per new parent: the nodes under its moved children
         paths.sort()
-        rows = Org.objects.filter(path__gte=paths[0], path__lt=path_range(paths[-1])[1], depth__gte=low_d,
-                                  depth__lte=high_d).values_list("id", "path")
-        for pk, path in rows:
-            k_ = bisect_right(paths, path) - 1
-            if k_ >= 0 and path.startswith(paths[k_]):
+        depth = len(paths[0]) // STEPLEN
+        deepest = DISTRICT_UNIT_DEPTH + max(k, 0)  # below it a node is a unit on neither side
+        if deepest <= depth:
+            continue
+        rows = list(Org.objects.filter(path__gte=paths[0], path__lt=path_range(paths[-1])[1], depth__gte=depth,
+                                       depth__lte=deepest).values_list("id", "path", "kind"))
+        kinds = {path: kind for _pk, path, kind in rows}
+        for pk, path, _kind in rows:
+            i = bisect_right(paths, path) - 1
+            d = len(path) // STEPLEN
+            if d == depth or i < 0 or not path.startswith(paths[i]):
+                continue
+            under_district = kinds.get(path[:-STEPLEN]) == OrgKind.DISTRICT
+            if is_unit(d - k, under_district) != is_unit(d, under_district):
                 refresh.add(pk)
     units = dict(Org.objects.filter(path__in={p for p, _s in shifts} | refresh_paths).values_list("path", "id"))
     refresh |= {units[p] for p in refresh_paths if p in units}
+    moved = {org_id for org_id, _old, _new in moves}
+    emptied = _emptied({units[p]: p for (p, sign) in shifts if sign < 0 and p in units and units[p] not in refresh
+                        and units[p] not in moved})
+    whole = {path: set(shifts[(path, -1)]) for path in emptied.values()}  # the roots that left each emptied unit
     for (path, sign), roots in sorted(shifts.items(), key=lambda item: -item[0][1]):  # additions first
-        if path in units and units[path] not in refresh:
-            for i in range(0, len(roots), 500):
-                _shift_rows(roots[i:i + 500], units[path], sign)
+        if path not in units or units[path] in refresh:
+            continue
+        if sign < 0 and units[path] in emptied:
+            _drop_rows(units[path])
+            continue
+        if sign > 0:  # a unit emptied into this one whole: its own rows, not the sum of its children's
+            given = set(roots)
+            for unit_id, unit_path in emptied.items():
+                if whole[unit_path] <= given:
+                    _copy_rows(unit_id, units[path])
+                    given -= whole[unit_path]
+            roots = [r for r in roots if r in given]
+        for i in range(0, len(roots), 500):
+            _shift_rows(roots[i:i + 500], units[path], sign)
     refresh_units(refresh)
+
+
+def _emptied(candidates: dict[int, str]) -> dict[int, str]:
+    """The units among ``candidates`` (id -> path) left with no org under them and no member of their own: their
+    rows were exactly the sum of the rows of the roots that left them."""
+    if not candidates:
+        return {}
+    out = {}
+    for unit_id, path in candidates.items():
+        low, high = path_range(path)
+        if (not Org.objects.filter(path__gt=low, path__lt=high).exists()
+                and not MemberSpell.objects.filter(org_id=unit_id, valid_to__isnull=True).exists()):
+            out[unit_id] = path
+    return out
+
+
+def _copy_rows(source: int, unit_id: int) -> None:
+    """Add the rows of unit ``source`` to those of ``unit_id``."""
+    qn = connection.ops.quote_name
+    table = qn(MemberTally._meta.db_table)
+    keys = ", ".join(qn(f) for f in KEY_FIELDS[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) SELECT %s, {keys}, n FROM {table} "
+                       f"WHERE unit_id = %s AND n <> 0 "
+                       f"ON CONFLICT ({qn('unit_id')}, {keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                       [unit_id, source])
+        cursor.execute(f"DELETE FROM {table} WHERE n = 0 AND unit_id = %s", [unit_id])
+
+
+def _drop_rows(unit_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(MemberTally._meta.db_table)} WHERE unit_id = %s",
+                       [unit_id])

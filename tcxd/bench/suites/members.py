@@ -24,7 +24,7 @@ from tcxd.members import lifecycle
 from tcxd.members import worklist_queries as WQ
 from tcxd.members import worklists as W
 from tcxd.members.models import Member, MemberEvent, MemberNameWord
-from tcxd.members.namewords import top_range
+from tcxd.members.namewords import scope_slots
 from tcxd.members.selectors import name_plan
 from tcxd.members.worklists import worklist
 from tcxd.orgs.models import Org
@@ -157,15 +157,15 @@ def _search_or(cursor, org_path_params: list[str], text: str) -> list[int]:
 
 
 # The word-start index (MemberNameWord) read as members.selectors.name_plan decides: the rows of one
-# token in list order, the scope tested on the rows' tops, joined to their members until the page is
+# token in list order, the scope tested on the rows' slots, joined to their members until the page is
 # full. ``{match}``: the plan's conditions on the rows; the first occurrence of the term (at %s) keeps
 # one row per member.
 _W = MemberNameWord._meta.db_table
 SQL_SEARCH_WORDS = (
     f"SELECT {ROW_COLUMNS} "
     + JOIN_SCOPE.replace(f"FROM {_T['m']} m", f"FROM {_W} w JOIN {_T['m']} m ON m.id = w.member_id")
-    + " WHERE w.token = %s AND {match} AND (w.org_top >= %s AND w.org_top < %s OR w.temporary_top >= %s AND "
-    "w.temporary_top < %s OR w.transfer_top >= %s AND w.transfer_top < %s)"
+    + " WHERE w.token = %s AND {match} AND (w.org_slot IN ({slots}) OR w.temporary_slot IN ({slots}) "
+    "OR w.transfer_slot IN ({slots}))"
     + f" AND (NOT w.repeats OR {{strpos}}(' ' || w.name_norm, %s) = "
     "length(w.name_norm) - length(w.word) + 1 - %s) "
     f"AND {WHERE_SCOPE} AND {ACTIVE_SQL} ORDER BY w.given_name_norm, w.name_norm, w.member_id LIMIT %s")
@@ -176,9 +176,9 @@ SQL_SEARCH_GIVEN = (f"SELECT {ROW_COLUMNS} {JOIN_SCOPE} WHERE m.given_name_norm 
 
 
 def _search_words(cursor, org_path_params: list[str], text: str) -> list[int]:
-    """``org_path_params``: the scope's path range, three times (a province: also its tops' range)."""
+    """``org_path_params``: the scope's path range, three times (a province: also the slots of its tops)."""
     term, high = search_bounds(text)
-    tops = [*top_range(org_path_params[0])] * 3
+    slots = scope_slots(org_path_params[0]) or [0]
     plan = name_plan(term)
     limit = SEARCH_LIMIT + 1
     if plan.kind == "walk":
@@ -202,8 +202,10 @@ def _search_words(cursor, org_path_params: list[str], text: str) -> list[int]:
             match, params = "w.word >= %s AND w.word < %s", [term, high]
         else:
             match, params = "1 = 1", []
-        cursor.execute(SQL_SEARCH_WORDS.format(match=match, strpos=strpos),
-                       [plan.token, *params, *tops, f" {term}", len(term) - len(plan.tail), *org_path_params, limit])
+        marks = ", ".join(["%s"] * len(slots))
+        cursor.execute(SQL_SEARCH_WORDS.format(match=match, strpos=strpos, slots=marks),
+                       [plan.token, *params, *slots * 3, f" {term}", len(term) - len(plan.tail), *org_path_params,
+                        limit])
     return [r[0] for r in cursor.fetchall()][:SEARCH_LIMIT]
 
 

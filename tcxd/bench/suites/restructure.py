@@ -2,13 +2,13 @@
 afterwards (rollback included in the time), so every round starts from the same dataset.
 
 - ``restructure.merge_provinces``: the two provinces with the most members merged into a new one (their
-  subtrees moved under it with history, lineage, the tallies and the name index's province tops);
-- ``restructure.abolish_level``: an intermediate level of the biggest province abolished: the district level
-  when the dataset has one (a pre-2025 tree), otherwise the grassroots-committee level (each hands its cells to
-  the commune above; the same code path).
+  subtrees moved under it with history, lineage, the tallies and the name index's province slots);
+- ``restructure.abolish_level``: the district level of the whole tree abolished on 01/07/2025 when the dataset has
+  one (``generate_dataset --map pre2025``), otherwise the grassroots-committee level of the biggest province (each
+  hands its cells to the commune above; the same code path).
 
 Floors: the same tree changes in hand-written SQL (paths rewritten by prefix, versions ended and opened, the
-name index's tops), rolled back the same way."""
+name index's slots; for a merge, the provinces' tallies summed into the new one's), rolled back the same way."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tcxd.common.paths import STEPLEN, path_range
-from tcxd.members.models import MemberNameWord, MemberSpell
+from tcxd.members import tallies
+from tcxd.members.models import MemberNameSlot, MemberSpell, MemberTally
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org, OrgHeadcount, OrgVersion
 from tcxd.orgs.restructuring import encode_step
@@ -29,7 +30,12 @@ from ..runner import Benchmark
 from .orgs import bench_user
 
 _T = {"org": Org._meta.db_table, "ver": OrgVersion._meta.db_table, "spell": MemberSpell._meta.db_table,
-      "word": MemberNameWord._meta.db_table}
+      "slot": MemberNameSlot._meta.db_table,
+      "tally": MemberTally._meta.db_table}
+
+
+# the districts closed on 30/06/2025 (QĐ 294-QĐ/TW), their children under the provinces from 01/07/2025
+REFORM_DAY = dt.date(2025, 7, 1)
 
 
 class _Rollback(Exception):
@@ -84,13 +90,13 @@ def _apply(kind: str, spec: dict, day: dt.date) -> tuple[int, int]:
 
 def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
     """Rewrite the paths of each moved subtree (old prefix → new prefix), end its versions the day before and open
-    new ones at the new paths, and re-place the name index's tops of the members under it."""
+    new ones at the new paths, and re-point the name index's slots of a province moved whole."""
     before = day - dt.timedelta(days=1)
-    tops: dict[str, list[str]] = {}
+    tops: dict[str, set[str]] = {}
     with connection.cursor() as c:
         for old, new in moves:
             if old[:2 * STEPLEN] != new[:2 * STEPLEN]:
-                tops.setdefault(new[:2 * STEPLEN], []).append(new)
+                tops.setdefault(old[:2 * STEPLEN], set()).add(new[:2 * STEPLEN])
             low, high = path_range(old)
             c.execute(f"UPDATE {_T['ver']} SET valid_to = %s WHERE valid_to IS NULL AND org_id IN "
                       f"(SELECT id FROM {_T['org']} WHERE path >= %s AND path < %s)", [before, low, high])
@@ -104,10 +110,9 @@ def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
                       f"o.name, o.short_name, o.kind, o.grassroots_type, o.admin_unit_id, o.status "
                       f"FROM {_T['org']} o WHERE o.path >= %s AND o.path < %s AND o.status = 'active'",
                       [day, nlow, nhigh])
-        for top, news in tops.items():  # one statement per new province: its members' words
-            c.execute(f"UPDATE {_T['word']} SET org_top = %s WHERE member_id IN (SELECT m.id FROM "
-                      f"members_member m JOIN {_T['org']} o ON o.id = m.org_id WHERE o.path >= %s AND "
-                      f"o.path < %s)", [top, min(news), path_range(max(news))[1]])
+        for old_top, new_tops in tops.items():  # a province emptied into another: its name-index slots
+            assert len(new_tops) == 1, "the floor knows only whole provinces moving"
+            c.execute(f"UPDATE {_T['slot']} SET top = %s WHERE top = %s", [new_tops.pop(), old_top])
 
 
 def merge_provinces() -> Benchmark:
@@ -133,11 +138,17 @@ def merge_provinces() -> Benchmark:
         with connection.cursor() as c:
             c.execute(f"INSERT INTO {_T['org']} (path, depth, numchild, code, name, short_name, name_norm, kind, "
                       f"grassroots_type, valid_from, status, note) VALUES (%s, 2, 0, 'BENCH-FLOOR', 'x', '', 'x', "
-                      f"'provincial', '', %s, 'active', '')", [new_root, day])
+                      f"'provincial', '', %s, 'active', '') RETURNING id", [new_root, day])
+            new_id = c.fetchone()[0]
         _floor_moves([(ch.path, new_root + encode_step(i + 1)) for i, ch in enumerate(children)], day)
+        keys = ", ".join(connection.ops.quote_name(f) for f in tallies.KEY_FIELDS[1:])
         with connection.cursor() as c:
             c.execute(f"UPDATE {_T['org']} SET status = 'closed', valid_to = %s WHERE id IN (%s, %s)",
                       [day - dt.timedelta(days=1), a.pk, b.pk])
+            # the provinces' tallies become the new one's
+            c.execute(f"INSERT INTO {_T['tally']} (unit_id, {keys}, n) SELECT %s, {keys}, SUM(n) FROM {_T['tally']} "
+                      f"WHERE unit_id IN (%s, %s) GROUP BY {keys}", [new_id, a.pk, b.pk])
+            c.execute(f"DELETE FROM {_T['tally']} WHERE unit_id IN (%s, %s)", [a.pk, b.pk])
         return _moved_counts([new_root + encode_step(i + 1) for i in range(len(children))])
 
     return Benchmark("restructure.merge_provinces", expected[1], rolled_back(run), {"sql": rolled_back(floor)},
@@ -145,16 +156,16 @@ def merge_provinces() -> Benchmark:
 
 
 def abolish_level() -> Benchmark:
-    province = _members_by_province()[0][1]
-    low, high = path_range(province.path)
-    level = OrgKind.DISTRICT
-    nodes = Org.objects.filter(path__gt=low, path__lt=high, kind=level, status=OrgStatus.ACTIVE)
-    if not nodes.exists():
-        level = OrgKind.GRASSROOTS_COMMITTEE
-        nodes = Org.objects.filter(path__gt=low, path__lt=high, kind=level, status=OrgStatus.ACTIVE)
-    nodes = list(nodes.order_by("path"))
-    day = timezone.localdate()
-    spec = {"root_id": province.pk, "level_kind": level}
+    districts = Org.objects.filter(kind=OrgKind.DISTRICT, status=OrgStatus.ACTIVE)
+    if districts.exists():  # a pre-2025 tree (generate_dataset --map pre2025): the 2025 abolition, nationwide
+        root, level, day = Org.objects.get(depth=1), OrgKind.DISTRICT, REFORM_DAY
+        nodes = list(districts.order_by("path"))
+    else:
+        root, level, day = _members_by_province()[0][1], OrgKind.GRASSROOTS_COMMITTEE, timezone.localdate()
+        low, high = path_range(root.path)
+        nodes = list(Org.objects.filter(path__gt=low, path__lt=high, kind=level, status=OrgStatus.ACTIVE)
+                     .order_by("path"))
+    spec = {"root_id": root.pk, "level_kind": level}
     moved = [c for n in nodes for c in Org.objects.filter(path__startswith=n.path, depth=n.depth + 1,
                                                            status=OrgStatus.ACTIVE).order_by("path")]
     expected = (sum(Org.objects.filter(path__startswith=c.path, status=OrgStatus.ACTIVE).count() for c in moved),

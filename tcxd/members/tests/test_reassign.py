@@ -17,7 +17,7 @@ from tcxd.conftest import make_org
 from tcxd.members import lifecycle, tallies
 from tcxd.members import selectors as MSel
 from tcxd.members import services as MS
-from tcxd.members.models import Member, MemberEvent, MemberNameWord, MemberSpell
+from tcxd.members.models import Member, MemberEvent, MemberNameSlot, MemberNameWord, MemberSpell
 from tcxd.members.reassign import (
     Blocker,
     members_at,
@@ -81,8 +81,9 @@ def snapshot(members, orgs):
     projection = list(Member.objects.filter(pk__in=ids).order_by("pk").values_list(
         "pk", "status", "org_id", "temporary_org_id", "transfer_to_id", "exempted", "card_no", "admitted_on",
         "ceremony_on", "official_on", "last_event_on"))
-    words = sorted(MemberNameWord.objects.filter(member_id__in=ids).values_list(
-        "member_id", "word", "org_top", "temporary_top", "transfer_top"))
+    tops = dict(MemberNameSlot.objects.values_list("id", "top"))  # a slot stands for a top (after undo: another)
+    words = sorted((m, w, *(tops.get(s, "") for s in slots)) for m, w, *slots in MemberNameWord.objects.filter(
+        member_id__in=ids).values_list("member_id", "word", "org_slot", "temporary_slot", "transfer_slot"))
     return projection, stored_rows(ids), tallies.stored(), [headcount(o) for o in orgs], words
 
 
@@ -154,7 +155,8 @@ def test_move_to_another_province_moves_the_name_index_tops(merged):
     commune = make_org(t.admin, other, OrgKind.COMMUNE, name="Đảng bộ xã Hòa An", code="HA")
     cell = make_org(t.admin, commune, OrgKind.CELL, name="Chi bộ Thôn Nà Rụa", code="HA1")
     assert reassign(t, {t.cell_a1: cell, t.gcell_a2: t.successor}) == 4
-    tops = set(MemberNameWord.objects.filter(member__in=t.a1_official).values_list("org_top", flat=True))
+    slots = MemberNameWord.objects.filter(member__in=t.a1_official).values("org_slot")
+    tops = set(MemberNameSlot.objects.filter(id__in=slots).values_list("top", flat=True))
     assert tops == {cell.path[:8]}
     assert AuditEntry.objects.filter(action="member.reassign").get().org_path == t.root.path
     assert members_at([cell.pk, t.successor.pk], ON) == {cell.pk: 3, t.successor.pk: 1}

@@ -18,7 +18,7 @@ from tcxd.members import namewords
 from tcxd.members import selectors as S
 from tcxd.members import services as MS
 from tcxd.members.bulk import EventSpec, MemberRecord, members_bulk_load
-from tcxd.members.models import Member, MemberNameWord
+from tcxd.members.models import Member, MemberNameSlot, MemberNameWord
 from tcxd.members.namewords import misplaced, name_words_place
 from tcxd.members.tests.conftest import admit, cccd_for, new_candidate
 from tcxd.orgs import services as OS
@@ -205,24 +205,33 @@ def _index_is_complete() -> bool:
             and misplaced() == [])
 
 
-def test_the_migration_fills_the_index_of_existing_names(population):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migrations_fill_the_index_of_existing_names(population):
+    """0003 wrote the word starts, 0007 the tops of the orgs, 0013 turned the tops into slots: run on existing
+    names (the schema taken back to 0012 and forward again), they give the index the services write."""
     import importlib
 
-    from django.apps import apps
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     def execute(sql):
         with connection.cursor() as cursor:
             cursor.execute(sql)
 
-    migration = importlib.import_module("tcxd.members.migrations.0003_member_name_word")
     MemberNameWord.objects.all().delete()
-    # (SQLite's schema editor refuses to open inside the test's transaction: only these two are used)
+    back = [("members", "0012_name_words_by_member")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(back)
+    old_apps = executor.loader.project_state(back).apps
+    # (the schema editor is not needed by these two: they only execute SQL)
     editor = SimpleNamespace(connection=connection, execute=execute)
-    migration.fill_name_words(apps, editor)
-    assert MemberNameWord.objects.count() > 600 and misplaced() != []  # 0003 knew nothing of the orgs
-    importlib.import_module("tcxd.members.migrations.0007_name_word_tops").fill_tops(apps, editor)
-    assert _index_is_complete()
+    importlib.import_module("tcxd.members.migrations.0003_member_name_word").fill_name_words(old_apps, editor)
+    execute("SELECT COUNT(*) FROM members_membernameword WHERE org_top <> ''")  # 0012's columns are back
+    importlib.import_module("tcxd.members.migrations.0007_name_word_tops").fill_tops(old_apps, editor)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert MemberNameWord.objects.count() > 600 and _index_is_complete()
+    assert MemberNameSlot.objects.filter(top=population[0][0].org.path[:8]).exists()
 
 
 def test_the_benchmark_dataset_writes_the_index(db):
@@ -255,7 +264,8 @@ def test_a_province_scope_is_read_from_the_index_rows_copies_of_the_orgs(tree, u
     assert search(there, "nong") == [mover.pk] and search(here, "nong") == [mover.pk, guest.pk]  # both sides
     record(actor=tree.admin, member=mover, kind=K.TRANSFER_IN, on=dt.date(2024, 9, 10))
     assert search(here, "nong") == [guest.pk] and search(there, "nong") == [mover.pk]
-    assert set(MemberNameWord.objects.filter(member=mover).values_list("org_top", flat=True)) == {other.path}
+    slots = MemberNameWord.objects.filter(member=mover).values("org_slot")
+    assert set(MemberNameSlot.objects.filter(id__in=slots).values_list("top", flat=True)) == {other.path}
 
     record(actor=tree.admin, member=guest, kind=K.TEMP_TRANSFER_OUT, on=dt.date(2024, 10, 1), target_org=cell,
            decision_no="GTT-01", data={"until": "2025-04-01"})
@@ -271,7 +281,37 @@ def test_a_province_scope_is_read_from_the_index_rows_copies_of_the_orgs(tree, u
 
 def test_misplaced_rows_are_found(tree):
     member = new_candidate(tree, serial=111, full_name="Lò Văn Sai")
-    MemberNameWord.objects.filter(member=member).update(org_top="9999")
+    MemberNameWord.objects.filter(member=member).update(org_slot=MemberNameSlot.objects.create(top="9999").pk)
     assert misplaced() == [member.pk]
     assert name_words_place([member.pk]) == 3  # three word starts, put right
     assert misplaced() == []
+
+
+def test_a_province_emptied_into_another_keeps_its_members_rows_and_re_points_their_slot(tree, users, monkeypatch):
+    """Everything under a province moves under another (a merge): the province's slot is re-pointed, the word
+    rows of its members are not rewritten, and the searches of both provinces follow; a member left at the
+    emptied province itself gets a new slot."""
+    monkeypatch.setattr(S, "NAME_SPARSE_LIMIT", 0)
+    other = make_org(tree.admin, tree.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04")
+    commune = make_org(tree.admin, other, OrgKind.COMMUNE, name="Đảng bộ xã Hòa An", code="XC")
+    cell = make_org(tree.admin, commune, OrgKind.CELL, name="Chi bộ Nà Rụa", code="XC1")
+    gcell = make_org(tree.admin, other, OrgKind.GRASSROOTS_CELL, name="Chi bộ Bệnh viện tỉnh", code="BV")
+    mover = new_candidate(tree, serial=121, full_name="Nông Văn Gộp", org=cell)
+    stayer = new_candidate(tree, serial=122, full_name="Nông Thị Ở", org=gcell)
+    here, there = make_user("tinh2", "officer", tree.province), make_user("tinh3", "officer", other)
+    assert search(here, "nong") == [] and search(there, "nong") == [mover.pk, stayer.pk]
+    before = list(MemberNameWord.objects.filter(member=mover).values_list("word", "org_slot"))
+    (slot,) = {s for _w, s in before}
+    # the commune and its cell go, the province and its cell stay: no more stays than goes
+    OS.org_move(actor=tree.admin, org=commune, new_parent=tree.province, effective_on=dt.date(2025, 11, 1))
+    assert list(MemberNameWord.objects.filter(member=mover).values_list("word", "org_slot")) == before
+    assert MemberNameSlot.objects.get(pk=slot).top == tree.province.path
+    assert search(here, "nong") == [mover.pk] and search(there, "nong") == [stayer.pk]
+    # the member left behind was placed again, with a new slot of the old top
+    (new_slot,) = set(MemberNameWord.objects.filter(member=stayer).values_list("org_slot", flat=True))
+    assert new_slot != slot and MemberNameSlot.objects.get(pk=new_slot).top == other.path
+    # part of a province leaving it (more stays than goes): the members that left are placed again
+    OS.org_move(actor=tree.admin, org=commune, new_parent=other, effective_on=dt.date(2025, 11, 2))
+    assert MemberNameSlot.objects.get(pk=slot).top == tree.province.path
+    assert set(MemberNameWord.objects.filter(member=mover).values_list("org_slot", flat=True)) == {new_slot}
+    assert search(here, "nong") == [] and search(there, "nong") == [mover.pk, stayer.pk] and misplaced() == []

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tcxd.bench import membergen as MG
 from tcxd.bench.dataset import DEFAULT_SEED, DatasetError, DatasetReport, build_dataset
 from tcxd.bench.sizes import PUBLIC_SIZES, SIZES
+from tcxd.geo.models import MapVersion
 from tcxd.orgs.kinds import OrgKind
 
 
@@ -21,13 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true",
                             help="Xóa toàn bộ tổ chức đảng (và lịch sử, đại hội, cấp ủy, đảng số, hồ sơ đảng viên, "
                                  "sự kiện, sổ đảng phí) trước khi tạo.")
+        parser.add_argument("--map", dest="map_version", default=MapVersion.V2025, choices=list(MapVersion.values),
+                            help="Bản đồ hành chính: 2025 (34 tỉnh, 2 cấp) hoặc pre2025 (63 tỉnh, có cấp huyện: "
+                                 "cây tổ chức trước sắp xếp, để đo việc bỏ cấp huyện).")
         parser.add_argument("--no-members", dest="members", action="store_false",
                             help="Chỉ tạo cây tổ chức và đảng số, không tạo hồ sơ đảng viên.")
 
-    def handle(self, *args, size: str, seed: int, replace: bool, members: bool, **options) -> None:
+    def handle(self, *args, size: str, seed: int, replace: bool, members: bool, map_version: str,
+               **options) -> None:
         verbose = options["verbosity"] > 1
         try:
-            report = build_dataset(size, seed=seed, replace=replace, members=members,
+            report = build_dataset(size, seed=seed, replace=replace, members=members, map_version=map_version,
                                    log=self.stderr.write if verbose else lambda _m: None)
         except DatasetError as exc:
             raise CommandError(str(exc))

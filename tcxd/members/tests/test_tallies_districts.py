@@ -1,0 +1,90 @@
+"""Tallies on a pre-2025 tree: a commune under a district is a unit too (``tallies.is_unit``), so abolishing the
+district level carries the communes' rows along and drops the districts'. Every move here is checked by the
+autouse fixture (the stored tallies equal the ones summed from the spells afterwards); these tests also check
+which rows were written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tcxd.conftest import make_org
+from tcxd.members import tallies
+from tcxd.members.models import MemberTally
+from tcxd.members.tests.conftest import admit, new_candidate
+from tcxd.orgs import services as OS
+from tcxd.orgs.kinds import OrgKind
+
+D2015 = dt.date(2015, 1, 1)
+
+
+def rows(*orgs) -> dict:
+    return {o.pk: tallies.stored([o.pk]) for o in orgs}
+
+
+@pytest.fixture
+def districts(tree):
+    """Province → district D1 (commune X1: cell C1 with two members) and district D2 (commune X2: cell C2 with
+    one member; grassroots cell G2 with one member), all from before the reform."""
+    t = tree
+    t.d1 = make_org(t.admin, t.province, OrgKind.DISTRICT, name="Đảng bộ huyện Cao Lộc", code="H1",
+                    valid_from=D2015)
+    t.d2 = make_org(t.admin, t.province, OrgKind.DISTRICT, name="Đảng bộ huyện Văn Lãng", code="H2",
+                    valid_from=D2015)
+    # the old communes' party committees were grassroots ones (A-01)
+    t.x1 = make_org(t.admin, t.d1, OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ xã Hợp Thành", code="X1",
+                    valid_from=D2015)
+    t.x2 = make_org(t.admin, t.d2, OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ xã Tân Mỹ", code="X2",
+                    valid_from=D2015)
+    t.g2 = make_org(t.admin, t.d2, OrgKind.GRASSROOTS_CELL, name="Chi bộ Trường THPT Văn Lãng", code="G2",
+                    valid_from=D2015)
+    t.c1 = make_org(t.admin, t.x1, OrgKind.CELL, name="Chi bộ thôn Nà Pàn", code="X1C", valid_from=D2015)
+    t.c2 = make_org(t.admin, t.x2, OrgKind.CELL, name="Chi bộ thôn Bản Thẩm", code="X2C", valid_from=D2015)
+    for serial, cell in ((301, t.c1), (302, t.c1), (303, t.c2), (304, t.g2)):
+        admit(t, new_candidate(t, serial=serial, org=cell))
+    return t
+
+
+def total(unit) -> int:
+    return sum(n for key, n in tallies.stored([unit.pk]).items() if key[1] == tallies.TOTAL)
+
+
+def test_a_commune_under_a_district_is_a_unit_and_a_cell_is_not(districts):
+    t = districts
+    assert tallies.is_unit(4, True) and not tallies.is_unit(4, False) and tallies.is_unit(3, False)
+    assert (total(t.x1), total(t.x2), total(t.g2), total(t.d1), total(t.province)) == (2, 1, 1, 2, 4)
+    assert not MemberTally.objects.filter(unit_id__in=[t.c1.pk, t.c2.pk]).exists()
+
+
+def test_communes_moving_up_from_their_district_keep_their_rows(districts):
+    t = districts
+    before = rows(t.x1, t.province)
+    OS.org_move(actor=t.admin, org=t.x1, new_parent=t.province, effective_on=dt.date(2025, 7, 1))
+    assert rows(t.x1, t.province) == before  # carried along, not summed again; the province's unchanged
+    assert total(t.d1) == 0 and not MemberTally.objects.filter(unit_id=t.d1.pk).exists()  # emptied: dropped
+
+
+def test_a_commune_moving_between_districts_and_a_cell_leaving_a_district(districts):
+    t = districts
+    OS.org_move(actor=t.admin, org=t.x2, new_parent=t.d1, effective_on=dt.date(2025, 3, 1))
+    assert (total(t.d1), total(t.d2), total(t.x2)) == (3, 1, 1)
+    # a grassroots cell under a district is a unit (depth 4); under the province too (depth 3); under a commune
+    # of the new kind (depth 4) it is not
+    before = rows(t.g2)
+    OS.org_move(actor=t.admin, org=t.g2, new_parent=t.province, effective_on=dt.date(2025, 4, 1))
+    assert rows(t.g2) == before and total(t.d2) == 0 and total(t.province) == 4
+    OS.org_move(actor=t.admin, org=t.g2, new_parent=t.commune_a, effective_on=dt.date(2025, 7, 1))
+    assert not MemberTally.objects.filter(unit_id=t.g2.pk).exists() and total(t.commune_a) == 1
+    # and back under a district: a unit again, summed from its spells
+    OS.org_move(actor=t.admin, org=t.g2, new_parent=t.d2, effective_on=dt.date(2025, 7, 1))
+    assert total(t.g2) == 1 and total(t.commune_a) == 0
+
+
+def test_a_district_moving_to_another_province_takes_its_communes_rows(districts):
+    t = districts
+    other = make_org(t.admin, t.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04",
+                     valid_from=D2015)
+    before = rows(t.x1, t.d1)
+    OS.org_move(actor=t.admin, org=t.d1, new_parent=other, effective_on=dt.date(2025, 6, 1))
+    assert rows(t.x1, t.d1) == before and (total(other), total(t.province)) == (2, 2)
