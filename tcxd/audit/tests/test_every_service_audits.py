@@ -123,6 +123,9 @@ def _restructure(t, *, step="draft"):
     op = restructure_services.restructure_preview(actor=t.admin, operation=op)
     if step == "preview":
         return op
+    op = restructure_services.restructure_preview_run(op.pk, op.preview_key)
+    if step == "preview_run":
+        return op
     op = restructure_services.restructure_apply(actor=t.admin, operation=op)
     if step == "apply":
         return op
@@ -188,6 +191,7 @@ INVOKERS = {
     "restructure_draft": _restructure,
     "restructure_update": lambda t: _restructure(t, step="update"),
     "restructure_preview": lambda t: _restructure(t, step="preview"),
+    "restructure_preview_run": lambda t: _restructure(t, step="preview_run"),
     "restructure_apply": lambda t: _restructure(t, step="apply"),
     "restructure_undo": lambda t: _restructure(t, step="undo"),
     "restructure_plan_save": lambda t: restructure_services.restructure_plan_save(

@@ -74,9 +74,18 @@ def test_create_preview_apply_progress_undo(tree, users, cell_a2, django_capture
     # applying before a preview is refused
     refused = api.post(f"/operations/{op['id']}/apply")
     assert refused.status_code == 400 and "xem trước" in refused.json()["message"]
-    preview = api.post(f"/operations/{op['id']}/preview")
-    assert preview.status_code == 200, preview.content
-    body = preview.json()["preview"]
+    # the preview is queued (202) with where to follow it; the task runs once the request has committed
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.post(f"/operations/{op['id']}/preview")
+    assert queued.status_code == 202, queued.content
+    assert queued.json()["preview_state"] == "queued" and queued.json()["preview"] is None
+    assert queued.json()["progress_url"] == f"{BASE}/operations/{op['id']}/progress"
+    progress = api.client.get(queued.json()["progress_url"]).json()
+    assert (progress["job"], progress["preview_state"], progress["finished"], progress["percent"]) == (
+        "preview", "done", True, 100)
+    previewed = api.get(f"/operations/{op['id']}").json()
+    assert previewed["preview_state"] == "done" and previewed["preview_stale"] == ""
+    body = previewed["preview"]
     assert body["ok"] and body["errors"] == []
     assert body["outcome"]["closed_names"] == ["Chi bộ Khối 2"] and body["outcome"]["members_moved"] == 2
     assert body["outcome"]["members_by_source_named"] == [{"org": "Chi bộ Khối 2", "members": 2}]
@@ -114,7 +123,7 @@ def test_create_preview_apply_progress_undo(tree, users, cell_a2, django_capture
     assert api.get(f"/orgs/{tree.cell_a1.pk}/lineage").json()["predecessors"] == []
 
 
-def test_update_and_refusals(tree, users, cell_a2):
+def test_update_and_refusals(tree, users, cell_a2, django_capture_on_commit_callbacks):
     api = Api(users["commune_officer"])
     op = api.post("/operations", merge_body(tree, cell_a2)).json()
     changed = api.patch(f"/operations/{op['id']}", {"title": "Hợp nhất (sửa)", "decision_no": None,
@@ -127,7 +136,9 @@ def test_update_and_refusals(tree, users, cell_a2):
     assert body["spec"] == {"sources": [tree.cell_a1.pk, cell_a2.pk], "new": {
         "parent_id": tree.commune_a.pk, "code": "XA9", "name": "Chi bộ Khối 9", "kind": "cell", "grassroots_type": "",
         "short_name": ""}}
-    preview = api.post(f"/operations/{op['id']}/preview").json()["preview"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/operations/{op['id']}/preview").status_code == 202
+    preview = api.get(f"/operations/{op['id']}").json()["preview"]
     assert preview["ok"], preview["errors"]
     assert preview["outcome"]["founded_names"] == ["Chi bộ Khối 9"]
     assert any(w["code"] == "committee_to_form" for w in preview["warnings"])

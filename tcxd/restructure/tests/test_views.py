@@ -20,7 +20,7 @@ from tcxd.restructure import views
 from tcxd.restructure.forms import FORM_KINDS
 from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
 
-from .conftest import apply, member
+from .conftest import apply, member, preview
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -154,7 +154,7 @@ def _errors(html: str, field: str) -> str:
     return " ".join(re.findall(rf'data-testid="error-{field}">([^<]*)<', html))
 
 
-def test_bad_input_is_named_on_the_field(tree, users, cell_a2):
+def test_bad_input_is_named_on_the_field(tree, users, cell_a2, django_capture_on_commit_callbacks):
     client = client_of(users["commune_officer"])
     url = f"{reverse('restructure:create')}?loai=merge"
     html = client.post(url, merge_form(tree, cell_a2, title="", source_1="ZZZ — Không có", effective_on="31/02/2026",
@@ -175,7 +175,8 @@ def test_bad_input_is_named_on_the_field(tree, users, cell_a2):
     # a draft the engine refuses: the preview names the rule and applying stays disabled
     op = S.restructure_draft(actor=users["commune_officer"], kind="merge", title="Một mình",
                              spec={"sources": [cell_a2.pk]}, effective_on=ON, decision_no="1")
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert "Chọn tổ chức tiếp nhận hoặc nhập tổ chức mới" in html and 'data-testid="apply-disabled"' in html
     html = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
@@ -198,7 +199,7 @@ def test_undo_needs_a_reason_and_apply_a_decision(tree, users, cell_a2, people):
     officer = users["commune_officer"]
     client = client_of(officer)
     op = draft(officer, tree, cell_a2, decision_no="")
-    S.restructure_preview(actor=officer, operation=op)
+    preview(officer, op)
     html = client.get(reverse("restructure:apply", args=[op.pk])).content.decode()
     assert "Chưa nhập số quyết định sắp xếp" in html and 'data-testid="confirm-button" disabled' in html
     html = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
@@ -223,8 +224,10 @@ def test_draft_preview_apply_undo_through_the_pages(tree, users, cell_a2, people
     assert response.status_code == 302 and response["Location"] == reverse("restructure:detail", args=[op.pk])
     assert op.spec == {"sources": [cell_a2.pk], "target_id": tree.cell_a1.pk, "new": None}
     assert op.decision_no == "12-QĐ/ĐU" and op.decision_date == D(2025, 12, 20) and op.effective_on == ON
-    # preview: counts, members moved by source, warnings; apply becomes possible
-    response = client.post(reverse("restructure:preview", args=[op.pk]))
+    # preview: queued as a background task (run once the request commits); then the counts, members moved by
+    # source, warnings; apply becomes possible
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("restructure:preview", args=[op.pk]))
     assert response.status_code == 302
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert 'data-testid="preview-ok"' in html and 'data-testid="apply-link"' in html
@@ -292,7 +295,8 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
     op = RestructureOperation.objects.get()
     assert op.spec["parts"][0] == {"target_id": tree.cell_a1.pk, "children": [], "members": [a.pk]}
     assert op.spec["parts"][1]["new"]["name"] == "Chi bộ Khối 8"
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert "còn 0 tổ chức trực thuộc và 1 đảng viên chưa được phân về phần nào" in html
     # edited (the form comes back ticked as saved), previewed again and applied
@@ -300,7 +304,8 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
     html = client.get(edit).content.decode()
     assert re.search(rf'name="part_1_members" value="{a.pk}"[^>]* checked', html)
     client.post(edit, {**base, "part_1_members": [str(a.pk)], "part_2_members": [str(b.pk)]})
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     op.refresh_from_db()
     assert op.preview["ok"], op.preview["errors"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -318,7 +323,7 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
 def test_the_progress_bar_polls_while_queued(tree, users, cell_a2, people):
     officer = users["commune_officer"]
     op = draft(officer, tree, cell_a2)
-    op = S.restructure_preview(actor=officer, operation=op)
+    op = preview(officer, op)
     S.restructure_apply(actor=officer, operation=op)  # queued: the test's transaction never commits
     client = client_of(officer)
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
@@ -335,7 +340,7 @@ def test_the_progress_bar_polls_while_queued(tree, users, cell_a2, people):
 def test_a_failed_operation_shows_its_error(tree, users, cell_a2, people, monkeypatch,
                                             django_capture_on_commit_callbacks):
     officer = users["commune_officer"]
-    op = S.restructure_preview(actor=officer, operation=draft(officer, tree, cell_a2))
+    op = preview(officer, draft(officer, tree, cell_a2))
     from tcxd.restructure import engine
 
     def boom(self, moves):
@@ -386,7 +391,7 @@ def test_the_moves_of_a_preview_are_paginated(tree, users, cell_a2, monkeypatch)
         "sources": [tree.commune_a.pk, tree.commune_b.pk], "new": {
             "parent_id": tree.province.pk, "code": "XAB", "name": "Đảng bộ xã Mới", "kind": OrgKind.COMMUNE}},
         effective_on=ON, decision_no="9-QĐ/TU")
-    S.restructure_preview(actor=officer, operation=op)
+    preview(officer, op)
     monkeypatch.setattr(views, "MOVES_PAGE", 3)
     client = client_of(officer)
     url = reverse("restructure:detail", args=[op.pk])
