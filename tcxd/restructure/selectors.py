@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tcxd.authz.guards import require_read
 from tcxd.authz.scope import scope_for
@@ -67,13 +67,16 @@ def preview_staleness(operation: RestructureOperation) -> str:
         return ""
     if operation.preview_change_id is None or operation.preview_requested_at is None:
         return "Kết quả xem trước được lập trước khi có cách xem trước hiện nay: hãy xem trước lại."
-    from tcxd.orgs.models import OrgChange
+    from tcxd.orgs.models import OrgChange, OrgVersion
 
     path = operation.scope_org.path
     low, high = path_range(path)
     moves = (OrgChange.Kind.MOVED, OrgChange.Kind.CLOSED, OrgChange.Kind.REOPENED)
+    # an org in the subtree now, or ever (one moved out since), or a move or close above it
+    was_here = OrgVersion.objects.filter(org_id=OuterRef("org_id"), path__gte=low, path__lt=high)
     change = (OrgChange.objects.filter(id__gt=operation.preview_change_id)
-              .filter(Q(org__path__gte=low, org__path__lt=high) | Q(org__path__in=ancestor_paths(path), kind__in=moves))
+              .filter(Q(org__path__gte=low, org__path__lt=high) | Exists(was_here)
+                      | Q(org__path__in=ancestor_paths(path), kind__in=moves))
               .select_related("org").order_by("id").first())
     if change is not None:
         return (f"Sau lần xem trước đã ghi nhận thay đổi trong cây tổ chức ({change.get_kind_display().lower()} — "

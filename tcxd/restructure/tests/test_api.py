@@ -13,9 +13,10 @@ from django.test import Client
 from tcxd.authz.services import api_token_create
 from tcxd.conftest import make_org
 from tcxd.members.models import MemberEvent
+from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind
 from tcxd.restructure import services as S
-from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
+from tcxd.restructure.models import OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 
 from .conftest import member
 
@@ -215,3 +216,39 @@ def test_the_openapi_document_lists_the_endpoints(tree, users):
         assert set(paths[path]) == methods, path
         for method in methods:
             assert paths[path][method]["tags"] == ["Sắp xếp tổ chức"]
+
+
+def test_the_preview_is_queued_followed_and_stale_once_the_tree_changes(tree, users, cell_a2,
+                                                                         django_capture_on_commit_callbacks):
+    member(cell_a2)
+    api = Api(users["commune_officer"])
+    op = api.post("/operations", merge_body(tree, cell_a2)).json()
+    # queued: the request's transaction has not committed here, so the task waits
+    queued = api.post(f"/operations/{op['id']}/preview")
+    assert queued.status_code == 202 and queued.json()["preview_state"] == "queued"
+    assert queued.json()["preview_state_label"] == "Đang chờ xem trước"
+    progress = api.get(f"/operations/{op['id']}/progress").json()
+    assert (progress["job"], progress["job_label"], progress["finished"], progress["status"]) == (
+        "preview", "Đang chờ xem trước", False, "draft")
+    refused = api.post(f"/operations/{op['id']}/apply")
+    assert refused.status_code == 400 and refused.json()["code"] == "previewing"
+    # a killed worker: the preview did not finish, nothing to show, and it may be asked for again
+    RestructureOperation.objects.filter(pk=op["id"]).update(preview_state=PreviewState.RUNNING)
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert detail["preview_state"] == "interrupted" and detail["preview"] is None
+    assert "Xem trước chưa hoàn thành" in api.get(f"/operations/{op['id']}/progress").json()["error"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/operations/{op['id']}/preview").status_code == 202
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert detail["preview_state"] == "done" and detail["preview"]["ok"] and detail["preview_stale"] == ""
+    # the tree under it changes: the preview is stale and applying is refused until a fresh one
+    OS.org_update(actor=tree.admin, org=tree.gcell_a2, effective_on=D(2026, 2, 1), name="Chi bộ Trường Mới")
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert "Chi bộ Trường Mới" in detail["preview_stale"]
+    refused = api.post(f"/operations/{op['id']}/apply")
+    assert refused.status_code == 400 and refused.json()["code"] == "preview_stale"
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/operations/{op['id']}/preview")
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = api.post(f"/operations/{op['id']}/apply")
+    assert applied.status_code == 200 and api.get(f"/operations/{op['id']}").json()["status"] == "applied"

@@ -15,10 +15,11 @@ from tcxd.conftest import make_org
 from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org, OrgLineage
+from tcxd.restructure import progress as P
 from tcxd.restructure import services as S
 from tcxd.restructure import views
 from tcxd.restructure.forms import FORM_KINDS
-from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
+from tcxd.restructure.models import OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 
 from .conftest import apply, member, preview
 
@@ -411,3 +412,87 @@ def test_lineage_names_an_org_out_of_scope_without_linking_it(tree, users):
     assert reverse("orgs:detail", args=[tree.cell_b1.pk]) not in html
     html = client_of(users["province_officer"]).get(reverse("orgs:detail", args=[tree.cell_a1.pk])).content.decode()
     assert f'<a href="{reverse("orgs:detail", args=[tree.cell_b1.pk])}">Chi bộ Thôn Bản Cắm</a>' in html
+
+
+# -- the preview runs in the background -------------------------------------------------------------------------
+def test_the_preview_is_queued_and_its_progress_bar_polls_until_the_result(tree, users, cell_a2, people):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = draft(officer, tree, cell_a2)
+    # asked for: queued (the test's transaction never commits, so the task waits)
+    response = client.post(reverse("restructure:preview", args=[op.pk]), follow=True)
+    html = response.content.decode()
+    assert "Đã đưa việc xem trước vào hàng đợi chạy nền" in html
+    assert 'hx-trigger="every 1s"' in html and 'data-job="preview"' in html and "Đang chờ xem trước" in html
+    assert 'data-testid="preview-running"' in html and 'data-testid="apply-disabled"' in html
+    assert "manage.py db_worker" in html  # what to check when it waits too long
+    op.refresh_from_db()
+    assert op.preview_state == PreviewState.QUEUED
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in fragment and "Đang chờ xem trước" in fragment.content.decode()
+    # while the worker runs it: the engine's phase and counts, no second preview offered
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING)
+    with P.preview_running(op.pk):
+        P.report(op.pk, "Chuyển tổ chức trực thuộc", 3, 10)
+        fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true").content.decode()
+        assert "Đang xem trước: Chuyển tổ chức trực thuộc (3/10)" in fragment and "30 %" in fragment
+        assert 'aria-label="Tiến độ xem trước"' in fragment and "pb-30" in fragment
+        html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+        assert 'data-testid="preview-busy"' in html and 'data-testid="preview-button"' not in html
+    # once it has run, the fragment reloads the page, which shows the result
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.QUEUED)
+    S.restructure_preview_run(op.pk, op.preview_key)
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' not in html and 'data-testid="preview-ok"' in html
+    assert re.search(r'data-testid="count-members">2<', html) and 'data-testid="apply-link"' in html
+    assert "Xem trước lại" in html
+
+
+def test_a_preview_that_did_not_finish_is_said_and_offered_again(tree, users, cell_a2, people,
+                                                                 django_capture_on_commit_callbacks):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = draft(officer, tree, cell_a2)
+    S.restructure_preview(actor=officer, operation=op)
+    # the worker was killed mid-way: the row says running, nobody holds its lock
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING)
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-interrupted"' in html and "không có gì thay đổi" in html
+    assert 'data-testid="preview-again"' in html and 'hx-trigger="every 1s"' not in html
+    assert 'data-testid="apply-disabled"' in html and "Traceback" not in html
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    assert "Xem trước chưa hoàn thành" in client.get(reverse("restructure:progress", args=[op.pk])).content.decode()
+    # run again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-ok"' in html and 'data-testid="preview-interrupted"' not in html
+
+
+def test_a_stale_preview_asks_for_a_fresh_one_before_applying(tree, users, cell_a2, people,
+                                                              django_capture_on_commit_callbacks):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = preview(officer, draft(officer, tree, cell_a2))
+    assert 'data-testid="apply-link"' in client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    # another operation in the same commune is applied after the preview
+    apply(officer, "rename", {"org_id": tree.gcell_a2.pk, "name": "Chi bộ Trường Tiểu học Mới"}, on=D(2025, 12, 1),
+          title="Đổi tên chi bộ trường")
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-stale"' in html and "Kết quả xem trước đã cũ." in html
+    assert "Chi bộ Trường Tiểu học Mới" in html and 'data-testid="apply-disabled"' in html
+    assert 'title="Kết quả xem trước đã cũ: cần xem trước lại"' in html
+    confirm = client.get(reverse("restructure:apply", args=[op.pk])).content.decode()
+    assert "hãy xem trước lại" in confirm and 'data-testid="confirm-button" disabled' in confirm
+    refused = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
+    assert "hãy xem trước lại" in refused
+    op.refresh_from_db()
+    assert op.status == OperationStatus.DRAFT
+    # a fresh preview: applying is offered again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-stale"' not in html and 'data-testid="apply-link"' in html
