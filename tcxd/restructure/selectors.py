@@ -12,7 +12,7 @@ from tcxd.authz.scope import scope_for
 from tcxd.common.errors import NotFound
 from tcxd.common.fmt import fmt_date, fmt_int, fmt_percent
 from tcxd.common.paths import ancestor_paths, path_range
-from tcxd.orgs.models import Org
+from tcxd.orgs.models import Org, OrgChange, OrgVersion
 
 from . import progress as P
 from .models import ClosedOrg, OperationKind, OperationStatus, PreviewState, RestructureOperation, RestructurePlan
@@ -59,17 +59,24 @@ def preview_state(operation: RestructureOperation) -> str:
 
 
 def preview_staleness(operation: RestructureOperation) -> str:
-    """Why the finished preview no longer shows what applying would do ("" while it does): a change of the tree
-    in the operation's subtree (or a move or close of an org above it) recorded after the preview, or another
-    operation over the same orgs applied or undone since it was asked for. (A change of the draft itself drops
+    """Why the finished preview no longer shows what applying would do ("" while it does): another operation over
+    the same orgs applied or undone since it was asked for, or a change of the tree in the operation's subtree (or
+    a move or close of an org above it) recorded after the preview. (A change of the draft itself drops
     its preview.)"""
     if operation.preview_state != PreviewState.DONE or not operation.preview:
         return ""
     if operation.preview_change_id is None or operation.preview_requested_at is None:
         return "Kết quả xem trước được lập trước khi có cách xem trước hiện nay: hãy xem trước lại."
-    from tcxd.orgs.models import OrgChange, OrgVersion
-
     path = operation.scope_org.path
+    since = operation.preview_requested_at
+    others = (RestructureOperation.objects.exclude(pk=operation.pk)
+              .filter(Q(applied_at__gt=since, status__in=[OperationStatus.APPLIED, OperationStatus.UNDONE])
+                      | Q(undone_at__gt=since))
+              .select_related("scope_org").order_by("-id"))
+    for other in others:
+        if other.scope_org.path.startswith(path) or path.startswith(other.scope_org.path):
+            done = "hoàn tác" if other.undone_at and other.undone_at > since else "thực hiện"
+            return f"Sau lần xem trước, thao tác «{other.title}» đã được {done}: hãy xem trước lại."
     low, high = path_range(path)
     moves = (OrgChange.Kind.MOVED, OrgChange.Kind.CLOSED, OrgChange.Kind.REOPENED)
     # an org in the subtree now, or ever (one moved out since), or a move or close above it
@@ -81,15 +88,6 @@ def preview_staleness(operation: RestructureOperation) -> str:
     if change is not None:
         return (f"Sau lần xem trước đã ghi nhận thay đổi trong cây tổ chức ({change.get_kind_display().lower()} — "
                 f"{change.org.name}, hiệu lực {fmt_date(change.effective_on)}): hãy xem trước lại.")
-    since = operation.preview_requested_at
-    others = (RestructureOperation.objects.exclude(pk=operation.pk)
-              .filter(Q(applied_at__gt=since, status__in=[OperationStatus.APPLIED, OperationStatus.UNDONE])
-                      | Q(undone_at__gt=since))
-              .select_related("scope_org").order_by("-id"))
-    for other in others:
-        if other.scope_org.path.startswith(path) or path.startswith(other.scope_org.path):
-            done = "hoàn tác" if other.undone_at and other.undone_at > since else "thực hiện"
-            return f"Sau lần xem trước, thao tác «{other.title}» đã được {done}: hãy xem trước lại."
     return ""
 
 

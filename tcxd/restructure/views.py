@@ -172,7 +172,6 @@ def operation_detail(request, pk):
         "has_form": op.kind in FORM_KINDS,
         "preview": preview, "outcome": shown, **_outcome_context(request, shown), "stale": stale,
         "preview_state": preview_state, "previewing": editable and preview_state in Sel.PREVIEWING,
-        "preview_busy": preview_state == PreviewState.RUNNING,
         "interrupted": editable and preview_state == PreviewState.INTERRUPTED,
         "can_apply": bool(preview and preview.get("ok")) and editable and not stale,
         "undoable": writable and Sel.undoable(op),

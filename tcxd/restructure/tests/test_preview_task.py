@@ -246,11 +246,16 @@ def test_a_preview_is_stale_once_an_operation_over_its_orgs_is_applied_or_undone
     assert Sel.preview_staleness(op) == ""
     moved = apply(tree.admin, "move", {"org_id": tree.gcell_a2.pk, "new_parent_id": tree.commune_b.pk},
                   on=D(2026, 1, 15), title="Chuyển chi bộ trường sang xã Cao Lộc")
-    stale = Sel.preview_staleness(op)
-    assert "chuyển trực thuộc — Chi bộ Trường Tiểu học Đông Kinh" in stale  # moved out of the subtree
-    # once its tree change is gone (undone), the operation itself still makes the preview stale
+    assert Sel.preview_staleness(op) == ("Sau lần xem trước, thao tác «Chuyển chi bộ trường sang xã Cao Lộc» đã "
+                                         "được thực hiện: hãy xem trước lại.")
     S.restructure_undo(actor=tree.admin, operation=moved, reason="Nhầm")
     assert "«Chuyển chi bộ trường sang xã Cao Lộc» đã được hoàn tác" in Sel.preview_staleness(op)
+
+
+def test_an_org_moved_out_of_the_subtree_makes_the_preview_stale(tree, cell_a2):
+    op = preview(tree.admin, merge(tree, cell_a2))
+    OS.org_move(actor=tree.admin, org=tree.gcell_a2, new_parent=tree.commune_b, effective_on=D(2026, 2, 1))
+    assert "chuyển trực thuộc — Chi bộ Trường Tiểu học Đông Kinh" in Sel.preview_staleness(op)
 
 
 def test_a_preview_from_before_the_background_previews_is_stale(tree, cell_a2):

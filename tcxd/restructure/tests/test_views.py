@@ -425,6 +425,7 @@ def test_the_preview_is_queued_and_its_progress_bar_polls_until_the_result(tree,
     assert "Đã đưa việc xem trước vào hàng đợi chạy nền" in html
     assert 'hx-trigger="every 1s"' in html and 'data-job="preview"' in html and "Đang chờ xem trước" in html
     assert 'data-testid="preview-running"' in html and 'data-testid="apply-disabled"' in html
+    assert 'data-testid="preview-busy"' in html and 'data-testid="preview-button"' not in html
     assert "manage.py db_worker" in html  # what to check when it waits too long
     op.refresh_from_db()
     assert op.preview_state == PreviewState.QUEUED
