@@ -4,8 +4,11 @@ committee."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from tcxd.authz.guards import require_write_role
 from tcxd.common.errors import NotFound, ValidationFailed
@@ -17,6 +20,16 @@ from . import selectors as S
 from . import services
 
 router = Router(tags=["Công tác cán bộ"])
+
+
+def _iso_day(value):
+    """Only a day written YYYY-MM-DD (pydantic would also read a number as a timestamp)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("Ngày phải viết theo dạng YYYY-MM-DD.")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
 class CadreMoveOut(Schema):
@@ -57,9 +70,9 @@ class CadreMoveIn(Schema):
     managing_org_id: int = Field(description="Cấp ủy có Ban Thường vụ quản lý cán bộ (từ đảng bộ cơ sở trở lên)")
     kind: str = Field(description="kien_toan | dieu_dong | luan_chuyen | biet_phai | bo_nhiem | bo_nhiem_lai | "
                                   "gioi_thieu_ung_cu")
-    effective_on: dt.date
+    effective_on: Day
     decision_no: str
-    decision_date: dt.date
+    decision_date: Day
     decision_issuer: str = ""
     from_position: str = ""
     from_unit: str = ""
@@ -67,7 +80,7 @@ class CadreMoveIn(Schema):
     to_unit: str = ""
     to_org_code: str = Field("", description="Mã tổ chức đảng nơi đến (có thể ngoài phạm vi)")
     higher_post: bool = Field(False, description="Bổ nhiệm lần đầu hoặc bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn")
-    file_received_on: dt.date | None = Field(None, description="Ngày cơ quan tổ chức cán bộ nhận đủ hồ sơ (C-06)")
+    file_received_on: Day | None = Field(None, description="Ngày cơ quan tổ chức cán bộ nhận đủ hồ sơ (C-06)")
     note: str = ""
 
 
@@ -77,8 +90,8 @@ class VoidIn(Schema):
 
 class ListParams(Schema):
     kind: str = ""
-    start: dt.date | None = Field(None, description="Hiệu lực từ ngày")
-    end: dt.date | None = Field(None, description="Hiệu lực đến ngày")
+    start: Day | None = Field(None, description="Hiệu lực từ ngày")
+    end: Day | None = Field(None, description="Hiệu lực đến ngày")
     q: str = Field("", max_length=100, description="Họ tên cán bộ (không cần dấu)")
     org_id: int | None = Field(None, description="Cấp ủy quản lý (cả các cấp ủy trực thuộc)")
     include_voided: bool = False
@@ -89,6 +102,11 @@ class ListParams(Schema):
 class PageOut(Schema):
     items: list[CadreMoveOut]
     next_offset: int | None
+
+
+class CountsParams(Schema):
+    start: Day = Field(description="Từ ngày (ngày hiệu lực của quyết định)")
+    end: Day = Field(description="Đến ngày")
 
 
 class CountsOut(Schema):
@@ -130,8 +148,9 @@ def cadre_move_create(request, payload: CadreMoveIn):
 
 @router.get("/orgs/{org_id}/counts", response={200: CountsOut, **READ_ERRORS},
             summary="Số lượt cán bộ theo loại quyết định trong một kỳ, của các cấp ủy trong cây tổ chức")
-def cadre_move_counts(request, org_id: int, start: dt.date, end: dt.date):
+def cadre_move_counts(request, org_id: int, params: Query[CountsParams]):
     org = org_selectors.org_get(actor=request.auth, pk=org_id)
+    start, end = params.start, params.end
     if start > end:
         raise ValidationFailed({"start": [f"Từ ngày {start:%d/%m/%Y} sau đến ngày {end:%d/%m/%Y}."]})
     counts = S.cadre_move_counts(actor=request.auth, org=org, start=start, end=end)

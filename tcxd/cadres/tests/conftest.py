@@ -10,9 +10,10 @@ from tcxd.cadres import services as CS
 from tcxd.members.tests.conftest import admit, new_candidate
 
 D = dt.date
+BIRTH = D(1980, 5, 20)
 
 
-def cadre(tree, *, serial, org=None, sex="M", birth=D(1980, 5, 20), full_name=None):
+def cadre(tree, *, serial, org=None, sex="M", birth=BIRTH, full_name=None):
     """A probationary party member (admitted in 2024 through the services) at ``org`` (cell A1)."""
     member = new_candidate(tree, org=org or tree.cell_a1, serial=serial, sex=sex, birth=birth,
                            **({"full_name": full_name} if full_name else {}))
