@@ -134,7 +134,9 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     loai = forms.ChoiceField(label="Loại", required=False, choices=[("", "Mọi loại"), *MoveKindChoices.choices])
     tu = VnDateField(label="Hiệu lực từ ngày", required=False)
     den = VnDateField(label="đến ngày", required=False)
-    cap_uy = OrgPickerField(label="Cấp ủy quản lý (cả các cấp ủy trực thuộc)")
+    cap_uy = OrgPickerField(label="Cấp ủy quản lý (cả các cấp ủy trực thuộc)",
+                            widget=PickerInput("cadres:org_suggest", "Cấp ủy quản lý: gõ tên hoặc mã",
+                                               attrs={"aria-label": "Cấp ủy quản lý"}))
     da_huy = forms.BooleanField(label="Kể cả quyết định đã hủy", required=False)
 
     def __init__(self, *args, actor=None, **kwargs):

@@ -134,11 +134,12 @@ def org_suggestions(*, actor, text: str, limit: int = 12) -> list[Org]:
 
 
 def cadre_move_summary(qs: QuerySet[CadreMove]) -> dict:
-    """The decisions of a filtered list by kind (only the kinds present) and their total."""
+    """The decisions of a filtered list that stand, by kind (only the kinds present), their total, and how many
+    voided ones the list shows besides."""
     from django.db.models import Count
 
     from tcxd.rules.pure.cadres import KIND_LABELS
 
-    counts = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
+    counts = dict(qs.filter(voided_at__isnull=True).order_by().values_list("kind").annotate(n=Count("id")))
     rows = [(k.value, KIND_LABELS[k], counts[k.value]) for k in MoveKind if counts.get(k.value)]
-    return {"rows": rows, "total": sum(n for _k, _l, n in rows)}
+    return {"rows": rows, "total": sum(n for _k, _l, n in rows), "voided": qs.filter(voided_at__isnull=False).count()}

@@ -66,7 +66,9 @@ def test_filters(register):
     assert [m.effective_on for m in listed] == sorted((m.effective_on for m in listed), reverse=True)
     summary = S.cadre_move_summary(S.cadre_move_list(actor=t.admin, filters=S.CadreMoveFilters()))
     assert summary == {"rows": [("dieu_dong", "Điều động", 1), ("luan_chuyen", "Luân chuyển", 1),
-                                ("bo_nhiem", "Bổ nhiệm", 1)], "total": 3}
+                                ("bo_nhiem", "Bổ nhiệm", 1)], "total": 3, "voided": 0}
+    with_voided = S.cadre_move_list(actor=t.admin, filters=S.CadreMoveFilters(include_voided=True))
+    assert S.cadre_move_summary(with_voided)["total"] == 3 and S.cadre_move_summary(with_voided)["voided"] == 1
 
 
 def test_org_filter_outside_the_scope_is_not_found(register, users):

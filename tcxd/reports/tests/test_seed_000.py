@@ -156,3 +156,17 @@ def test_seed_000_period_boundaries(half_term, admin_user):
     agency = moves(START, END, t.agency)
     assert sum(agency.values()) == sum(1 for i in range(176) if i % 7 == 0) < 176
 
+
+
+def test_cadre_decisions_are_read_only_for_forms_that_may_count_them(tree, admin_user, monkeypatch):
+    calls = []
+    real = stats.cadre_moves
+    monkeypatch.setattr(stats, "cadre_moves", lambda **kw: calls.append(kw) or real(**kw))
+    day = {"start": D(2026, 1, 1), "end": D(2026, 6, 30)}
+    render_form(actor=admin_user, form=ReportForm.objects.get(code="BD-KY"), org=tree.province, **day)
+    assert calls == []  # the member movements form names no cadre decision
+    everything_but_admissions = {"kind": "movements", "code": "THU", "title": "Thử", "definition": {
+        "columns": [{"key": "ky", "label": "Kỳ", "filter": {"period": "current"}}],
+        "rows": [{"key": "khac", "label": "Khác", "filter": {"movement": {"not": "admitted"}}}]}}
+    render_form(actor=admin_user, form=everything_but_admissions, org=tree.province, **day)
+    assert len(calls) == 2  # the period and the same period of the previous year
