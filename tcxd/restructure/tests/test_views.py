@@ -484,7 +484,7 @@ def test_a_stale_preview_asks_for_a_fresh_one_before_applying(tree, users, cell_
           title="Đổi tên chi bộ trường")
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert 'data-testid="preview-stale"' in html and "Kết quả xem trước đã cũ." in html
-    assert "Chi bộ Trường Tiểu học Mới" in html and 'data-testid="apply-disabled"' in html
+    assert "«Đổi tên chi bộ trường» đã được thực hiện" in html and 'data-testid="apply-disabled"' in html
     assert 'title="Kết quả xem trước đã cũ: cần xem trước lại"' in html
     confirm = client.get(reverse("restructure:apply", args=[op.pk])).content.decode()
     assert "hãy xem trước lại" in confirm and 'data-testid="confirm-button" disabled' in confirm
