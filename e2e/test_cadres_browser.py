@@ -3,7 +3,8 @@ appointment to a higher post (picking the cadre by name), is refused with the ru
 too late (C-06), records it, records a transfer and voids it with a reason, sees the list with and without the
 voided decision, then the form "Công tác cán bộ trong kỳ" counting what stands.
 
-Screenshots of every page land in test-results/cadres/ (gitignored).
+Screenshots of every page land in var/screenshots/cadres/ (gitignored; not test-results/, which pytest-playwright
+empties at the start of every run).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tcxd.members.tests.conftest import admit, new_candidate
 from tcxd.reports.models import ReportForm
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "cadres"
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots" / "cadres"
 _shipped = [importlib.import_module(f"tcxd.reports.migrations.{name}")
             for name in ("0003_shipped_forms", "0006_shipped_cadre_form")]
 
