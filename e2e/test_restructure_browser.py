@@ -1,6 +1,7 @@
 """Restructuring in a real browser: the commune officer drafts the merge of two cells (one with members) picking
-the orgs by typing their names, is stopped by a bad date, previews it, applies it with the confirm and watches the
-progress bar until the background task has run, finds the moved member's history and the lineage on the org page,
+the orgs by typing their names, is stopped by a bad date, previews it (the dry run waits in the background queue:
+the progress bar follows it until the preview shows), applies it with the confirm and watches the progress bar until
+the background task has run, finds the moved member's history and the lineage on the org page,
 then undoes it (a reason is required). A second test drafts a split (members chosen per part) and a plan whose
 progress is read as of a date.
 
@@ -20,8 +21,9 @@ from tcxd.conftest import make_org
 from tcxd.members.models import Member
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org
+from tcxd.restructure import progress as P
 from tcxd.restructure import services as S
-from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
+from tcxd.restructure.models import OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 from tcxd.restructure.tests.conftest import apply, member
 
 pytestmark = pytest.mark.browser
@@ -42,7 +44,8 @@ def cells(tree):
 
 @pytest.fixture
 def queued_tasks(settings):
-    """Tasks wait in a queue nobody works: the test runs the operation itself while the page polls."""
+    """Tasks wait in a queue nobody works: the test runs the preview and the operation itself while the page
+    polls."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
@@ -91,13 +94,34 @@ def test_merge_two_cells_preview_apply_watch_it_finish_and_undo(app, page: Page,
     expect(page.get_by_test_id("apply-disabled")).to_be_disabled()
     shot(page, "04-draft")
 
-    # when it is previewed
+    # when it is previewed: the dry run waits in the queue, with a progress bar that polls the server
     page.get_by_test_id("preview-button").click()
-    expect(page.get_by_test_id("preview-ok")).to_be_visible()
+    expect(page.get_by_test_id("operation-progress")).to_contain_text("Đang chờ xem trước")
+    expect(page.get_by_test_id("preview-running")).to_be_visible()
+    expect(page.get_by_test_id("apply-disabled")).to_be_disabled()
+    expect(page.get_by_test_id("preview-busy")).to_be_disabled()
+    shot(page, "05a-preview-queued")
+    op = RestructureOperation.objects.get()
+    assert op.preview_state == PreviewState.QUEUED and op.preview is None
+
+    # the worker takes it (holding the preview's lock) and reports the engine's phases: the bar follows
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING)
+    with P.preview_running(op.pk):
+        P.report(op.pk, "Chuyển sinh hoạt đảng viên theo sắp xếp", 1, 2)
+        expect(page.get_by_test_id("progress-label")).to_have_text(
+            "Đang xem trước: Chuyển sinh hoạt đảng viên theo sắp xếp (1/2)")
+        expect(page.get_by_test_id("progress-percent")).to_have_text("50 %")
+        shot(page, "05b-preview-running")
+        RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.QUEUED)
+
+    # when the background worker has run it, the page finds out by itself and shows the preview
+    S.restructure_preview_run(op.pk, op.preview_key)
+    expect(page.get_by_test_id("preview-ok")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("operation-progress")).to_have_count(0)
     expect(page.get_by_test_id("count-closed")).to_have_text("1")
     expect(page.get_by_test_id("count-members")).to_have_text("2")
     expect(page.get_by_test_id("members-by-source")).to_contain_text("Chi bộ Khối 2")
-    shot(page, "05-preview")
+    shot(page, "05c-preview")
 
     # when it is applied, after the confirm page naming the decision and the date
     page.get_by_test_id("apply-link").click()
@@ -112,7 +136,7 @@ def test_merge_two_cells_preview_apply_watch_it_finish_and_undo(app, page: Page,
     expect(page.get_by_test_id("operation-status")).to_have_text("Đang chờ thực hiện")
     expect(page.get_by_test_id("operation-progress")).to_contain_text("Trang tự cập nhật mỗi giây")
     shot(page, "07-queued")
-    op = RestructureOperation.objects.get()
+    op.refresh_from_db()
     assert op.status == OperationStatus.QUEUED
 
     # when the background worker runs it, the page finds out by itself and shows the result
@@ -242,3 +266,35 @@ def test_split_with_members_per_part_and_a_plan_with_its_progress(app, page: Pag
     expect(page.get_by_test_id("progress-text-merged")).to_have_text("0/2 (0,0 %)")
     expect(page.get_by_test_id("progress-text-reduced")).to_have_text("0/1 (0,0 %)")
     shot(page, "27-plan-progress-date")
+
+
+def test_a_preview_that_did_not_finish_and_a_stale_one_ask_for_a_fresh_preview(app, page: Page, users, tree, cells):
+    officer = users["commune_officer"]
+    op = S.restructure_draft(actor=officer, kind="merge", title="Hợp nhất Chi bộ Khối 2 vào Chi bộ Khối 1",
+                             spec={"sources": [cells["khoi2"].pk], "target_id": tree.cell_a1.pk},
+                             effective_on=dt.date(2026, 1, 1), decision_no="12-QĐ/ĐU")
+    # given a worker killed mid-preview: the row still says running, nobody holds the preview's lock
+    S.restructure_preview(actor=officer, operation=op)  # the immediate backend runs it …
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING, preview=None)  # … cut
+    app.login("xa")
+    app.goto(f"/sap-xep/{op.pk}/")
+    expect(page.get_by_test_id("preview-interrupted")).to_contain_text("Xem trước chưa hoàn thành")
+    expect(page.get_by_test_id("operation-progress")).to_have_count(0)
+    expect(page.get_by_test_id("apply-disabled")).to_be_disabled()
+    shot(page, "14-preview-interrupted")
+    # when it is run again (the immediate backend: done when the page comes back)
+    page.get_by_test_id("preview-again").click()
+    expect(page.get_by_test_id("preview-ok")).to_be_visible()
+    expect(page.get_by_test_id("apply-link")).to_be_visible()
+
+    # when another operation in the commune is applied after the preview, the preview is stale
+    apply(officer, "rename", {"org_id": tree.gcell_a2.pk, "name": "Chi bộ Trường Tiểu học Mới"},
+          on=dt.date(2025, 12, 1), title="Đổi tên chi bộ trường")
+    page.reload()
+    expect(page.get_by_test_id("preview-stale")).to_contain_text("«Đổi tên chi bộ trường» đã được thực hiện")
+    expect(page.get_by_test_id("apply-disabled")).to_be_disabled()
+    shot(page, "15-preview-stale")
+    page.get_by_test_id("preview-again").click()
+    expect(page.get_by_test_id("preview-stale")).to_have_count(0)
+    expect(page.get_by_test_id("apply-link")).to_be_visible()
+    shot(page, "16-preview-fresh")

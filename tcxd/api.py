@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf
 from tcxd.authz.api import router as auth_router
+from tcxd.cadres.api import router as cadres_router
 from tcxd.common.errors import DomainError
 from tcxd.fees.api import router as fees_router
 from tcxd.meetings.api import router as meetings_router
@@ -81,6 +82,7 @@ api.add_router("/members", members_router)
 api.add_router("/members", member_dossier_router)
 api.add_router("/fees", fees_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/cadres", cadres_router)
 api.add_router("/reports", reports_router)
 api.add_router("/reports", reports_dashboard_router)
 api.add_router("/reports", reports_forms_router)

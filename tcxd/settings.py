@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # TCXD bounded contexts; dependencies point one way:
-    # common <- audit <- rules <- geo <- authz <- orgs <- (members <- reports ...)
+    # common <- audit <- rules <- geo <- authz <- orgs <- (members <- cadres <- reports ...)
     "tcxd.common",
     "tcxd.audit",
     "tcxd.rules",
@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tcxd.members",
     "tcxd.fees",
     "tcxd.meetings",
+    "tcxd.cadres",
     "tcxd.reports",
     "tcxd.restructure",
     "tcxd.demo",

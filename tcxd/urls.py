@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("tcxd.members.urls")),
     path("", include("tcxd.fees.urls")),
     path("", include("tcxd.meetings.urls")),
+    path("", include("tcxd.cadres.urls")),
     path("", include("tcxd.reports.urls")),
     path("", include("tcxd.geo.urls")),
     path("", include("tcxd.restructure.urls")),

@@ -36,6 +36,22 @@ def body_top(rendered: RenderedForm) -> int:
     return header_top(rendered) + len(rendered.header_rows)
 
 
+def header_cells(rendered: RenderedForm) -> list[dict]:
+    """Every header cell placed on the table's grid: ``{row, col, rowspan, colspan, label}`` (0-based); a cell
+    sits at the first column of its row not taken by a cell above that spans down."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, cells in enumerate(rendered.header_rows):
+        col = 0
+        for cell in cells:
+            while (r, col) in taken:
+                col += 1
+            taken.update((r + dr, col + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            out.append({"row": r, "col": col, "rowspan": cell.rowspan, "colspan": cell.colspan, "label": cell.label})
+            col += cell.colspan
+    return out
+
+
 def xlsx_bytes(rendered: RenderedForm) -> bytes:
     from openpyxl import Workbook
 
@@ -76,27 +92,20 @@ def write_form(ws, rendered: RenderedForm, *, offset: int = 0, page_setup: bool 
         ws.merge_cells(f"A{row}:{last}{row}")
         ws[f"A{row}"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    # header rows: place every cell at the first free column of its row (cells above may span down)
+    # header rows: every cell at its place on the grid, merged over its span
     top = offset + header_top(rendered)
-    taken: set[tuple[int, int]] = set()
-    for r, cells in enumerate(rendered.header_rows):
-        col = 1
-        for cell in cells:
-            while (top + r, col) in taken:
-                col += 1
-            row_no = top + r
-            ws.cell(row=row_no, column=col, value=cell.label)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((row_no + dr, col + dc))
-                    target = ws.cell(row=row_no + dr, column=col + dc)
-                    target.border = border
-                    target.alignment = centered
-                    target.font = Font(bold=True)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                ws.merge_cells(start_row=row_no, start_column=col, end_row=row_no + cell.rowspan - 1,
-                               end_column=col + cell.colspan - 1)
-            col += cell.colspan
+    for cell in header_cells(rendered):
+        row_no, col = top + cell["row"], 1 + cell["col"]
+        ws.cell(row=row_no, column=col, value=cell["label"])
+        for dr in range(cell["rowspan"]):
+            for dc in range(cell["colspan"]):
+                target = ws.cell(row=row_no + dr, column=col + dc)
+                target.border = border
+                target.alignment = centered
+                target.font = Font(bold=True)
+        if cell["rowspan"] > 1 or cell["colspan"] > 1:
+            ws.merge_cells(start_row=row_no, start_column=col, end_row=row_no + cell["rowspan"] - 1,
+                           end_column=col + cell["colspan"] - 1)
 
     first = offset + body_top(rendered)
     for i, row in enumerate(rendered.rows):

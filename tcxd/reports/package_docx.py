@@ -10,9 +10,16 @@ A template is an ordinary Word document with docxtpl (Jinja) tags, which users e
 - ``sections``: the narrative parts ``[{number, key, label, text}]`` and ``loi_van`` (key → text), so a
   template can place one part anywhere with ``{{ loi_van.danh_gia_chung }}``;
 - ``forms``: every statistics table ``[{code, title, family, org_name, period_text, row_header, columns,
-  rows: [{label, values, is_total}], notes}]`` — ``columns`` the column titles, ``values`` the cells
-  formatted the Vietnamese way (1.793); the default template draws them with ``{%tr for %}`` (rows) and
-  ``{%tc for %}`` (columns) loops.
+  header, rows: [{label, values, is_total, bold}], notes}]`` — ``columns`` the column titles (a group's
+  label joined to its columns': "Trong đó — Nữ"), ``header`` the header cells on the grid (``depth`` rows,
+  ``cells`` with row, col, rowspan, colspan, label), ``values`` the cells formatted the Vietnamese way
+  (1.793), ``bold`` per cell (a total row or a total column); the default template draws them with
+  ``{%tr for %}`` (rows) and ``{%tc for %}`` (columns) loops.
+
+After rendering, every statistics table drawn that way (its first row reads ``f.row_header`` then
+``f.columns``) is given the form's header rows with merged cells, as in the .xlsx export
+(``merge_form_headers``): a group over its columns, a leaf column and the row-header cell down to the last
+header row; bold, centred, repeated on every page.
 """
 
 from __future__ import annotations
@@ -23,11 +30,17 @@ import zipfile
 
 from tcxd.common.fmt import fmt_date, fmt_int
 
+from .exports import header_cells
 from .report_forms import RenderedForm
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # core properties of the default template: reproducible
+# The order of a run's properties (w:rPr) in the OOXML schema (ECMA-376 CT_RPr), which Word insists on.
+RUN_PROPERTIES = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+                  "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+                  "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+                  "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
 
 
 # -- the context -----------------------------------------------------------------------------------------
@@ -35,15 +48,10 @@ def column_titles(rendered: RenderedForm) -> list[str]:
     """One title per leaf column: the labels of the merged groups above it joined to its own
     ("Trong đó — Nữ"), placing the header cells as the .xlsx export does."""
     taken: dict[tuple[int, int], str] = {}
-    for r, cells in enumerate(rendered.header_rows):
-        col = 0
-        for cell in cells:
-            while (r, col) in taken:
-                col += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken[(r + dr, col + dc)] = cell.label
-            col += cell.colspan
+    for cell in header_cells(rendered):
+        for dr in range(cell["rowspan"]):
+            for dc in range(cell["colspan"]):
+                taken[(cell["row"] + dr, cell["col"] + dc)] = cell["label"]
     titles = []
     for j in range(1, rendered.width):
         parts: list[str] = []
@@ -57,11 +65,14 @@ def column_titles(rendered: RenderedForm) -> list[str]:
 
 def form_context(rendered: RenderedForm) -> dict:
     head = rendered.header_rows[0][0].label if rendered.header_rows and rendered.header_rows[0] else "Chỉ tiêu"
+    total_columns = [c.is_total for c in rendered.columns]
     return {
         "code": rendered.code, "title": rendered.title, "family": rendered.family, "org_name": rendered.org_name,
         "period_text": rendered.period_text, "row_header": head, "columns": column_titles(rendered),
+        "header": {"depth": max(len(rendered.header_rows), 1), "cells": header_cells(rendered)},
         "rows": [{"label": ("    " * row.indent) + row.label, "values": [fmt_int(v) for v in row.values],
-                  "numbers": list(row.values), "is_total": row.is_total} for row in rendered.rows],
+                  "numbers": list(row.values), "is_total": row.is_total,
+                  "bold": [row.is_total or t for t in total_columns]} for row in rendered.rows],
         "notes": list(rendered.notes)}
 
 
@@ -93,7 +104,8 @@ def _with_rich_text(context: dict) -> dict:
     forms = []
     for f in context["forms"]:
         rows = [{**r, "label_rt": RichText(r["label"], bold=r["is_total"]),
-                 "cells": [RichText(v, bold=r["is_total"]) for v in r["values"]]} for r in f["rows"]]
+                 "cells": [RichText(v, bold=b) for v, b in zip(r["values"], r["bold"], strict=True)]}
+                for r in f["rows"]]
         forms.append({**f, "rows": rows})
     out["forms"] = forms
     return out
@@ -118,9 +130,128 @@ def render_docx(template_bytes: bytes, context: dict) -> bytes:
         raise TemplateProblem(f"Thẻ mẫu sai cú pháp (dòng {exc.lineno} của nội dung tài liệu): {exc.message}.") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"Mẫu không điền được: {exc}.") from exc
+    merge_form_headers(tpl.docx, context["forms"])
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+# -- merged headers of the statistics tables ---------------------------------------------------------------
+def _header_texts(form: dict) -> list[str]:
+    return [form["row_header"], *form["columns"]]
+
+
+def _row_texts(row) -> list[str]:
+    return [c.text.strip() for c in row.cells]
+
+
+def merge_form_headers(document, forms: list[dict]) -> int:
+    """Give every statistics table of the rendered ``document`` its form's header rows with merged cells (a
+    group over its columns, a leaf column and the row-header cell down to the last header row), as the .xlsx
+    export does. A form's table is the next table (in document order) whose first row reads the form's
+    flattened header — the row drawn by the ``{%tc for c in f.columns %}`` loop: ``f.row_header`` then
+    ``f.columns``; a template that draws its tables otherwise keeps them as drawn. Header cells are bold and
+    centred and the header rows repeat on every page. Returns the number of tables given their header."""
+    tables = list(document.tables)
+    at, done = 0, 0
+    for form in forms:
+        if not form["header"]["cells"]:
+            continue
+        want = [t.strip() for t in _header_texts(form)]
+        for i in range(at, len(tables)):
+            table = tables[i]
+            if table.rows and _row_texts(table.rows[0]) == want:
+                at = i + 1
+                _merge_header(table, form["header"], width=len(want))
+                _repeat_header(table, form["header"]["depth"])
+                _body_format(table, form["header"]["depth"])
+                done += 1
+                break
+    return done
+
+
+def _merge_header(table, header: dict, *, width: int) -> None:
+    """Turn the table's one flattened header row into ``header['depth']`` rows (copies of it, keeping its
+    formatting) and merge each header cell over its span: its label in the top-left cell, bold and centred,
+    in the run formatting (font, size) the template gave that column's header."""
+    import copy
+
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.text.run import Run
+
+    first = table.rows[0]._tr
+    for _ in range(header["depth"] - 1):
+        first.addnext(copy.deepcopy(first))
+    formats = {}
+    for r in range(header["depth"]):
+        for c in range(width):
+            formats[(r, c)] = _blank(table.cell(r, c))
+    for spec in header["cells"]:
+        cell = table.cell(spec["row"], spec["col"])
+        run = cell._tc.p_lst[0].add_r()
+        if formats[(spec["row"], spec["col"])] is not None:
+            run.insert(0, formats[(spec["row"], spec["col"])])
+        run.text = spec["label"]
+        Run(run, cell.paragraphs[0]).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if spec["rowspan"] > 1 or spec["colspan"] > 1:
+            cell = cell.merge(table.cell(spec["row"] + spec["rowspan"] - 1, spec["col"] + spec["colspan"] - 1))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _blank(cell):
+    """Leave one empty paragraph without runs (its paragraph properties kept), so that merging moves nothing
+    from the cell; returns the run properties of its first run (None when it had none)."""
+    import copy
+
+    paragraphs = cell._tc.p_lst
+    for extra in paragraphs[1:]:
+        cell._tc.remove(extra)
+    runs = list(paragraphs[0].r_lst)
+    rpr = copy.deepcopy(runs[0].rPr) if runs and runs[0].rPr is not None else None
+    for run in runs:
+        paragraphs[0].remove(run)
+    return rpr
+
+
+def _body_format(table, depth: int) -> None:
+    """The figures (``{{r v }}``: docxtpl RichText runs, which carry only their own bold) take the rest of the
+    run formatting the template gave the cell (font, size): what the template's run of that paragraph has and
+    the RichText run does not."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    order = {qn(f"w:{tag}"): i for i, tag in enumerate(RUN_PROPERTIES)}
+    for row in table.rows[depth:]:
+        for tc in row._tr.tc_lst:
+            for p in tc.p_lst:
+                runs = p.r_lst
+                model = next((r.rPr for r in runs if r.rPr is not None), None)
+                if model is None:
+                    continue
+                for run in runs:
+                    rpr = run.get_or_add_rPr()
+                    if rpr is model:
+                        continue
+                    present = {child.tag for child in rpr}
+                    missing = [copy.deepcopy(child) for child in model if child.tag not in present]
+                    if missing:
+                        children = sorted([*rpr, *missing], key=lambda e: order.get(e.tag, len(order)))
+                        for child in children:
+                            rpr.append(child)  # appending an element already there moves it: schema order
+
+
+def _repeat_header(table, depth: int) -> None:
+    """Mark the first ``depth`` rows as header rows repeated on every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for row in table.rows[:depth]:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:tblHeader")) is None:
+            tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def sample_context(sections: list[dict]) -> dict:
@@ -242,12 +373,12 @@ def default_template_docx(title: str = "BÁO CÁO") -> bytes:
              ["{%tr for r in f.rows %}", "", "", ""],
              ["{{r r.label_rt }}", "{%tc for v in r.cells %}", "{{r v }}", "{%tc endfor %}"],
              ["{%tr endfor %}", "", "", ""]]
-    for row, values in zip(rows, texts, strict=True):
+    for number, (row, values) in enumerate(zip(rows, texts, strict=True)):
         for cell, text in zip(row.cells, values, strict=True):
             p = cell.paragraphs[0]
             run = p.add_run(text)
             run.font.size = Pt(9)
-            if row is rows[0]:
+            if number == 0:
                 run.bold = True
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif text.startswith("{{r v"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -26,7 +27,7 @@ from tcxd.common.fmt import fmt_date
 from tcxd.orgs.models import Org
 from tcxd.orgs.selectors import org_children_as_of, org_version_on
 
-from .models import FormKind, ReportForm, ReportPackage, ReportPackageTemplate
+from .models import FormKind, ReportForm, ReportPackage, ReportPackageTemplate, ReportPackageVersion
 from .report_forms import BodyRow, HeaderCell, Item, RenderedForm, render_form
 
 SNAPSHOT_VERSION = 1
@@ -410,6 +411,34 @@ class Consolidation:
         return sum(1 for c in self.children if c.submitted)
 
 
+def stored_forms(*, packages: list[ReportPackage]) -> dict[int, dict[str, RenderedForm]]:
+    """org id → form code → the stored figures of each package's current version, read in one query (the
+    figures only: not the stored .docx)."""
+    wanted = {p.pk: p for p in packages}
+    versions = (ReportPackageVersion.objects.filter(package_id__in=list(wanted))
+                .only("package_id", "number", "figures").order_by())
+    out: dict[int, dict[str, RenderedForm]] = {p.org_id: {} for p in packages}
+    for version in versions:
+        package = wanted[version.package_id]
+        if version.number == package.current_version:
+            out[package.org_id] = {f["code"]: rendered_from_snapshot(f) for f in version.figures.get("forms", [])}
+    return out
+
+
+def without_child_rows(form: ReportForm) -> dict | None:
+    """The form as a definition dict without its rows of subordinate orgs (``rows_from`` children, rows that
+    expand ``child``): what a subordinate's own figures are needed for in a consolidation, without grouping its
+    members by its own subordinates. None when no other row is left."""
+    definition = json.loads(form.definition) if isinstance(form.definition, str) else dict(form.definition)
+    definition.pop("rows_from", None)
+    definition["rows"] = [r for r in definition.get("rows", []) if not (isinstance(r, dict) and r.get("expand")
+                                                                          == "child")]
+    if not definition["rows"]:
+        return None
+    return {"kind": form.kind, "definition": definition, "code": form.code, "title": form.title,
+            "family": form.family, "description": form.description}
+
+
 def _total_all_key(rendered: RenderedForm) -> str | None:
     """The key of the form's first row counting everything (``"total": "all"``): a subordinate's frozen
     figures of that row are its line in a form with one row per subordinate org."""
@@ -441,10 +470,7 @@ def consolidation(*, actor, org: Org, template: ReportPackageTemplate, year: int
             standing = DRAFT_LATE
         lines.append(ChildLine(child.org_id, child.name, package, standing))
     submitted = [line for line in lines if line.submitted]
-    frozen_forms: dict[int, dict[str, RenderedForm]] = {}
-    for line in submitted:
-        figures = package_current_version(package=line.package).figures
-        frozen_forms[line.org_id] = {f["code"]: rendered_from_snapshot(f) for f in figures.get("forms", [])}
+    frozen_forms = stored_forms(packages=[line.package for line in submitted])
     child_orgs = {o.pk: o for o in Org.objects.filter(pk__in=[line.org_id for line in submitted])}
     forms = []
     for form, live in render_package_forms(actor=actor, template=template, org=org, period=period, today=today):
@@ -452,12 +478,14 @@ def consolidation(*, actor, org: Org, template: ReportPackageTemplate, year: int
         frozen_sum: dict[tuple[str, str], int] = {}
         live_sub: dict[tuple[str, str], int] = {}
         child_row_frozen: dict[str, list[int] | None] = {}
+        own_rows = without_child_rows(form)
         for line in submitted:
             stored = frozen_forms[line.org_id].get(form.code)
             if stored is None:  # the subordinate's template version had no such form: its part stays live
                 continue
-            child_live = render_form(actor=actor, form=form, org=child_orgs[line.org_id], today=today, **when)
-            stored_grid, live_grid = _grid(stored), _grid(child_live)
+            stored_grid = _grid(stored)
+            live_grid = {} if own_rows is None else _grid(
+                render_form(actor=actor, form=own_rows, org=child_orgs[line.org_id], today=today, **when))
             for (rk, ck), v in stored_grid.items():
                 if rk.startswith("child:"):
                     continue

@@ -21,13 +21,13 @@ An item (row or column) is one of
 - rows only: ``"indent": 0…3``.
 A cell is the count matching the row's filter and the column's filter. Dimensions by form kind:
 members — every dimension of ``stats.ALL`` (``child`` only through ``rows_from``/``expand`` in rows);
-organizations — ``kind`` (``OrgKind``); movements — ``movement`` (``stats.MOVEMENTS`` and
-``stats.TRANSFERS``) and ``period`` (``current``: the period asked, ``previous``: the same period of
-the previous year).
+organizations — ``kind`` (``OrgKind``); movements — ``movement`` (``stats.MOVEMENTS``,
+``stats.TRANSFERS`` and the cadre register's decisions ``stats.CADRE_MOVES``) and ``period`` (``current``:
+the period asked, ``previous``: the same period of the previous year).
 
 Every figure goes through the engine: one ``member_cube`` per distinct set of dimensions the cells
 need (a set contained in another needed set is read from that one's cube), one ``org_counts`` or a
-pair of ``movements`` per subtree shown.
+pair of ``movements`` per subtree shown (and of ``cadre_moves`` when a cell may count a cadre decision).
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ FIRST_DAY = dt.date(1930, 2, 3)  # the Party's founding: no statistic before it
 
 # -- dimensions by form kind ---------------------------------------------------------------------------
 def movement_values() -> tuple[tuple[str, str], ...]:
-    return (*((k, label) for k, (label, _kinds) in stats.MOVEMENTS.items()), *stats.TRANSFERS.items())
+    return (*((k, label) for k, (label, _kinds) in stats.MOVEMENTS.items()), *stats.TRANSFERS.items(),
+            *stats.CADRE_MOVES.items())
 
 
 def dimension_values(kind: str, dim: str, on: dt.date, root: Org | None = None) -> tuple[tuple[str, str], ...]:
@@ -582,12 +583,30 @@ def _org_counters(actor, org: Org, on: dt.date, rows: list[Item]) -> dict:
     return counters
 
 
-def _movement_counters(actor, org: Org, start, end, pstart, pend, rows: list[Item]) -> dict:
+def _counts_any(rows: list[Item], cols: list[Item], keys) -> bool:
+    """Whether some cell of the form may count one of the movement ``keys`` (a cell counts a movement that
+    every movement condition of its row and column lets through)."""
+    for r in rows:
+        for c in cols:
+            if _is_sum(r) or _is_sum(c):
+                continue
+            conditions = [(negated, values) for d, negated, values in (*r.conditions, *c.conditions) if d == "movement"]
+            if any(all((k in values) != negated for negated, values in conditions) for k in keys):
+                return True
+    return False
+
+
+def _movement_counters(actor, org: Org, start, end, pstart, pend, rows: list[Item], cadres: bool = False) -> dict:
+    """Movements of each period; with ``cadres``, the cadre register's decisions too (only read for a form whose
+    cells may count them)."""
     def both(o: Org) -> Counter:
         out: Counter = Counter()
         for period, (a, b) in (("current", (start, end)), ("previous", (pstart, pend))):
             for key, n in stats.movements(actor=actor, org=o, start=a, end=b).items():
                 out[(key, period)] += n
+            if cadres:
+                for key, n in stats.cadre_moves(actor=actor, org=o, start=a, end=b).items():
+                    out[(key, period)] += n
         return out
 
     counters: dict = {None: both(org)}
@@ -669,7 +688,9 @@ def render_form(*, actor, form: ReportForm | dict, org: Org, on: dt.date | None 
         base = _counter_cells(rows, cols, _org_counters(actor, org, day, rows), "kind")
     else:
         pstart, pend = previous_period(start, end)
-        base = _counter_cells(rows, cols, _movement_counters(actor, org, start, end, pstart, pend, rows), "movement")
+        cadres = _counts_any(rows, cols, stats.CADRE_MOVES)
+        base = _counter_cells(rows, cols, _movement_counters(actor, org, start, end, pstart, pend, rows, cadres),
+                              "movement")
     # sum columns first (for every non-sum row), then sum rows (for every column)
     by_col = _sum_totals(cols, {(j, i): v for (i, j), v in base.items()},
                          [i for i, r in enumerate(rows) if not _is_sum(r)])

@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tcxd.authz.guards import require_read
+from tcxd.cadres.selectors import cadre_move_counts
 from tcxd.common.db import big_grouping
 from tcxd.common.paths import path_range
 from tcxd.members import codes
@@ -32,6 +33,7 @@ from tcxd.members.models import MemberEvent, MemberSpell, MemberTally
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
 from tcxd.orgs.models import Org, OrgVersion
 from tcxd.orgs.selectors import org_children_as_of, org_version_on
+from tcxd.rules.pure.cadres import MoveKind
 from tcxd.rules.pure.calendar import latest_start
 from tcxd.rules.pure.membership import EventKind, Status
 from tcxd.rules.pure.registry import RuleNotInForce
@@ -488,6 +490,27 @@ def movements(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, int
     return out
 
 
+# -- cadre decisions over a period (công tác cán bộ) --------------------------------------------------------
+CADRE_PREFIX = "cadre_"
+CADRE_LABELS = {
+    MoveKind.KIEN_TOAN: "Kiện toàn cán bộ", MoveKind.DIEU_DONG: "Điều động cán bộ",
+    MoveKind.LUAN_CHUYEN: "Luân chuyển cán bộ", MoveKind.BIET_PHAI: "Biệt phái cán bộ",
+    MoveKind.BO_NHIEM: "Bổ nhiệm cán bộ", MoveKind.BO_NHIEM_LAI: "Bổ nhiệm lại cán bộ",
+    MoveKind.GIOI_THIEU_UNG_CU: "Giới thiệu cán bộ ứng cử",
+}
+# movement key → label: one per kind of decision of the cadre register
+CADRE_MOVES = {f"{CADRE_PREFIX}{kind.value}": CADRE_LABELS[kind] for kind in MoveKind}
+
+
+def cadre_moves(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Decisions of the cadre register of each kind (``CADRE_MOVES`` keys) effective ``start`` … ``end`` whose
+    managing committee is one of ``period_orgs`` (the subtree as it stood on ``end``, merged predecessors to the
+    day before); voided decisions are not counted."""
+    require_read(actor, org.path)
+    counts = cadre_move_counts(actor=actor, org=org, start=start, end=end, orgs=period_orgs(org, start, end))
+    return {f"{CADRE_PREFIX}{kind}": n for kind, n in counts.items()}
+
+
 def period_orgs(org: Org, start: dt.date, end: dt.date) -> dict[int, dt.date]:
     """The orgs whose events a period's figures of ``org`` take, each with the last day it counts: its subtree
     as it stood on ``end`` (a closed org: on its last day), to that day; and, for every org merged whole into
@@ -542,5 +565,5 @@ def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int, dt.dat
                 for a, b, day in cursor.fetchall()]
 
 
-__all__ = ["ALL", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "dimension", "marginal", "member_cube",
-           "member_cubes", "movements", "org_counts", "project", "total"]
+__all__ = ["ALL", "CADRE_MOVES", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "cadre_moves", "dimension",
+           "marginal", "member_cube", "member_cubes", "movements", "org_counts", "project", "total"]

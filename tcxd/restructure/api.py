@@ -5,6 +5,7 @@ pages: out of scope → 404, read-only roles → 403 on writes, refusals → 400
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
@@ -16,7 +17,7 @@ from tcxd.orgs import selectors as org_selectors
 from . import queries as Q
 from . import selectors as Sel
 from . import services as S
-from .models import OperationKind, OperationStatus, RestructureOperation, RestructurePlan
+from .models import OperationKind, OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 from .schemas import (
     LineageOut,
     OperationDetailOut,
@@ -70,13 +71,19 @@ def operation_out(op: RestructureOperation) -> dict:
             "effective_on": op.effective_on, "decision_no": op.decision_no, "decision_date": op.decision_date,
             "decision_issuer": op.decision_issuer, "note": op.note, "created_at": op.created_at,
             "previewed_at": op.previewed_at, "applied_at": op.applied_at, "undone_at": op.undone_at,
-            "undo_reason": op.undo_reason, "error": op.error, "undoable": Sel.undoable(op)}
+            "undo_reason": op.undo_reason, "error": op.error, "preview_state": op.preview_state,
+            "preview_state_label": op.get_preview_state_display(),
+            "progress_url": reverse("api:restructure_operation_progress", args=[op.pk]),
+            "undoable": Sel.undoable(op)}
 
 
 def _detail(op: RestructureOperation) -> dict:
-    preview = op.preview if op.status in S.EDITABLE else None
-    return {**operation_out(op), "description": [{"label": line.label, "text": line.text} for line in Q.describe(op)],
+    state = Sel.preview_state(op)
+    preview = op.preview if op.status in S.EDITABLE and state == PreviewState.DONE else None
+    return {**operation_out(op), "preview_state": state, "preview_state_label": PreviewState(state).label,
+            "description": [{"label": line.label, "text": line.text} for line in Q.describe(op)],
             "preview": {**preview, "outcome": _outcome(preview.get("outcome"))} if preview else None,
+            "preview_stale": Sel.preview_staleness(op) if preview else "",
             "result": _outcome(op.result) if op.status == OperationStatus.APPLIED else None}
 
 
@@ -143,11 +150,14 @@ def operation_update(request, operation_id: int, payload: OperationPatch):
     return _detail(S.restructure_update(actor=request.auth, operation=op, **fields))
 
 
-@router.post("/operations/{operation_id}/preview", response={200: OperationDetailOut, **ERRORS},
-             summary="Xem trước: chạy thử thao tác rồi hủy bỏ (không có gì thay đổi); kết quả, cảnh báo, lỗi được lưu")
+@router.post("/operations/{operation_id}/preview", response={202: OperationDetailOut, **ERRORS},
+             summary="Xem trước: đưa vào hàng đợi chạy nền việc chạy thử thao tác rồi hủy bỏ (không có gì thay đổi); "
+                     "theo dõi ở progress_url, kết quả, cảnh báo, lỗi được lưu cùng dự thảo (preview)")
 def operation_preview(request, operation_id: int):
     op = _writable(request, operation_id)
-    return _detail(S.restructure_preview(actor=request.auth, operation=op))
+    op = S.restructure_preview(actor=request.auth, operation=op)
+    op.refresh_from_db()
+    return Status(202, _detail(op))
 
 
 @router.post("/operations/{operation_id}/apply", response={200: OperationDetailOut, **ERRORS},
@@ -160,7 +170,8 @@ def operation_apply(request, operation_id: int):
 
 
 @router.get("/operations/{operation_id}/progress", response={200: ProgressOut, **READ_ERRORS},
-            summary="Tiến độ thực hiện (trạng thái, bước đang chạy, phần trăm, lỗi)")
+            url_name="restructure_operation_progress",
+            summary="Tiến độ việc chạy nền: xem trước hoặc thực hiện (trạng thái, bước đang chạy, phần trăm, lỗi)")
 def operation_progress(request, operation_id: int):
     op = Sel.operation_get(actor=request.auth, pk=operation_id)
     return Sel.operation_progress(actor=request.auth, operation=op)

@@ -28,6 +28,16 @@ class OperationStatus(models.TextChoices):
     UNDONE = "undone", "Đã hoàn tác"
 
 
+class PreviewState(models.TextChoices):
+    """Where the draft's preview (a dry run in the background, rolled back) stands."""
+
+    NONE = "", "Chưa xem trước"
+    QUEUED = "queued", "Đang chờ xem trước"
+    RUNNING = "running", "Đang xem trước"
+    DONE = "done", "Đã xem trước"
+    INTERRUPTED = "interrupted", "Xem trước chưa hoàn thành"
+
+
 class RestructurePlan(models.Model):
     """A restructuring plan (đề án sắp xếp) of one org's subtree with its targets; its operations count
     towards them on their effective dates."""
@@ -77,6 +87,15 @@ class RestructureOperation(models.Model):
     note = models.TextField("ghi chú", blank=True)
     preview = models.JSONField("xem trước", null=True, blank=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
+    # the preview runs as a background task: its state, the request it answers (a task whose key is no longer
+    # the operation's drops its result), who asked and when, and the latest tree change it saw (staleness)
+    preview_state = models.CharField("xem trước", max_length=12, choices=PreviewState.choices, blank=True,
+                                     default=PreviewState.NONE)
+    preview_key = models.CharField(max_length=32, blank=True)
+    preview_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    preview_requested_at = models.DateTimeField(null=True, blank=True)
+    preview_change_id = models.PositiveBigIntegerField(null=True, blank=True)
     # what applying did: Journal of the tree, counts, the orgs closed (for the plan's progress)
     journal = models.JSONField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)

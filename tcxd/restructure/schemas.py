@@ -233,12 +233,19 @@ class OperationOut(Schema):
     undone_at: dt.datetime | None
     undo_reason: str
     error: str
+    preview_state: str = Field("", description=(
+        "Xem trước: rỗng là chưa xem trước, queued đang chờ, running đang chạy nền, done đã xong (kết quả trong "
+        "preview), interrupted chưa hoàn thành (tiến trình chạy nền dừng giữa chừng: xem trước lại)"))
+    preview_state_label: str = ""
+    progress_url: str = Field("", description="Địa chỉ theo dõi tiến độ việc chạy nền (xem trước, thực hiện)")
     undoable: bool = Field(description="Là thao tác đã thực hiện gần nhất (hoàn tác được nếu chưa có thay đổi mới hơn)")
 
 
 class OperationDetailOut(OperationOut):
     description: list[LineOut] = Field(description="Tham số bằng lời")
     preview: PreviewOut | None = Field(description="Kết quả xem trước gần nhất (dự thảo)")
+    preview_stale: str = Field("", description="Vì sao kết quả xem trước đã cũ (cây tổ chức đã thay đổi sau đó): "
+                                               "cần xem trước lại trước khi thực hiện; rỗng nếu chưa cũ")
     result: OutcomeOut | None = Field(description="Kết quả thực hiện")
 
 
@@ -252,6 +259,10 @@ class OperationPageOut(Schema):
 class ProgressOut(Schema):
     status: str
     status_label: str
+    job: str = Field("", description="Việc chạy nền: preview (xem trước), apply (thực hiện), rỗng nếu không có")
+    job_label: str = ""
+    preview_state: str = ""
+    preview_state_label: str = ""
     label: str = Field(description="Bước đang chạy")
     done: int
     total: int

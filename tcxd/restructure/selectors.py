@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tcxd.authz.guards import require_read
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import NotFound
-from tcxd.common.fmt import fmt_int, fmt_percent
-from tcxd.orgs.models import Org
+from tcxd.common.fmt import fmt_date, fmt_int, fmt_percent
+from tcxd.common.paths import ancestor_paths, path_range
+from tcxd.orgs.models import Org, OrgChange, OrgVersion
 
 from . import progress as P
-from .models import ClosedOrg, OperationKind, OperationStatus, RestructureOperation, RestructurePlan
+from .models import ClosedOrg, OperationKind, OperationStatus, PreviewState, RestructureOperation, RestructurePlan
+
+APPLYING = (OperationStatus.QUEUED, OperationStatus.RUNNING)
+PREVIEWING = (PreviewState.QUEUED, PreviewState.RUNNING)
 
 
 def _scoped(qs: QuerySet, actor, field: str) -> QuerySet:
@@ -41,16 +45,82 @@ def operation_get(*, actor, pk) -> RestructureOperation:
     return op
 
 
+def preview_state(operation: RestructureOperation) -> str:
+    """The preview's state as it really is: one recorded as running that no process runs any more (the worker
+    was killed mid-way; its transaction was rolled back, so nothing stayed) is interrupted."""
+    state = operation.preview_state
+    if state == PreviewState.RUNNING and not P.preview_alive(operation.pk):
+        # the runner may have finished between the read and the look at its lock: read again
+        state = (RestructureOperation.objects.filter(pk=operation.pk).values_list("preview_state", flat=True)
+                 .first() or PreviewState.NONE)
+        if state == PreviewState.RUNNING:
+            state = PreviewState.INTERRUPTED
+    return state
+
+
+def preview_staleness(operation: RestructureOperation) -> str:
+    """Why the finished preview no longer shows what applying would do ("" while it does): another operation over
+    the same orgs applied or undone since it was asked for, or a change of the tree in the operation's subtree (or
+    a move or close of an org above it) recorded after the preview. (A change of the draft itself drops
+    its preview.)"""
+    if operation.preview_state != PreviewState.DONE or not operation.preview:
+        return ""
+    if operation.preview_change_id is None or operation.preview_requested_at is None:
+        return "Kết quả xem trước được lập trước khi có cách xem trước hiện nay: hãy xem trước lại."
+    path = operation.scope_org.path
+    since = operation.preview_requested_at
+    others = (RestructureOperation.objects.exclude(pk=operation.pk)
+              .filter(Q(applied_at__gt=since, status__in=[OperationStatus.APPLIED, OperationStatus.UNDONE])
+                      | Q(undone_at__gt=since))
+              .select_related("scope_org").order_by("-id"))
+    for other in others:
+        if other.scope_org.path.startswith(path) or path.startswith(other.scope_org.path):
+            done = "hoàn tác" if other.undone_at and other.undone_at > since else "thực hiện"
+            return f"Sau lần xem trước, thao tác «{other.title}» đã được {done}: hãy xem trước lại."
+    low, high = path_range(path)
+    moves = (OrgChange.Kind.MOVED, OrgChange.Kind.CLOSED, OrgChange.Kind.REOPENED)
+    # an org in the subtree now, or ever (one moved out since), or a move or close above it
+    was_here = OrgVersion.objects.filter(org_id=OuterRef("org_id"), path__gte=low, path__lt=high)
+    change = (OrgChange.objects.filter(id__gt=operation.preview_change_id)
+              .filter(Q(org__path__gte=low, org__path__lt=high) | Exists(was_here)
+                      | Q(org__path__in=ancestor_paths(path), kind__in=moves))
+              .select_related("org").order_by("id").first())
+    if change is not None:
+        return (f"Sau lần xem trước đã ghi nhận thay đổi trong cây tổ chức ({change.get_kind_display().lower()} — "
+                f"{change.org.name}, hiệu lực {fmt_date(change.effective_on)}): hãy xem trước lại.")
+    return ""
+
+
 def operation_progress(*, actor, operation: RestructureOperation) -> dict:
-    """Status and, while queued or running, the progress the worker reports."""
+    """What runs in the background for the operation (applying it, or its preview) and how far it is: the
+    status, and while queued or running the phase and counts the worker reports."""
     require_read(actor, operation.scope_org.path)
-    info = P.read(operation.pk) if operation.status in (OperationStatus.QUEUED, OperationStatus.RUNNING) else None
+    preview = preview_state(operation)
+    editable = operation.status in (OperationStatus.DRAFT, OperationStatus.FAILED)
+    if editable and preview in PREVIEWING:
+        job, job_label, active = "preview", PreviewState(preview).label, True
+    elif operation.status != OperationStatus.DRAFT:
+        job, job_label, active = "apply", operation.get_status_display(), operation.status in APPLYING
+    elif preview in (PreviewState.DONE, PreviewState.INTERRUPTED):
+        job, job_label, active = "preview", PreviewState(preview).label, False
+    else:
+        job, job_label, active = "", operation.get_status_display(), False
+    info = P.read(operation.pk) if active else None
     done, total = (info or {}).get("done", 0), (info or {}).get("total", 0)
-    percent = 100 if operation.status == OperationStatus.APPLIED else (int(100 * done / total) if total else 0)
-    return {"status": operation.status, "status_label": operation.get_status_display(),
+    complete = (job == "apply" and operation.status == OperationStatus.APPLIED) or (
+        job == "preview" and preview == PreviewState.DONE)
+    percent = 100 if complete else (min(100, int(100 * done / total)) if total else 0)
+    error = operation.error if job == "apply" else ""
+    if job == "preview" and preview == PreviewState.INTERRUPTED:
+        error = INTERRUPTED
+    return {"status": operation.status, "status_label": operation.get_status_display(), "job": job,
+            "job_label": job_label, "preview_state": preview, "preview_state_label": PreviewState(preview).label,
             "label": (info or {}).get("label", ""), "done": done, "total": total, "percent": percent,
-            "error": operation.error, "finished": operation.status not in (OperationStatus.QUEUED,
-                                                                            OperationStatus.RUNNING)}
+            "error": error, "finished": not active}
+
+
+INTERRUPTED = ("Xem trước chưa hoàn thành: tiến trình chạy nền dừng giữa chừng hoặc gặp lỗi hệ thống. Không có gì "
+               "thay đổi; hãy xem trước lại.")
 
 
 def undoable(operation: RestructureOperation) -> bool:

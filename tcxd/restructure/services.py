@@ -3,8 +3,9 @@
 
 - ``restructure_draft`` / ``restructure_update``: an operation as a draft plan (kind, parameters, date,
   decision);
-- ``restructure_preview``: a dry run of the operation, rolled back: what moves, the counts, the warnings and
-  the refusals, stored on the draft;
+- ``restructure_preview``: queue a preview (background task, ``restructure_preview_run``): a dry run of the
+  operation, rolled back: what moves, the counts, the warnings and the refusals, stored on the draft; stale
+  once the tree changes under it (``selectors.preview_staleness``), and applying then asks for a fresh one;
 - ``restructure_apply``: queue the operation (background task, ``restructure_run``) — one transaction with a
   decision number and an effective date; a failure leaves nothing;
 - ``restructure_undo``: the last operation, while nothing newer depends on it;
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -33,7 +35,8 @@ from tcxd.rules.selectors import param
 
 from . import progress as P
 from .engine import Outcome, Run
-from .models import ClosedOrg, OperationKind, OperationStatus, RestructureOperation, RestructurePlan
+from .models import ClosedOrg, OperationKind, OperationStatus, PreviewState, RestructureOperation, RestructurePlan
+from .selectors import preview_staleness
 
 log = logging.getLogger(__name__)
 EDITABLE = (OperationStatus.DRAFT, OperationStatus.FAILED)
@@ -149,6 +152,7 @@ def restructure_update(*, actor, operation: RestructureOperation, **fields) -> R
     if op.plan_id:
         require_write(actor, op.plan.org.path)
     op.preview, op.previewed_at, op.status, op.error = None, None, OperationStatus.DRAFT, ""
+    op.preview_state, op.preview_key, op.preview_change_id = PreviewState.NONE, "", None
     op.save()
     audit_record(actor=actor, action="restructure.update", obj=op, before=before, after=_snapshot(op),
                  org=op.scope_org)
@@ -221,16 +225,20 @@ def _describe(outcome: Outcome) -> dict:
             "moves": outcome.moves[:500], "moves_total": len(outcome.moves)}
 
 
-def dry_run(*, actor, operation: RestructureOperation) -> dict:
-    """Apply inside a transaction that is rolled back; what it did, or why it was refused."""
+def dry_run(*, actor, operation: RestructureOperation, progress=None) -> dict:
+    """Apply inside a transaction that is rolled back; what it did, or why it was refused. ``progress`` (label,
+    done, total) hears the engine's phases."""
+    report = progress or (lambda label, done, total: None)
     result: dict = {}
     try:
         with transaction.atomic():
             if operation.effective_on is None:
                 raise ValidationFailed({"effective_on": ["Chưa nhập ngày hiệu lực."]})
-            run = Run(actor=actor, operation=operation)
+            run = Run(actor=actor, operation=operation, progress=report)
             outcome = run.run()
+            report("Kiểm tra cảnh báo sau sắp xếp", 0, 1)
             result = {"ok": True, "errors": [], "outcome": _describe(outcome), "warnings": _warnings(run, outcome)}
+            report("Hủy bỏ lần chạy thử (không ghi gì)", 1, 1)
             raise _Rollback
     except _Rollback:
         pass
@@ -242,16 +250,63 @@ def dry_run(*, actor, operation: RestructureOperation) -> dict:
 
 @transaction.atomic
 def restructure_preview(*, actor, operation: RestructureOperation) -> RestructureOperation:
-    """Preview a draft: a dry run (nothing stays), its result stored on the draft."""
+    """Ask for a preview of a draft: queued (once this transaction commits) as a background task
+    (``restructure_preview_run``: a dry run, rolled back, its result stored on the draft). The previous result
+    is dropped; a preview still queued is replaced by this one."""
     op = RestructureOperation.objects.select_for_update().get(pk=operation.pk)
     require_write(actor, op.scope_org.path)
     if op.status not in EDITABLE:
         raise DomainError("not_draft", f"Thao tác đang ở trạng thái «{op.get_status_display()}»: không xem trước lại.")
-    op.preview = dry_run(actor=actor, operation=op)
-    op.previewed_at = timezone.now()
-    op.save(update_fields=["preview", "previewed_at"])
-    audit_record(actor=actor, action="restructure.preview", obj=op, org=op.scope_org,
-                 after={"ok": op.preview["ok"], "errors": op.preview["errors"][:20]})
+    if op.preview_state == PreviewState.RUNNING and P.preview_alive(op.pk):
+        raise DomainError("previewing", "Thao tác đang được xem trước: chờ lần xem trước này xong.")
+    op.preview, op.previewed_at, op.preview_change_id = None, None, None
+    op.preview_state, op.preview_key = PreviewState.QUEUED, uuid.uuid4().hex
+    op.preview_by, op.preview_requested_at = _user(actor), timezone.now()
+    op.save(update_fields=["preview", "previewed_at", "preview_change_id", "preview_state", "preview_key",
+                           "preview_by", "preview_requested_at"])
+    audit_record(actor=actor, action="restructure.preview_queue", obj=op, org=op.scope_org, after=_snapshot(op))
+    P.report(op.pk, "Đang chờ xem trước", 0, 1)
+    from .tasks import preview_operation
+
+    pk, key = op.pk, op.preview_key
+    transaction.on_commit(lambda: preview_operation.enqueue(pk, key))
+    return op
+
+
+def restructure_preview_run(operation_id: int, key: str) -> RestructureOperation:
+    """The preview task's body: the dry run of the draft as it was asked for (``key``), its result or its
+    refusals stored on the draft. A request that was replaced (a newer preview, a changed draft) does nothing
+    or drops its result; a crash stores "interrupted" (and nothing stays: the dry run is rolled back anyway)."""
+    with P.preview_running(operation_id):
+        claimed = (RestructureOperation.objects.filter(pk=operation_id, preview_key=key,
+                                                       preview_state=PreviewState.QUEUED)
+                   .update(preview_state=PreviewState.RUNNING))
+        if not claimed:
+            return RestructureOperation.objects.get(pk=operation_id)
+        op = RestructureOperation.objects.select_related("scope_org", "preview_by").get(pk=operation_id)
+        actor = op.preview_by
+        mark = OrgChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        P.report(op.pk, "Đang xem trước", 0, 1)
+        result, state = None, PreviewState.INTERRUPTED
+        try:
+            result = dry_run(actor=actor, operation=op, progress=lambda label, done, total: P.report(
+                operation_id, label, done, total))
+            state = PreviewState.DONE
+        except Exception:  # noqa: BLE001 — the preview must end, never stay "running"
+            log.exception("restructure preview %s failed", operation_id)
+        finally:  # also when the worker is told to stop mid-way (SystemExit): the page offers to run it again
+            with transaction.atomic():
+                op = RestructureOperation.objects.select_for_update().select_related("scope_org").get(
+                    pk=operation_id)
+                if op.preview_key == key and op.preview_state == PreviewState.RUNNING:
+                    op.preview_state = state
+                    op.preview, op.previewed_at = result, timezone.now() if result is not None else None
+                    op.preview_change_id = mark if result is not None else None
+                    op.save(update_fields=["preview_state", "preview", "previewed_at", "preview_change_id"])
+                    audit_record(actor=actor, action="restructure.preview", obj=op, org=op.scope_org,
+                                 after={"state": state, "ok": bool(result and result["ok"]),
+                                        "errors": (result or {}).get("errors", [])[:20]})
+            P.clear(operation_id)
     return op
 
 
@@ -271,8 +326,13 @@ def restructure_apply(*, actor, operation: RestructureOperation) -> RestructureO
         errors["effective_on"] = ["Chưa nhập ngày hiệu lực."]
     if errors:
         raise ValidationFailed(errors)
-    if not op.preview or not op.preview.get("ok"):
+    if op.preview_state in (PreviewState.QUEUED, PreviewState.RUNNING):
+        raise DomainError("previewing", "Thao tác đang được xem trước: chờ kết quả xem trước rồi thực hiện.")
+    if op.preview_state != PreviewState.DONE or not op.preview or not op.preview.get("ok"):
         raise DomainError("not_previewed", "Hãy xem trước thao tác (và xử lý các lỗi) trước khi thực hiện.")
+    stale = preview_staleness(op)
+    if stale:
+        raise DomainError("preview_stale", stale)
     op.status, op.error = OperationStatus.QUEUED, ""
     op.applied_by = _user(actor)
     op.save(update_fields=["status", "error", "applied_by"])

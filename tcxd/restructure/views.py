@@ -26,7 +26,7 @@ from . import queries as Q
 from . import selectors as Sel
 from . import services as S
 from .forms import FORM_KINDS, KIND_HELP, OperationForm, PlanForm, UndoForm, initial_from
-from .models import OperationKind, OperationStatus
+from .models import OperationKind, OperationStatus, PreviewState
 
 PAGE_SIZE = 25
 MOVES_PAGE = 50
@@ -160,23 +160,28 @@ def _outcome_context(request, outcome: dict | None) -> dict:
 def operation_detail(request, pk):
     op = Sel.operation_get(actor=request.user, pk=pk)
     writable = can_write(request.user, op.scope_org.path)
-    preview = op.preview if op.status in S.EDITABLE else None
+    editable = op.status in S.EDITABLE
+    progress = Sel.operation_progress(actor=request.user, operation=op)
+    preview_state = progress["preview_state"]
+    preview = op.preview if editable and preview_state == PreviewState.DONE else None
+    stale = Sel.preview_staleness(op) if preview else ""
     shown = (op.result if op.status in (OperationStatus.APPLIED, OperationStatus.UNDONE)
              else preview and preview.get("outcome"))
     return render(request, "restructure/detail.html", {
-        "op": op, "lines": Q.describe(op), "can_write": writable, "editable": op.status in S.EDITABLE,
+        "op": op, "lines": Q.describe(op), "can_write": writable, "editable": editable,
         "has_form": op.kind in FORM_KINDS,
-        "preview": preview, "outcome": shown, **_outcome_context(request, shown),
-        "can_apply": bool(preview and preview.get("ok")) and op.status in S.EDITABLE,
+        "preview": preview, "outcome": shown, **_outcome_context(request, shown), "stale": stale,
+        "preview_state": preview_state, "previewing": editable and preview_state in Sel.PREVIEWING,
+        "interrupted": editable and preview_state == PreviewState.INTERRUPTED,
+        "can_apply": bool(preview and preview.get("ok")) and editable and not stale,
         "undoable": writable and Sel.undoable(op),
-        "running": op.status in (OperationStatus.QUEUED, OperationStatus.RUNNING),
-        "progress": Sel.operation_progress(actor=request.user, operation=op)})
+        "running": not progress["finished"], "progress": progress})
 
 
 @login_required
 def operation_progress(request, pk):
-    """htmx fragment polled every second while the operation is queued or running; once it has finished, the
-    page is reloaded (it then shows the result or the error)."""
+    """htmx fragment polled every second while the operation, or its preview, is queued or running; once it has
+    finished, the page is reloaded (it then shows the result, the preview or the error)."""
     op = Sel.operation_get(actor=request.user, pk=pk)
     progress = Sel.operation_progress(actor=request.user, operation=op)
     if progress["finished"] and request.htmx:
@@ -200,7 +205,11 @@ def operation_preview(request, pk):
         except DomainError as exc:
             problems = _problems(exc)
         else:
-            if op.preview.get("ok"):
+            op.refresh_from_db()
+            if op.preview_state != PreviewState.DONE:
+                messages.success(request, "Đã đưa việc xem trước vào hàng đợi chạy nền; trang tự cập nhật tiến độ "
+                                          "và hiện kết quả khi xong.")
+            elif op.preview.get("ok"):
                 messages.success(request, "Xem trước: thao tác thực hiện được. Xem lại các thay đổi và cảnh báo "
                                           "dưới đây trước khi thực hiện.")
             else:
@@ -210,9 +219,9 @@ def operation_preview(request, pk):
         problems = [f"Thao tác đang ở trạng thái «{op.get_status_display()}»: không xem trước lại."]
     return _confirm(request, op, template="restructure/confirm.html", extra={
         "title": "Xem trước thao tác", "button": "Xem trước", "problems": problems, "action": "preview",
-        "text": "Thao tác được chạy thử trong một giao dịch rồi hủy bỏ: không có gì thay đổi. Kết quả (tổ chức "
-                "thành lập, chấm dứt, chuyển trực thuộc, đảng viên chuyển sinh hoạt, cảnh báo, lỗi) được lưu "
-                "cùng dự thảo.",
+        "text": "Thao tác được chạy thử (chạy nền, có thanh tiến độ) trong một giao dịch rồi hủy bỏ: không có gì "
+                "thay đổi. Kết quả (tổ chức thành lập, chấm dứt, chuyển trực thuộc, đảng viên chuyển sinh hoạt, "
+                "cảnh báo, lỗi) được lưu cùng dự thảo.",
         "disabled": op.status not in S.EDITABLE})
 
 
@@ -239,10 +248,14 @@ def operation_apply(request, pk):
     else:
         if op.status not in S.EDITABLE:
             problems.append(f"Thao tác đang ở trạng thái «{op.get_status_display()}»: không thực hiện lại được.")
-        elif not op.preview:
+        elif Sel.preview_state(op) in Sel.PREVIEWING:
+            problems.append("Thao tác đang được xem trước: chờ kết quả xem trước rồi thực hiện.")
+        elif op.preview_state != PreviewState.DONE or not op.preview:
             problems.append("Chưa xem trước thao tác: hãy xem trước (và xử lý các lỗi) trước khi thực hiện.")
         elif not op.preview.get("ok"):
             problems += ["Xem trước còn lỗi: " + e for e in op.preview.get("errors", [])]
+        elif stale := Sel.preview_staleness(op):
+            problems.append(stale)
         if not op.decision_no:
             problems.append("Chưa nhập số quyết định sắp xếp: thao tác chỉ thực hiện theo quyết định của cấp có "
                             "thẩm quyền.")

@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
+from tcxd.cadres import services as cadre_services
 from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
 from tcxd.meetings import services as meeting_services
@@ -32,11 +33,12 @@ from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
            fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services,
-           package_services, reassign, restructure_services]
+           package_services, reassign, restructure_services, cadre_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
            "reassign_blockers", "members_at", "members_registered", "spec_org_ids", "dry_run", "restructure_run"}
+READERS |= {"lookup", "snapshot"}  # cadres.services: the rule lookup and the audit snapshot
 
 
 def _public_functions():
@@ -123,6 +125,9 @@ def _restructure(t, *, step="draft"):
     op = restructure_services.restructure_preview(actor=t.admin, operation=op)
     if step == "preview":
         return op
+    op = restructure_services.restructure_preview_run(op.pk, op.preview_key)
+    if step == "preview_run":
+        return op
     op = restructure_services.restructure_apply(actor=t.admin, operation=op)
     if step == "apply":
         return op
@@ -135,6 +140,15 @@ def _reassign(t, *, undo=False):
     moved = reassign.members_reassign(actor=t.admin, moves={t.cell_a1.pk: t.cell_b1.pk}, on=D(2026, 3, 1),
                                       operation_id=91)
     return reassign.members_reassign_undo(actor=t.admin, operation_id=91, reason="Nhầm") if undo else moved
+
+
+def _cadre_move(t, *, void=False):
+    member = new_candidate(t, serial=513 if void else 512)
+    admit(t, member)
+    move = cadre_services.cadre_move_record(
+        actor=t.admin, member=member, managing_org=t.province, kind="bo_nhiem", effective_on=D(2026, 3, 1),
+        decision_no="15-QĐ/TU", decision_date=D(2026, 2, 20), to_position="Phó Trưởng ban")
+    return cadre_services.cadre_move_void(actor=t.admin, pk=move.pk, reason="Nhầm") if void else move
 
 
 def _package(t, *, submit=False):
@@ -188,6 +202,7 @@ INVOKERS = {
     "restructure_draft": _restructure,
     "restructure_update": lambda t: _restructure(t, step="update"),
     "restructure_preview": lambda t: _restructure(t, step="preview"),
+    "restructure_preview_run": lambda t: _restructure(t, step="preview_run"),
     "restructure_apply": lambda t: _restructure(t, step="apply"),
     "restructure_undo": lambda t: _restructure(t, step="undo"),
     "restructure_plan_save": lambda t: restructure_services.restructure_plan_save(
@@ -239,6 +254,8 @@ INVOKERS = {
         actor=t.admin, code="BC-THU", title="Báo cáo thử", kind="annual", form_codes=["1-TCTW-DV"], cutoff_day=15,
         cutoff_month=11, deadline_days=10),
     "package_generate": _package,
+    "cadre_move_record": _cadre_move,
+    "cadre_move_void": lambda t: _cadre_move(t, void=True),
     "package_update_narrative": lambda t: package_services.package_update_narrative(
         actor=t.admin, package=_package(t), narrative={"kien_nghi": "Không có."}),
     "package_submit": lambda t: _package(t, submit=True),

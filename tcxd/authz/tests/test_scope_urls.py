@@ -17,10 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tcxd.api import api
 from tcxd.authz.models import ApiToken
 from tcxd.authz.services import api_token_create
+from tcxd.cadres import services as cadre_services
 from tcxd.meetings import services as meeting_services
 from tcxd.members import dossier_services as DS
 from tcxd.members import services as MS
-from tcxd.members.tests.conftest import new_candidate
+from tcxd.members.tests.conftest import admit, new_candidate
 from tcxd.orgs import committee as C
 from tcxd.orgs.kinds import CommitteeRole
 from tcxd.reports import package_services
@@ -61,6 +62,9 @@ PK_PAGES = {
     "restructure:edit": ("operation", True), "restructure:preview": ("operation", True),
     "restructure:apply": ("operation", True), "restructure:undo": ("operation", True),
     "restructure:plan_detail": ("plan", False), "restructure:plan_edit": ("plan", True),
+    # a cadre decision is scoped by its managing committee (the party committee whose standing committee manages
+    # the cadre), not by the cadre's cell
+    "cadres:detail": ("cadre_move", False), "cadres:void": ("cadre_move", True),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
@@ -73,8 +77,9 @@ LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "p
 LIST_PAGES |= {"reports:forms"}  # biểu thống kê: the org comes as ?to_chuc= (default: the scope's root)
 LIST_PAGES |= {"reports:packages", "reports:consolidation"}  # packages in scope; consolidation of ?to_chuc=
 LIST_PAGES |= {"restructure:list", "restructure:plans", "restructure:org_suggest"}  # operations, plans in scope
+LIST_PAGES |= {"cadres:list", "cadres:member_suggest", "cadres:org_suggest"}  # the register in scope; pickers
 # Write pages tied to no record (the orgs are picked in the form, within scope): 403 for read-only roles.
-WRITE_PAGES = {"restructure:create", "restructure:plan_create"}
+WRITE_PAGES = {"restructure:create", "restructure:plan_create", "cadres:create"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 # Pages of the administrators only (not tied to an org): 403 for every other role (tested below).
@@ -140,13 +145,22 @@ def objects(tree, users, settings, tmp_path):
     plan_in, plan_out = (restructure_services.restructure_plan_save(
         actor=tree.admin, org=cell, code="DA-1", title="Đề án sắp xếp chi bộ", start_on=dt.date(2025, 7, 1),
         deadline=dt.date(2026, 12, 31), target_merged=1) for cell in (tree.cell_a1, tree.cell_b1))
+    cadre_in, cadre_out = (new_candidate(tree, org=cell, serial=serial, full_name=name) for cell, serial, name in (
+        (tree.cell_a1, 903, "Cán Bộ Trong"), (tree.cell_b1, 904, "Cán Bộ Ngoài")))
+    for cadre in (cadre_in, cadre_out):
+        admit(tree, cadre)
+    move_in, move_out = (cadre_services.cadre_move_record(
+        actor=tree.admin, member=cadre, managing_org=committee, kind="dieu_dong", effective_on=dt.date(2026, 3, 1),
+        decision_no="7-QĐ/ĐU", decision_date=dt.date(2026, 2, 20), to_unit="Văn phòng Đảng ủy")
+        for cadre, committee in ((cadre_in, tree.commune_a), (cadre_out, tree.commune_b)))
     return {
         "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
                "meeting": meeting_in, "row": row_in, "attachment": attachment_in, "package": package_in,
-               "operation": operation_in, "plan": plan_in},
+               "operation": operation_in, "plan": plan_in, "cadre_move": move_in, "cadre_member": cadre_in},
         "out": {"org": tree.cell_b1, "seat": seat_out, "congress": congress_out, "member": member_out,
                 "event": event_out, "meeting": meeting_out, "row": row_out, "attachment": attachment_out,
-                "package": package_out, "operation": operation_out, "plan": plan_out},
+                "package": package_out, "operation": operation_out, "plan": plan_out, "cadre_move": move_out,
+                "cadre_member": cadre_out},
     }
 
 
@@ -167,6 +181,8 @@ def _org_of(kind, obj):
         return obj.member.org
     if kind == "operation":
         return obj.scope_org
+    if kind == "cadre_move":
+        return obj.managing_org
     return obj.org
 
 
@@ -293,6 +309,11 @@ EXAMPLES = {
                                                    "start_on": "2025-07-01", "deadline": "2026-12-31",
                                                    "target_merged": 2},
     ("PATCH", "/api/restructure/plans/{plan_id}"): lambda o: {"title": "Đề án (sửa)"},
+    ("POST", "/api/cadres"): lambda o: {"member_id": o["cadre_member"].pk,
+                                        "managing_org_id": o["cadre_move"].managing_org_id, "kind": "bo_nhiem",
+                                        "effective_on": "2026-04-01", "decision_no": "9-QĐ/ĐU",
+                                        "decision_date": "2026-03-25", "to_position": "Phó Chánh Văn phòng"},
+    ("POST", "/api/cadres/{move_id}/void"): lambda o: {"reason": "Nhập nhầm"},
 }
 # Operations that take multipart/form-data (files).
 MULTIPART = {
@@ -307,12 +328,16 @@ QUERY = {
                                                       "on": "2025-10-01"},
     "/api/reports/orgs/{org_id}/consolidation": lambda o: {"template": "BC-6T", "year": 2026},
     "/api/reports/orgs/{org_id}/consolidation/xlsx": lambda o: {"template": "BC-6T", "year": 2026},
+    "/api/cadres/orgs/{org_id}/counts": lambda o: {"start": "2026-01-01", "end": "2026-06-30"},
 }
 NO_ORG = {"/api/auth/token", "/api/auth/me", "/api/orgs", "/api/orgs/roots", "/api/rules/regulations",
           "/api/rules/parameters/{key}", "/api/members", "/api/members/worklist", "/api/members/transfers"}
 NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselves are not scoped)
 NO_ORG |= {"/api/reports/package-templates", "/api/reports/packages"}  # templates; packages filtered by scope
 NO_ORG |= {"/api/restructure/operations", "/api/restructure/plans"}  # lists filtered by scope; POSTs name the org
+NO_ORG |= {"/api/cadres"}  # the register filtered by scope; the POST names the managing committee
+# Operations on a cadre decision (or creating one) are scoped by its managing committee.
+CADRE_OPERATIONS = {("POST", "/api/cadres"), ("GET", "/api/cadres/{move_id}"), ("POST", "/api/cadres/{move_id}/void")}
 
 
 def _url(path, objs):
@@ -329,7 +354,8 @@ def _url(path, objs):
             .replace("{form_code}", "1-TCTW-DV")
             .replace("{package_id}", str(objs["package"].pk))
             .replace("{operation_id}", str(objs["operation"].pk))
-            .replace("{plan_id}", str(objs["plan"].pk)))
+            .replace("{plan_id}", str(objs["plan"].pk))
+            .replace("{move_id}", str(objs["cadre_move"].pk)))
 
 
 def test_every_api_operation_documents_its_errors():
@@ -363,7 +389,7 @@ def test_api_operations_by_role_and_scope(role, tree, users, objects):
                 response = client.post(url, MULTIPART[(method, path)](objs))
             else:
                 response = client.generic(method, url, json.dumps(body or {}), content_type="application/json")
-            org = objs["org"]
+            org = objs["cadre_move"].managing_org if (method, path) in CADRE_OPERATIONS else objs["org"]
             if not _scope_contains(role, tree, org):
                 assert response.status_code == 404, (role, method, path, side, response.content)
                 assert response.json()["code"] == "not_found"

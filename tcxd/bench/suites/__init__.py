@@ -20,6 +20,7 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "reports.national_form": reports.national_form,
     "reports.national_form_past": reports.national_form_past,
     "reports.package": reports.package,
+    "reports.consolidate": reports.consolidate,
     "restructure.merge_provinces": restructure.merge_provinces,
     "restructure.abolish_level": restructure.abolish_level,
 }

@@ -5,7 +5,9 @@
 * ``reports.national_form_past``: the nation's form one year back (L): no tallies, the spells;
 * ``reports.package``: the biggest province's annual report package (template BC-NAM: six forms on the
   cut-off day, movements over the period) as a .docx (M): the figures as ``package_generate`` computes them
-  and the document as ``package_docx_bytes`` renders it (docxtpl), without the two INSERTs.
+  and the document as ``package_docx_bytes`` renders it (docxtpl), without the two INSERTs;
+* ``reports.consolidate``: the biggest province consolidating its subordinate orgs' annual packages, half of
+  them submitted (M): ``packages.consolidation`` (see ``consolidate``).
 
 The floor fills the same form from hand-written SQL over the spells (one grouped query per set of
 dimensions the cells need, the tree as it stood that day), through the same cell arithmetic.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -169,3 +171,164 @@ def package() -> Benchmark:
     expected = run()
     members = sum(stats.member_cube_unscoped(org=org, on=period.cutoff, dims=()).values())
     return Benchmark("reports.package", members, run, {"spells_sql": floor}, expected)
+
+
+# -- reports.consolidate ---------------------------------------------------------------------------------------
+class _Rollback(Exception):
+    pass
+
+
+def _rolled_back(fn):
+    """``fn()`` in a transaction that is then rolled back (the rollback included in the time); its answer."""
+    answer = None
+    try:
+        with transaction.atomic():
+            answer = fn()
+            raise _Rollback
+    except _Rollback:
+        return answer
+
+
+def _consolidation_answer(data) -> tuple:
+    return ([(line.org_id, line.standing) for line in data.children],
+            [(f.rendered.code, [(r.key, r.frozen, r.live) for r in f.rows]) for f in data.forms])
+
+
+def consolidate() -> Benchmark:
+    """The biggest province consolidating its subordinate orgs' annual packages (BC-NAM) of the latest year whose
+    cut-off day has come, half of them (every other one by path) submitted on time. Their frozen packages (the
+    figures ``package_generate`` stores, the .docx ``package_submit`` stores) are computed once here, untimed, and
+    written at the start of every timed call inside a transaction rolled back at its end (two bulk INSERTs and
+    the rollback are in the time, for the code under test and the floor alike): nothing is left in the dataset.
+
+    The floor gives the same answer by hand: the submissions and the stored figures by raw SQL; the live part of
+    the members forms from raw SQL over the spells (the cells of the subordinates that did not submit and of the
+    orgs directly under the province: the spells of the submitted ones' subtrees left out), the organizations and
+    movements forms through the engine (the province's less the submitted subordinates')."""
+    import json
+
+    from tcxd.orgs.selectors import org_children_as_of
+    from tcxd.reports import package_docx as PD
+    from tcxd.reports import packages as PK
+    from tcxd.reports.models import FormKind, PackageKind, PackageStatus, ReportPackage, ReportPackageVersion
+    from tcxd.reports.package_api import default_year
+
+    org = biggest_province()
+    user = bench_officer(org)
+    template = PK.package_template_current(code=PACKAGE_TEMPLATE)
+    today = timezone.localdate()
+    year = default_year(template, today)
+    period = PK.package_period(template, year)
+    children = org_children_as_of(org=org, day=period.cutoff)
+    taken = set(ReportPackage.objects.filter(template_code=template.code, year=year).values_list("org_id", flat=True))
+    chosen = [v for v in children if v.org_id not in taken][::2]
+    by_pk = Org.objects.in_bulk([v.org_id for v in chosen])
+    frozen = []  # (org version, figures, .docx)
+    for v in chosen:
+        figures = PK.build_figures(actor=user, template=template, org=by_pk[v.org_id], period=period, today=today)
+        context = PD.docx_context(title=template.title, kind_label=PackageKind(template.kind).label, org_name=v.name,
+                                  year=year, period_start=period.start, cutoff=period.cutoff,
+                                  deadline=period.deadline, status_label="Đã nộp", version=1, issued=today,
+                                  sections=template.sections, narrative={}, forms=PK.figures_forms(figures))
+        frozen.append((v, figures, PD.render_docx(bytes(template.docx), context)))
+    now = timezone.now()
+
+    def submit_all() -> None:
+        packages = ReportPackage.objects.bulk_create([ReportPackage(
+            org_id=v.org_id, template_code=template.code, template=template, year=year, period_start=period.start,
+            cutoff=period.cutoff, deadline=period.deadline, org_name=v.name, status=PackageStatus.SUBMITTED,
+            narrative={}, current_version=1, created_by=user, created_at=now, updated_at=now, submitted_by=user,
+            submitted_at=now, submitted_on=today) for v, _f, _d in frozen])
+        ReportPackageVersion.objects.bulk_create([ReportPackageVersion(
+            package=p, number=1, template=template, figures=figures, docx=docx, generated_by=user, generated_at=now)
+            for p, (_v, figures, docx) in zip(packages, frozen, strict=True)])
+
+    def run() -> tuple:
+        def body():
+            submit_all()
+            return _consolidation_answer(PK.consolidation(actor=user, org=org, template=template, year=year,
+                                                          today=today))
+        return _rolled_back(body)
+
+    def floor() -> tuple:
+        def body():
+            submit_all()
+            return _floor_answer()
+        return _rolled_back(body)
+
+    def _floor_answer() -> tuple:
+        pkg, ver = ReportPackage._meta.db_table, ReportPackageVersion._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT p.org_id, p.submitted_on, v.figures FROM {pkg} p JOIN {ver} v ON v.package_id = "
+                           f"p.id AND v.number = p.current_version WHERE p.template_code = %s AND p.year = %s "
+                           f"AND p.status = %s", [template.code, year, PackageStatus.SUBMITTED])
+            found = cursor.fetchall()
+        submitted = {}
+        for org_id, submitted_on, figures in found:
+            figures = json.loads(figures) if isinstance(figures, str) else figures
+            submitted_on = dt.date.fromisoformat(str(submitted_on)[:10])
+            submitted[org_id] = (submitted_on, {f["code"]: f for f in figures["forms"]})
+        lines = []
+        for v in children:
+            if v.org_id in submitted:
+                lines.append((v.org_id, PK.ON_TIME if submitted[v.org_id][0] <= period.deadline else PK.LATE))
+            else:
+                lines.append((v.org_id, PK.MISSING if today > period.deadline else PK.PENDING))
+        left_out = {str(pk) for pk in submitted}
+        submitted_orgs = Org.objects.in_bulk(list(submitted))
+        child_cube = _raw_cube(org, period.cutoff)
+
+        def rest_cube(dims):  # the spells of the submitted subordinates' subtrees left out
+            wide = tuple(dims) if "child" in dims else (*dims, "child")
+            at = wide.index("child")
+            out: Counter = Counter()
+            for key, n in child_cube(wide).items():
+                if key[at] in left_out:
+                    continue
+                out[key if "child" in dims else key[:at] + key[at + 1:]] += n
+            return out
+
+        forms = []
+        for form in PK.template_forms(template):
+            when = PK._when(form.kind, period)
+            if form.kind == FormKind.MEMBERS:
+                live = render_form(actor=user, form=form, org=org, _cube_of=rest_cube, **when)
+                less = {}
+            else:
+                live = render_form(actor=user, form=form, org=org, **when)
+                less = Counter()
+                for pk in submitted:
+                    part = render_form(actor=user, form=form, org=submitted_orgs[pk], **when)
+                    for r in part.rows:
+                        if not r.key.startswith("child:"):
+                            for c, value in zip(part.columns, r.values, strict=True):
+                                less[(r.key, c.key)] += value
+            sums: Counter = Counter()
+            child_rows = {}
+            for pk, (_day, stored_forms) in submitted.items():
+                stored = stored_forms[form.code]
+                for r in stored["rows"]:
+                    if not r["key"].startswith("child:"):
+                        for c, value in zip(stored["columns"], r["values"], strict=True):
+                            sums[(r["key"], c["key"])] += value
+                total = next((r for r in stored["rows"] if r["is_total"] and r.get("role") == "total" and r["key"]),
+                             None)
+                if total is not None:
+                    by_key = dict(zip([c["key"] for c in stored["columns"]], total["values"], strict=True))
+                    child_rows[f"child:{pk}"] = [by_key.get(c.key, 0) for c in live.columns]
+            rows = []
+            for r in live.rows:
+                keys = [c.key for c in live.columns]
+                if r.key in child_rows:
+                    rows.append((r.key, child_rows[r.key], [0] * len(keys)))
+                elif r.role in ("child", "direct"):
+                    rows.append((r.key, [0] * len(keys), list(r.values)))
+                else:
+                    rows.append((r.key, [sums[(r.key, k)] for k in keys],
+                                 [v - less.get((r.key, k), 0) for v, k in zip(r.values, keys, strict=True)]))
+            forms.append((form.code, rows))
+        return lines, forms
+
+    expected = run()
+    members = sum(stats.member_cube_unscoped(org=org, on=period.cutoff, dims=()).values())
+    return Benchmark("reports.consolidate", members, run, {"spells_sql": floor}, expected)

@@ -47,7 +47,9 @@ def test_demo_builds_completely_and_consistently():
     op = RestructureOperation.objects.get(pk=result.activity["reform"]["operation"])
     assert (op.kind, op.status, op.plan.target_reduced) == ("reform_2025", OperationStatus.DRAFT, 16)
     admin = User.objects.get(username="admin")
-    op = RS.restructure_preview(actor=admin, operation=op)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the preview runs as a task once this commits
+        RS.restructure_preview(actor=admin, operation=op)
+    op.refresh_from_db()
     assert op.preview["ok"], op.preview["errors"]
     june, july = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
     before = sum(stats.total(stats.member_cube(actor=admin, org=o, on=june, dims=[])) for o in old)

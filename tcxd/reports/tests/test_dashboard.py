@@ -195,6 +195,36 @@ def test_congress_by_child_follows_the_tree_as_it_stood(world, users):
     assert before[world.commune_c.path] == (1, 2) and after[world.commune_c.path] == (0, 1)
 
 
+def test_congress_by_child_follows_the_orgs_rule_at_its_boundaries(tree, users):
+    """The chart counts what ``orgs.selectors.congress_progress`` counts, at each edge of the rule: a congress
+    counts from the day it is held (not the day before); a cell on the 30-month cycle counts for the round its
+    term starts in (2025–2027 for 2025–2030), a grassroots cell only for the exact term; a term starting in
+    another year never counts."""
+    from tcxd.orgs.selectors import congress_progress
+
+    held = D(2025, 9, 9)
+    commune = make_org(tree.admin, tree.province, OrgKind.COMMUNE, name="Đảng bộ xã Biên", code="XBIEN",
+                       valid_from=D(2016, 1, 1))
+    cells = {name: make_org(tree.admin, commune, kind, name=f"Chi bộ {name}", code=f"XBN{i}", valid_from=D(2016, 1, 1))
+             for i, (name, kind) in enumerate([("cycle", OrgKind.CELL), ("late_cycle", OrgKind.CELL),
+                                               ("exact", OrgKind.GRASSROOTS_CELL), ("short", OrgKind.GRASSROOTS_CELL),
+                                               ("none", OrgKind.CELL)])}
+    bulk_congresses([cells["cycle"]], held_on=held, term=(2025, 2027))  # counts (the round's first half)
+    bulk_congresses([cells["late_cycle"]], held_on=held, term=(2027, 2030))  # another term start: never
+    bulk_congresses([cells["exact"]], held_on=held, term=(2025, 2030))  # counts
+    bulk_congresses([cells["short"]], held_on=held, term=(2025, 2027))  # not a grassroots cell's term
+    for day, expected in ((held - dt.timedelta(days=1), (0, 5)), (held, (2, 5)), (TODAY, (2, 5))):
+        found = DB.congress_by_child(org=tree.province, term_start_year=2025, day=day)
+        assert found[commune.path] == expected, day
+        rule = [congress_progress(org=commune, kind=kind, term_start_year=2025, term_end_year=2030, day=day)
+                for kind in (OrgKind.CELL, OrgKind.GRASSROOTS_CELL)]
+        assert found[commune.path] == (sum(p.held for p in rule), sum(p.total for p in rule)), day
+    chart = DB.dashboard(actor=users["province_officer"], org=tree.province, day=held, year=2025).chart("congress")
+    at = chart.codes.index(str(commune.pk))
+    assert (_series(chart, "held")[at], _series(chart, "cells")[at]) == (2, 5)
+    assert chart.rows[at] == ["Đảng bộ xã Biên", "2", "5", "40,00 %"]
+
+
 def test_an_org_without_figures_shows_no_data(tree, users):
     empty = make_org(tree.admin, tree.province, OrgKind.COMMUNE, name="Đảng bộ xã Mới Lập", code="XM")
     data = DB.dashboard(actor=users["province_officer"], org=empty, day=TODAY, year=YEAR)

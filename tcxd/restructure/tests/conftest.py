@@ -61,12 +61,21 @@ def state() -> dict:
     }
 
 
+def preview(actor, op):
+    """Ask for a preview and let the background task run (the test backend runs it inline once the request's
+    transaction commits); the operation with its preview."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        S.restructure_preview(actor=actor, operation=op)
+    op.refresh_from_db()
+    return op
+
+
 def apply(actor, kind: str, spec: dict, *, on: dt.date, title: str = "Sắp xếp", decision_no: str = "01-QĐ/TU",
           **kw):
-    """Draft, preview and apply (the test backend runs the task inline); the operation as it ended."""
+    """Draft, preview and apply (the test backend runs the tasks inline); the operation as it ended."""
     op = S.restructure_draft(actor=actor, kind=kind, title=title, spec=spec, effective_on=on,
                              decision_no=decision_no, **kw)
-    op = S.restructure_preview(actor=actor, operation=op)
+    op = preview(actor, op)
     assert op.preview["ok"], op.preview["errors"]
     with TestCase.captureOnCommitCallbacks(execute=True):
         S.restructure_apply(actor=actor, operation=op)

@@ -13,9 +13,10 @@ from django.test import Client
 from tcxd.authz.services import api_token_create
 from tcxd.conftest import make_org
 from tcxd.members.models import MemberEvent
+from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind
 from tcxd.restructure import services as S
-from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
+from tcxd.restructure.models import OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 
 from .conftest import member
 
@@ -74,9 +75,18 @@ def test_create_preview_apply_progress_undo(tree, users, cell_a2, django_capture
     # applying before a preview is refused
     refused = api.post(f"/operations/{op['id']}/apply")
     assert refused.status_code == 400 and "xem trước" in refused.json()["message"]
-    preview = api.post(f"/operations/{op['id']}/preview")
-    assert preview.status_code == 200, preview.content
-    body = preview.json()["preview"]
+    # the preview is queued (202) with where to follow it; the task runs once the request has committed
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.post(f"/operations/{op['id']}/preview")
+    assert queued.status_code == 202, queued.content
+    assert queued.json()["preview_state"] == "queued" and queued.json()["preview"] is None
+    assert queued.json()["progress_url"] == f"{BASE}/operations/{op['id']}/progress"
+    progress = api.client.get(queued.json()["progress_url"]).json()
+    assert (progress["job"], progress["preview_state"], progress["finished"], progress["percent"]) == (
+        "preview", "done", True, 100)
+    previewed = api.get(f"/operations/{op['id']}").json()
+    assert previewed["preview_state"] == "done" and previewed["preview_stale"] == ""
+    body = previewed["preview"]
     assert body["ok"] and body["errors"] == []
     assert body["outcome"]["closed_names"] == ["Chi bộ Khối 2"] and body["outcome"]["members_moved"] == 2
     assert body["outcome"]["members_by_source_named"] == [{"org": "Chi bộ Khối 2", "members": 2}]
@@ -114,7 +124,7 @@ def test_create_preview_apply_progress_undo(tree, users, cell_a2, django_capture
     assert api.get(f"/orgs/{tree.cell_a1.pk}/lineage").json()["predecessors"] == []
 
 
-def test_update_and_refusals(tree, users, cell_a2):
+def test_update_and_refusals(tree, users, cell_a2, django_capture_on_commit_callbacks):
     api = Api(users["commune_officer"])
     op = api.post("/operations", merge_body(tree, cell_a2)).json()
     changed = api.patch(f"/operations/{op['id']}", {"title": "Hợp nhất (sửa)", "decision_no": None,
@@ -127,7 +137,9 @@ def test_update_and_refusals(tree, users, cell_a2):
     assert body["spec"] == {"sources": [tree.cell_a1.pk, cell_a2.pk], "new": {
         "parent_id": tree.commune_a.pk, "code": "XA9", "name": "Chi bộ Khối 9", "kind": "cell", "grassroots_type": "",
         "short_name": ""}}
-    preview = api.post(f"/operations/{op['id']}/preview").json()["preview"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/operations/{op['id']}/preview").status_code == 202
+    preview = api.get(f"/operations/{op['id']}").json()["preview"]
     assert preview["ok"], preview["errors"]
     assert preview["outcome"]["founded_names"] == ["Chi bộ Khối 9"]
     assert any(w["code"] == "committee_to_form" for w in preview["warnings"])
@@ -204,3 +216,39 @@ def test_the_openapi_document_lists_the_endpoints(tree, users):
         assert set(paths[path]) == methods, path
         for method in methods:
             assert paths[path][method]["tags"] == ["Sắp xếp tổ chức"]
+
+
+def test_the_preview_is_queued_followed_and_stale_once_the_tree_changes(tree, users, cell_a2,
+                                                                         django_capture_on_commit_callbacks):
+    member(cell_a2)
+    api = Api(users["commune_officer"])
+    op = api.post("/operations", merge_body(tree, cell_a2)).json()
+    # queued: the request's transaction has not committed here, so the task waits
+    queued = api.post(f"/operations/{op['id']}/preview")
+    assert queued.status_code == 202 and queued.json()["preview_state"] == "queued"
+    assert queued.json()["preview_state_label"] == "Đang chờ xem trước"
+    progress = api.get(f"/operations/{op['id']}/progress").json()
+    assert (progress["job"], progress["job_label"], progress["finished"], progress["status"]) == (
+        "preview", "Đang chờ xem trước", False, "draft")
+    refused = api.post(f"/operations/{op['id']}/apply")
+    assert refused.status_code == 400 and refused.json()["code"] == "previewing"
+    # a killed worker: the preview did not finish, nothing to show, and it may be asked for again
+    RestructureOperation.objects.filter(pk=op["id"]).update(preview_state=PreviewState.RUNNING)
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert detail["preview_state"] == "interrupted" and detail["preview"] is None
+    assert "Xem trước chưa hoàn thành" in api.get(f"/operations/{op['id']}/progress").json()["error"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/operations/{op['id']}/preview").status_code == 202
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert detail["preview_state"] == "done" and detail["preview"]["ok"] and detail["preview_stale"] == ""
+    # the tree under it changes: the preview is stale and applying is refused until a fresh one
+    OS.org_update(actor=tree.admin, org=tree.gcell_a2, effective_on=D(2026, 2, 1), name="Chi bộ Trường Mới")
+    detail = api.get(f"/operations/{op['id']}").json()
+    assert "Chi bộ Trường Mới" in detail["preview_stale"]
+    refused = api.post(f"/operations/{op['id']}/apply")
+    assert refused.status_code == 400 and refused.json()["code"] == "preview_stale"
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/operations/{op['id']}/preview")
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = api.post(f"/operations/{op['id']}/apply")
+    assert applied.status_code == 200 and api.get(f"/operations/{op['id']}").json()["status"] == "applied"

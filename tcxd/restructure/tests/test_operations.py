@@ -19,7 +19,7 @@ from tcxd.reports import stats
 from tcxd.restructure import services as S
 from tcxd.restructure.models import OperationStatus, RestructureOperation
 
-from .conftest import apply, member, state
+from .conftest import apply, member, preview, state
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -81,11 +81,11 @@ def test_merge_cells_moves_their_members_with_the_event_in_their_history(tree):
 def test_merge_refuses_a_single_org_and_a_target_inside_a_source(tree):
     op = S.restructure_draft(actor=tree.admin, kind="merge", title="Hợp nhất", spec={"sources": [tree.commune_a.pk],
                              "target_id": tree.cell_a1.pk}, effective_on=ON, decision_no="1")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "không hợp nhất vào tổ chức trực thuộc" in " ".join(op.preview["errors"])
     op = S.restructure_update(actor=tree.admin, operation=op, spec={"sources": [tree.commune_a.pk],
                                                                     "target_id": tree.commune_a.pk})
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "ít nhất hai tổ chức" in op.preview["errors"][0]
     with pytest.raises(DomainError, match="xem trước"):
         S.restructure_apply(actor=tree.admin, operation=op)
@@ -94,7 +94,7 @@ def test_merge_refuses_a_single_org_and_a_target_inside_a_source(tree):
 def test_a_cell_cannot_take_communes_as_children(tree):
     op = S.restructure_draft(actor=tree.admin, kind="merge", title="Sai loại", spec={
         "sources": [tree.commune_b.pk], "target_id": tree.cell_a1.pk}, effective_on=ON, decision_no="1")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "không thể trực thuộc" in " ".join(op.preview["errors"])
 
 
@@ -106,7 +106,7 @@ def test_preview_shows_what_moves_and_the_warnings_and_leaves_nothing(tree):
     before = state()
     op = S.restructure_draft(actor=tree.admin, kind="merge", title="Hợp nhất chi bộ", spec={
         "sources": [small.pk], "target_id": tree.cell_b1.pk}, effective_on=ON, decision_no="5-QĐ/ĐU")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     after = state()
     assert after == before
     assert op.preview["ok"] and op.preview["outcome"]["closed_names"] == ["Chi bộ Nhỏ"]
@@ -119,11 +119,11 @@ def test_preview_of_a_dissolution_without_destinations_names_what_is_left(tree):
     member(tree.cell_b1)
     op = S.restructure_draft(actor=tree.admin, kind="dissolve", title="Giải thể", spec={"org_id": tree.commune_b.pk},
                              effective_on=ON, decision_no="9")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"]
     assert "còn 1 tổ chức trực thuộc" in op.preview["errors"][0]
     op = S.restructure_update(actor=tree.admin, operation=op, spec={"org_id": tree.cell_b1.pk})
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "còn 1 đảng viên" in op.preview["errors"][0]
 
 
@@ -149,7 +149,7 @@ def test_move_rename_and_retype(tree):
     assert org_version_on(org=tree.commune_a, day=ON).name == "Đảng bộ phường Lạng Sơn"
     op = S.restructure_draft(actor=tree.admin, kind="retype", title="Lên đảng bộ cơ sở", spec={
         "org_id": tree.gcell_a2.pk, "kind": OrgKind.GRASSROOTS_COMMITTEE}, effective_on=ON, decision_no="3")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert op.preview["ok"]
     assert [w["code"] for w in op.preview["warnings"]] == ["committee_too_small"]  # 0 members, under 30
 
@@ -211,12 +211,12 @@ def test_undo_is_refused_once_something_newer_depends_on_it(tree):
 def test_apply_needs_a_decision_and_fails_whole(tree, monkeypatch):
     op = S.restructure_draft(actor=tree.admin, kind="move", title="Chuyển", spec={
         "org_id": tree.cell_b1.pk, "new_parent_id": tree.commune_a.pk}, effective_on=ON)
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     with pytest.raises(DomainError) as exc:
         S.restructure_apply(actor=tree.admin, operation=op)
     assert "số quyết định" in str(exc.value.errors)
     op = S.restructure_update(actor=tree.admin, operation=op, decision_no="7-QĐ/TU")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     before = state()
     from tcxd.restructure import engine
 
@@ -261,7 +261,7 @@ def test_split_a_cell_with_chosen_members(tree):
          "members": [ms[2].pk]}]}
     op = S.restructure_draft(actor=tree.admin, kind="split", title="Chia tách", spec=spec, effective_on=ON,
                              decision_no="2")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "1 đảng viên chưa được phân" in op.preview["errors"][0]
     spec["parts"][1]["members"].append(ms[3].pk)
     op = apply(tree.admin, "split", spec, on=ON)
@@ -275,7 +275,7 @@ def test_split_a_cell_with_chosen_members(tree):
     spec["parts"][0]["members"].append(ms[3].pk)
     op = S.restructure_draft(actor=tree.admin, kind="split", title="Lỗi", spec={**spec, "source_id": a.pk},
                              effective_on=ON, decision_no="3")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"]
 
 
@@ -286,7 +286,7 @@ def test_bad_parameters_are_refused_with_a_message(tree):
     assert set(exc.value.errors) == {"title", "spec", "decision_no"}  # every problem at once
     op = S.restructure_draft(actor=tree.admin, kind="merge", title="Mã sai", spec={
         "sources": [tree.cell_b1.pk, "abc"], "target_id": tree.cell_a1.pk}, effective_on=ON, decision_no="1")
-    op = S.restructure_preview(actor=tree.admin, operation=op)
+    op = preview(tree.admin, op)
     assert not op.preview["ok"] and "“abc”" in op.preview["errors"][0]
     assert "sources" in op.preview["field_errors"]
 

@@ -24,7 +24,7 @@ from tcxd.reports import stats
 from tcxd.restructure import services as S
 from tcxd.restructure.models import OperationStatus, RestructureOperation
 
-from .conftest import member
+from .conftest import member, preview
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -147,7 +147,7 @@ def test_random_operations_keep_the_tree_the_members_and_the_past(world, data):
                 seen.setdefault(day - dt.timedelta(days=1), figures(tree, day - dt.timedelta(days=1)))
                 op = S.restructure_draft(actor=tree.admin, kind=kind, title=f"Bước {step}", spec=spec,
                                          effective_on=day, decision_no=f"{step}-QĐ")
-                op = S.restructure_preview(actor=tree.admin, operation=op)
+                op = preview(tree.admin, op)
                 if op.preview["ok"]:
                     with TestCase.captureOnCommitCallbacks(execute=True):
                         S.restructure_apply(actor=tree.admin, operation=op)

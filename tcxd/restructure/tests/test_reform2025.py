@@ -27,7 +27,7 @@ from tcxd.restructure.reform2025 import choose_successor, reform_2025_draft
 from tcxd.restructure.selectors import plan_progress
 from tcxd.rules.pure.membership import EventKind
 
-from .conftest import apply, member, state
+from .conftest import apply, member, preview, state
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -208,7 +208,7 @@ def test_preview_leaves_nothing_and_undo_restores_the_old_tree(world, members):
     before = state()
     op = S.restructure_draft(actor=w.admin, kind="reform_2025", title="Sắp xếp", spec=w.spec, effective_on=ON,
                              decision_no="01-QĐ/TW")
-    op = S.restructure_preview(actor=w.admin, operation=op)
+    op = preview(w.admin, op)
     assert op.preview["ok"], op.preview["errors"]
     assert state() == before
     outcome = op.preview["outcome"]
@@ -290,7 +290,7 @@ def test_a_2025_commune_already_under_a_former_province_takes_its_cells_and_move
 # -- refusals ---------------------------------------------------------------------------------------------------
 def _preview(w, spec, on=ON):
     op = S.restructure_draft(actor=w.admin, kind="reform_2025", title="Sắp xếp", spec=spec, effective_on=on)
-    return S.restructure_preview(actor=w.admin, operation=op).preview
+    return preview(w.admin, op).preview
 
 
 def test_refusals_name_the_rule(world):
@@ -347,7 +347,7 @@ def test_the_draft_and_its_plan_from_the_tree(world, members):
     assert plan.note.startswith("Giảm 6 đầu mối = 2 đảng bộ tỉnh")
     with pytest.raises(DomainError, match="Đã có thao tác sắp xếp Tỉnh Tuyên Quang"):
         reform_2025_draft(actor=w.admin, province_code="08")
-    op = S.restructure_preview(actor=w.admin, operation=op)
+    op = preview(w.admin, op)
     with TestCase.captureOnCommitCallbacks(execute=True):
         S.restructure_apply(actor=w.admin, operation=op)
     op.refresh_from_db()

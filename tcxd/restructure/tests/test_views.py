@@ -15,12 +15,13 @@ from tcxd.conftest import make_org
 from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org, OrgLineage
+from tcxd.restructure import progress as P
 from tcxd.restructure import services as S
 from tcxd.restructure import views
 from tcxd.restructure.forms import FORM_KINDS
-from tcxd.restructure.models import OperationStatus, RestructureOperation, RestructurePlan
+from tcxd.restructure.models import OperationStatus, PreviewState, RestructureOperation, RestructurePlan
 
-from .conftest import apply, member
+from .conftest import apply, member, preview
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -154,7 +155,7 @@ def _errors(html: str, field: str) -> str:
     return " ".join(re.findall(rf'data-testid="error-{field}">([^<]*)<', html))
 
 
-def test_bad_input_is_named_on_the_field(tree, users, cell_a2):
+def test_bad_input_is_named_on_the_field(tree, users, cell_a2, django_capture_on_commit_callbacks):
     client = client_of(users["commune_officer"])
     url = f"{reverse('restructure:create')}?loai=merge"
     html = client.post(url, merge_form(tree, cell_a2, title="", source_1="ZZZ — Không có", effective_on="31/02/2026",
@@ -175,7 +176,8 @@ def test_bad_input_is_named_on_the_field(tree, users, cell_a2):
     # a draft the engine refuses: the preview names the rule and applying stays disabled
     op = S.restructure_draft(actor=users["commune_officer"], kind="merge", title="Một mình",
                              spec={"sources": [cell_a2.pk]}, effective_on=ON, decision_no="1")
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert "Chọn tổ chức tiếp nhận hoặc nhập tổ chức mới" in html and 'data-testid="apply-disabled"' in html
     html = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
@@ -198,7 +200,7 @@ def test_undo_needs_a_reason_and_apply_a_decision(tree, users, cell_a2, people):
     officer = users["commune_officer"]
     client = client_of(officer)
     op = draft(officer, tree, cell_a2, decision_no="")
-    S.restructure_preview(actor=officer, operation=op)
+    preview(officer, op)
     html = client.get(reverse("restructure:apply", args=[op.pk])).content.decode()
     assert "Chưa nhập số quyết định sắp xếp" in html and 'data-testid="confirm-button" disabled' in html
     html = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
@@ -223,8 +225,10 @@ def test_draft_preview_apply_undo_through_the_pages(tree, users, cell_a2, people
     assert response.status_code == 302 and response["Location"] == reverse("restructure:detail", args=[op.pk])
     assert op.spec == {"sources": [cell_a2.pk], "target_id": tree.cell_a1.pk, "new": None}
     assert op.decision_no == "12-QĐ/ĐU" and op.decision_date == D(2025, 12, 20) and op.effective_on == ON
-    # preview: counts, members moved by source, warnings; apply becomes possible
-    response = client.post(reverse("restructure:preview", args=[op.pk]))
+    # preview: queued as a background task (run once the request commits); then the counts, members moved by
+    # source, warnings; apply becomes possible
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("restructure:preview", args=[op.pk]))
     assert response.status_code == 302
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert 'data-testid="preview-ok"' in html and 'data-testid="apply-link"' in html
@@ -292,7 +296,8 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
     op = RestructureOperation.objects.get()
     assert op.spec["parts"][0] == {"target_id": tree.cell_a1.pk, "children": [], "members": [a.pk]}
     assert op.spec["parts"][1]["new"]["name"] == "Chi bộ Khối 8"
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
     assert "còn 0 tổ chức trực thuộc và 1 đảng viên chưa được phân về phần nào" in html
     # edited (the form comes back ticked as saved), previewed again and applied
@@ -300,7 +305,8 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
     html = client.get(edit).content.decode()
     assert re.search(rf'name="part_1_members" value="{a.pk}"[^>]* checked', html)
     client.post(edit, {**base, "part_1_members": [str(a.pk)], "part_2_members": [str(b.pk)]})
-    client.post(reverse("restructure:preview", args=[op.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
     op.refresh_from_db()
     assert op.preview["ok"], op.preview["errors"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -318,7 +324,7 @@ def test_a_split_chooses_children_and_members_on_the_page(tree, users, cell_a2, 
 def test_the_progress_bar_polls_while_queued(tree, users, cell_a2, people):
     officer = users["commune_officer"]
     op = draft(officer, tree, cell_a2)
-    op = S.restructure_preview(actor=officer, operation=op)
+    op = preview(officer, op)
     S.restructure_apply(actor=officer, operation=op)  # queued: the test's transaction never commits
     client = client_of(officer)
     html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
@@ -335,7 +341,7 @@ def test_the_progress_bar_polls_while_queued(tree, users, cell_a2, people):
 def test_a_failed_operation_shows_its_error(tree, users, cell_a2, people, monkeypatch,
                                             django_capture_on_commit_callbacks):
     officer = users["commune_officer"]
-    op = S.restructure_preview(actor=officer, operation=draft(officer, tree, cell_a2))
+    op = preview(officer, draft(officer, tree, cell_a2))
     from tcxd.restructure import engine
 
     def boom(self, moves):
@@ -386,7 +392,7 @@ def test_the_moves_of_a_preview_are_paginated(tree, users, cell_a2, monkeypatch)
         "sources": [tree.commune_a.pk, tree.commune_b.pk], "new": {
             "parent_id": tree.province.pk, "code": "XAB", "name": "Đảng bộ xã Mới", "kind": OrgKind.COMMUNE}},
         effective_on=ON, decision_no="9-QĐ/TU")
-    S.restructure_preview(actor=officer, operation=op)
+    preview(officer, op)
     monkeypatch.setattr(views, "MOVES_PAGE", 3)
     client = client_of(officer)
     url = reverse("restructure:detail", args=[op.pk])
@@ -406,3 +412,88 @@ def test_lineage_names_an_org_out_of_scope_without_linking_it(tree, users):
     assert reverse("orgs:detail", args=[tree.cell_b1.pk]) not in html
     html = client_of(users["province_officer"]).get(reverse("orgs:detail", args=[tree.cell_a1.pk])).content.decode()
     assert f'<a href="{reverse("orgs:detail", args=[tree.cell_b1.pk])}">Chi bộ Thôn Bản Cắm</a>' in html
+
+
+# -- the preview runs in the background -------------------------------------------------------------------------
+def test_the_preview_is_queued_and_its_progress_bar_polls_until_the_result(tree, users, cell_a2, people):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = draft(officer, tree, cell_a2)
+    # asked for: queued (the test's transaction never commits, so the task waits)
+    response = client.post(reverse("restructure:preview", args=[op.pk]), follow=True)
+    html = response.content.decode()
+    assert "Đã đưa việc xem trước vào hàng đợi chạy nền" in html
+    assert 'hx-trigger="every 1s"' in html and 'data-job="preview"' in html and "Đang chờ xem trước" in html
+    assert 'data-testid="preview-running"' in html and 'data-testid="apply-disabled"' in html
+    assert 'data-testid="preview-busy"' in html and 'data-testid="preview-button"' not in html
+    assert "manage.py db_worker" in html  # what to check when it waits too long
+    op.refresh_from_db()
+    assert op.preview_state == PreviewState.QUEUED
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in fragment and "Đang chờ xem trước" in fragment.content.decode()
+    # while the worker runs it: the engine's phase and counts, no second preview offered
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING)
+    with P.preview_running(op.pk):
+        P.report(op.pk, "Chuyển tổ chức trực thuộc", 3, 10)
+        fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true").content.decode()
+        assert "Đang xem trước: Chuyển tổ chức trực thuộc (3/10)" in fragment and "30 %" in fragment
+        assert 'aria-label="Tiến độ xem trước"' in fragment and "pb-30" in fragment
+        html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+        assert 'data-testid="preview-busy"' in html and 'data-testid="preview-button"' not in html
+    # once it has run, the fragment reloads the page, which shows the result
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.QUEUED)
+    S.restructure_preview_run(op.pk, op.preview_key)
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' not in html and 'data-testid="preview-ok"' in html
+    assert re.search(r'data-testid="count-members">2<', html) and 'data-testid="apply-link"' in html
+    assert "Xem trước lại" in html
+
+
+def test_a_preview_that_did_not_finish_is_said_and_offered_again(tree, users, cell_a2, people,
+                                                                 django_capture_on_commit_callbacks):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = draft(officer, tree, cell_a2)
+    S.restructure_preview(actor=officer, operation=op)
+    # the worker was killed mid-way: the row says running, nobody holds its lock
+    RestructureOperation.objects.filter(pk=op.pk).update(preview_state=PreviewState.RUNNING)
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-interrupted"' in html and "không có gì thay đổi" in html
+    assert 'data-testid="preview-again"' in html and 'hx-trigger="every 1s"' not in html
+    assert 'data-testid="apply-disabled"' in html and "Traceback" not in html
+    fragment = client.get(reverse("restructure:progress", args=[op.pk]), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    assert "Xem trước chưa hoàn thành" in client.get(reverse("restructure:progress", args=[op.pk])).content.decode()
+    # run again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-ok"' in html and 'data-testid="preview-interrupted"' not in html
+
+
+def test_a_stale_preview_asks_for_a_fresh_one_before_applying(tree, users, cell_a2, people,
+                                                              django_capture_on_commit_callbacks):
+    officer = users["commune_officer"]
+    client = client_of(officer)
+    op = preview(officer, draft(officer, tree, cell_a2))
+    assert 'data-testid="apply-link"' in client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    # another operation in the same commune is applied after the preview
+    apply(officer, "rename", {"org_id": tree.gcell_a2.pk, "name": "Chi bộ Trường Tiểu học Mới"}, on=D(2025, 12, 1),
+          title="Đổi tên chi bộ trường")
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-stale"' in html and "Kết quả xem trước đã cũ." in html
+    assert "«Đổi tên chi bộ trường» đã được thực hiện" in html and 'data-testid="apply-disabled"' in html
+    assert 'title="Kết quả xem trước đã cũ: cần xem trước lại"' in html
+    confirm = client.get(reverse("restructure:apply", args=[op.pk])).content.decode()
+    assert "hãy xem trước lại" in confirm and 'data-testid="confirm-button" disabled' in confirm
+    refused = client.post(reverse("restructure:apply", args=[op.pk])).content.decode()
+    assert "hãy xem trước lại" in refused
+    op.refresh_from_db()
+    assert op.status == OperationStatus.DRAFT
+    # a fresh preview: applying is offered again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("restructure:preview", args=[op.pk]))
+    html = client.get(reverse("restructure:detail", args=[op.pk])).content.decode()
+    assert 'data-testid="preview-stale"' not in html and 'data-testid="apply-link"' in html

@@ -45,7 +45,11 @@ class Command(BaseCommand):
         if op.plan_id:
             self.stdout.write(f"Đề án #{op.plan_id}: {op.plan.title} — {op.plan.note}")
         if preview:
+            # queued like any preview, and run here at once (a worker that picks it up later finds it done)
             op = S.restructure_preview(actor=actor, operation=op)
+            op = S.restructure_preview_run(op.pk, op.preview_key)
+            if op.preview is None:
+                raise CommandError("Xem trước chưa hoàn thành (lỗi hệ thống); không có gì thay đổi.")
             if not op.preview["ok"]:
                 raise CommandError("Xem trước: " + " ".join(op.preview["errors"]))
             out, reform = op.preview["outcome"], op.preview["outcome"]["reform"]
