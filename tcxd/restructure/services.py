@@ -36,7 +36,7 @@ from tcxd.rules.selectors import param
 from . import progress as P
 from .engine import Outcome, Run
 from .models import ClosedOrg, OperationKind, OperationStatus, PreviewState, RestructureOperation, RestructurePlan
-from .selectors import preview_staleness
+from .selectors import preview_staleness, preview_state
 
 log = logging.getLogger(__name__)
 EDITABLE = (OperationStatus.DRAFT, OperationStatus.FAILED)
@@ -326,7 +326,7 @@ def restructure_apply(*, actor, operation: RestructureOperation) -> RestructureO
         errors["effective_on"] = ["Chưa nhập ngày hiệu lực."]
     if errors:
         raise ValidationFailed(errors)
-    if op.preview_state in (PreviewState.QUEUED, PreviewState.RUNNING):
+    if preview_state(op) in (PreviewState.QUEUED, PreviewState.RUNNING):  # (a killed worker's: not running)
         raise DomainError("previewing", "Thao tác đang được xem trước: chờ kết quả xem trước rồi thực hiện.")
     if op.preview_state != PreviewState.DONE or not op.preview or not op.preview.get("ok"):
         raise DomainError("not_previewed", "Hãy xem trước thao tác (và xử lý các lỗi) trước khi thực hiện.")

@@ -267,8 +267,10 @@ def test_each_problem_of_a_definition_is_named(db, definition, message):
 def test_movement_and_organization_definitions_know_their_own_dimensions(db):
     assert definition_errors(FormKind.MOVEMENTS, {"rows": [{"key": "a", "label": "A", "filter": {
         "movement": "bay_di"}}], "columns": [{"key": "c", "label": "C", "filter": {"period": "current"}}]}) == [
-        "Dòng “a”: không có biến động “bay_di”; dùng một trong: admitted, badges, died, expelled, left, readmitted, "
-        "recognized, struck_off, temporary_in, temporary_out, transferred_in, transferred_out."]
+        "Dòng “a”: không có biến động “bay_di”; dùng một trong: admitted, badges, cadre_biet_phai, cadre_bo_nhiem, "
+        "cadre_bo_nhiem_lai, cadre_dieu_dong, cadre_gioi_thieu_ung_cu, cadre_kien_toan, cadre_luan_chuyen, died, "
+        "expelled, left, readmitted, recognized, struck_off, temporary_in, temporary_out, transferred_in, "
+        "transferred_out."]
     errors = definition_errors(FormKind.ORGANIZATIONS, {"rows": [{"key": "a", "label": "A", "filter": {
         "sex": "F"}}], "columns": [{"key": "c", "label": "C", "filter": {"kind": "chi_bo"}}]})
     assert errors[0].startswith("Dòng “a”: không có chiều thống kê “sex” cho biểu loại tổ chức đảng; "

@@ -167,6 +167,9 @@ def test_a_killed_worker_is_noticed_by_its_released_lock(tree, cell_a2):
     assert op.preview_state == PreviewState.RUNNING and Sel.preview_state(op) == PreviewState.INTERRUPTED
     progress = Sel.operation_progress(actor=tree.admin, operation=op)
     assert progress["finished"] and progress["preview_state"] == PreviewState.INTERRUPTED
+    with pytest.raises(DomainError) as exc:
+        S.restructure_apply(actor=tree.admin, operation=op)
+    assert exc.value.code == "not_previewed"
     # then it may be asked for again, and that one runs
     op = preview(tree.admin, op)
     assert op.preview_state == PreviewState.DONE and op.preview["ok"]
