@@ -176,11 +176,14 @@ def name_words_place(member_ids: Iterable[int]) -> int:
 def _members_of(low: str, high: str) -> tuple[str, list]:
     """The ``_place`` condition for the members whose orgs lie in [low, high): one index range per column (an OR
     of the three would read every member)."""
-    under = f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s"
+    return _members_in(f"SELECT id FROM {Org._meta.db_table} WHERE path >= %s AND path < %s", [low, high])
+
+
+def _members_in(orgs_sql: str, params: list) -> tuple[str, list]:
     members = Member._meta.db_table
-    ids = " UNION ".join(f"SELECT id FROM {members} WHERE {column} IN ({under})"
+    ids = " UNION ".join(f"SELECT id FROM {members} WHERE {column} IN ({orgs_sql})"
                          for column in ("org_id", "temporary_org_id", "transfer_to_id"))
-    return f"m.id IN ({ids})", [low, high] * 3
+    return f"m.id IN ({ids})", params * 3
 
 
 def _orgs_under(roots: list[str]) -> int:
@@ -207,18 +210,22 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
         if len(old) >= TOP_LEN and len(new) >= TOP_LEN:
             by_top.setdefault(top(old), set()).add(top(new))
     repoint: dict[str, str] = {}
+    left: list[int] = []
     for old_top, new_tops in by_top.items():
         if len(new_tops) != 1:
             continue
         gone = _orgs_under([new for old, new in changed if top(old) == old_top])
         low, high = path_range(old_top)
-        if Org.objects.filter(path__gte=low, path__lt=high)[:gone + 1].count() <= gone:
-            repoint[old_top] = next(iter(new_tops))  # else more stays than went: those that went are placed again
+        stays = list(Org.objects.filter(path__gte=low, path__lt=high).values_list("id", flat=True)[:gone + 1])
+        if len(stays) <= gone:  # else more stays than went: those that went are placed again (below)
+            repoint[old_top] = next(iter(new_tops))
+            left += stays
     slots = {t: list(MemberNameSlot.objects.filter(top=t).values_list("id", flat=True)) for t in repoint}
     for old_top, new_top in repoint.items():  # all at once (contents swapped between two tops stay apart)
         MemberNameSlot.objects.filter(id__in=slots[old_top]).update(top=new_top)
-    for old_top in repoint:
-        _place(*_members_of(*path_range(old_top)))  # those of the orgs left behind: a new slot for the old top
+    for i in range(0, len(left), 500):  # the members of the orgs left behind: a new slot for the old top (by id:
+        chunk = left[i:i + 500]         # the planner's figures for the old range are from before the move)
+        _place(*_members_in(", ".join(["%s"] * len(chunk)), chunk))
     repointed = set(repoint)
     groups: dict[str, list[str]] = {}
     for old, new in changed:
