@@ -181,6 +181,17 @@ class CongressProgress:
         return OrgKind(self.kind).label
 
 
+def congress_held_q(*, kind: str, term_start_year: int, term_end_year: int, day: dt.date) -> QuerySet[Congress]:
+    """The congresses (of ``OuterRef("org_id")``: an org version's org) that count as the congress of the term
+    held by ``day`` for an org of ``kind``. Cells on the 30-month cycle hold two congresses per 5-year round
+    ("2025–2027"), so a cell counts for the round whose first year its term starts in; everyone else by the exact
+    term."""
+    held_q = Congress.objects.filter(org=OuterRef("org_id"), held_on__lte=day, term_start_year=term_start_year)
+    if kind != OrgKind.CELL:
+        held_q = held_q.filter(term_end_year=term_end_year)
+    return held_q
+
+
 def congress_progress(*, org: Org, kind: str, term_start_year: int, term_end_year: int,
                       day: dt.date) -> CongressProgress:
     """How many orgs of ``kind`` in the subtree (as of ``day``) held the congress of the term by then.
@@ -192,11 +203,7 @@ def congress_progress(*, org: Org, kind: str, term_start_year: int, term_end_yea
         return CongressProgress(kind, (term_start_year, term_end_year), day, 0, 0)
     low, high = path_range(root.path)
     versions = OrgVersion.objects.filter(version_valid_on(day), path__gte=low, path__lt=high, kind=kind)
-    held_q = Congress.objects.filter(org=OuterRef("org_id"), held_on__lte=day, term_start_year=term_start_year)
-    if kind != OrgKind.CELL:
-        # cells on the 30-month cycle hold two congresses per 5-year round ("2025–2027"), so a cell
-        # counts for the round whose first year its term starts in; everyone else by the exact term.
-        held_q = held_q.filter(term_end_year=term_end_year)
+    held_q = congress_held_q(kind=kind, term_start_year=term_start_year, term_end_year=term_end_year, day=day)
     agg = versions.annotate(h=Exists(held_q)).aggregate(total=Count("id"), held=Count("id", filter=Q(h=True)))
     return CongressProgress(kind, (term_start_year, term_end_year), day, agg["held"], agg["total"])
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Q
 from django.db.models.functions import Substr
 
 from tcxd.authz.guards import require_read
@@ -36,8 +36,8 @@ from tcxd.authz.scope import scope_for
 from tcxd.common.fmt import fmt_date, fmt_int, fmt_percent, parse_date
 from tcxd.common.paths import path_range
 from tcxd.orgs import selectors as org_selectors
-from tcxd.orgs.kinds import CELL_KINDS, OrgKind
-from tcxd.orgs.models import Congress, Org, OrgVersion
+from tcxd.orgs.kinds import CELL_KINDS
+from tcxd.orgs.models import Org, OrgVersion
 
 from . import progress as P
 from . import stats
@@ -303,7 +303,7 @@ def congress_by_child(*, org: Org, term_start_year: int, day: dt.date) -> dict[s
     """(cells that held the congress of the term starting in ``term_start_year`` by ``day``, cells) under each
     direct child of ``org``, keyed by the child's path on ``day``; the tree as it stood on ``day``.
 
-    The rule is ``orgs.selectors.congress_progress``'s, summed over both cell kinds as
+    The rule is ``orgs.selectors.congress_held_q`` (``congress_progress``'s), summed over both cell kinds as
     ``progress.cells_with_congress`` does: a grassroots cell counts for the exact term, a cell (on the
     30-month cycle) for the round its term starts in. One grouped query per cell kind."""
     root = org_selectors.org_version_on(org=org, day=day)
@@ -313,9 +313,8 @@ def congress_by_child(*, org: Org, term_start_year: int, day: dt.date) -> dict[s
     width = len(root.path) + Org.steplen
     out: dict[str, tuple[int, int]] = {}
     for kind in sorted(CELL_KINDS):
-        held_q = Congress.objects.filter(org=OuterRef("org_id"), held_on__lte=day, term_start_year=term_start_year)
-        if kind != OrgKind.CELL:
-            held_q = held_q.filter(term_end_year=term_start_year + P.TERM_YEARS)
+        held_q = org_selectors.congress_held_q(kind=kind, term_start_year=term_start_year,
+                                               term_end_year=term_start_year + P.TERM_YEARS, day=day)
         rows = (OrgVersion.objects.filter(org_selectors.version_valid_on(day), path__gt=low, path__lt=high, kind=kind)
                 .annotate(child=Substr("path", 1, width), h=Exists(held_q)).values("child")
                 .annotate(cells=Count("id"), held=Count("id", filter=Q(h=True))).order_by())
