@@ -9,11 +9,13 @@ Environment variables (all optional except SECRET_KEY):
   HTTPS            0/1, default 1 when DEBUG=0: secure cookies, SSL redirect, HSTS.
   BEHIND_PROXY     0/1: trust X-Forwarded-Proto from the reverse proxy (nginx).
   SESSION_IDLE_MINUTES  idle session expiry, default 30.
+  SESSION_DIR      on SQLite, where the session files go (default var/sessions).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -155,7 +157,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                 "LOCATION": env_str("PROGRESS_DIR", str(BASE_DIR / "var" / "progress"))},
+                 "LOCATION": env_str("PROGRESS_DIR", str(
+                     # the test workers' databases share a name (SQLite in memory): each its own folder
+                     Path(tempfile.gettempdir()) / f"tcxd-test-progress-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+                     if env_bool("TCXD_TESTING", False) else BASE_DIR / "var" / "progress"))},
 }
 # Long operations (restructuring) run in `manage.py db_worker` (django-tasks, database queue: nothing else
 # to install); TASKS_IMMEDIATE=1 runs them inline (tests, a one-process demo).
@@ -197,6 +202,15 @@ AXES_VERBOSE = False
 HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: every request extends the session
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Sessions in files beside the embedded database: a session saved on every request would otherwise wait for
+    # SQLite's single write lock while a background task (a restructuring preview or apply) holds it, and the
+    # page's progress polls would fail. PostgreSQL keeps them in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = env_str("SESSION_DIR", str(
+        Path(tempfile.gettempdir()) / "tcxd-test-sessions" if env_bool("TCXD_TESTING", False)
+        else BASE_DIR / "var" / "sessions"))
+    Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
