@@ -418,7 +418,7 @@ def restructure_undo(*, actor, operation: RestructureOperation, reason: str) -> 
             R.journal_undo(journal, last_change_id=op.last_change_id or 0, operation_id=op.pk)
     except ProtectedError:
         raise DomainError("newer_records", "Tổ chức được thành lập theo thao tác này đã có hồ sơ khác (đại hội, cấp "
-                                           "ủy, đảng viên…) ghi nhận sau: không hoàn tác được.")
+                                           "ủy, đảng viên, quyết định cán bộ…) ghi nhận sau: không hoàn tác được.")
     ClosedOrg.objects.filter(operation=op).delete()
     op.status, op.undone_at, op.undone_by, op.undo_reason = (OperationStatus.UNDONE, timezone.now(), _user(actor),
                                                              reason.strip())

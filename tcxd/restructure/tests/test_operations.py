@@ -302,3 +302,22 @@ def test_undo_of_a_merge_into_a_founded_cell_that_received_members(tree):
     S.restructure_undo(actor=tree.admin, operation=op, reason="Nhầm")
     assert not Org.objects.filter(code="XAN").exists()
     assert state() == before
+
+
+def test_undo_is_refused_once_a_cadre_decision_names_a_founded_org(tree):
+    """A cadre decision managed by the committee a merge founded is a record made after it: undoing the merge would
+    delete that committee, so it is refused with the rule's message and nothing changes."""
+    from tcxd.cadres.services import cadre_move_record
+
+    cadre = member(tree.cell_a1)
+    op = apply(tree.admin, "merge", {"sources": [tree.commune_a.pk, tree.commune_b.pk],
+                                     "new": {"parent_id": tree.province.pk, "code": "XAB", "kind": OrgKind.COMMUNE,
+                                             "name": "Đảng bộ phường Đông Kinh mới"}}, on=ON)
+    founded = Org.objects.get(code="XAB")
+    cadre_move_record(actor=tree.admin, member=cadre, kind="dieu_dong", effective_on=D(2026, 2, 1),
+                      decision_no="15-QĐ/ĐU", decision_date=D(2026, 1, 25), managing_org=founded,
+                      to_position="Phó Bí thư Đảng ủy", to_unit="Đảng ủy phường")
+    before = state()
+    with pytest.raises(DomainError, match="quyết định cán bộ"):
+        S.restructure_undo(actor=tree.admin, operation=op, reason="Nhầm")
+    assert state() == before
