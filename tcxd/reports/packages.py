@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -27,8 +28,10 @@ from tcxd.common.fmt import fmt_date
 from tcxd.orgs.models import Org
 from tcxd.orgs.selectors import org_children_as_of, org_version_on
 
+from . import stats
 from .models import FormKind, ReportForm, ReportPackage, ReportPackageTemplate, ReportPackageVersion
-from .report_forms import BodyRow, HeaderCell, Item, RenderedForm, render_form
+from .report_forms import BodyRow, HeaderCell, Item, RenderedForm, previous_period, render_form
+from .stats import movements_batch
 
 SNAPSHOT_VERSION = 1
 FIRST_YEAR = 1930
@@ -472,45 +475,105 @@ def consolidation(*, actor, org: Org, template: ReportPackageTemplate, year: int
     submitted = [line for line in lines if line.submitted]
     frozen_forms = stored_forms(packages=[line.package for line in submitted])
     child_orgs = {o.pk: o for o in Org.objects.filter(pk__in=[line.org_id for line in submitted])}
+    # the movements of the org and of every submitted subordinate over both periods of the movement forms: one
+    # pass per period
+    periods = [(period.start, period.cutoff), previous_period(period.start, period.cutoff)]
+    batch = (movements_batch(orgs=[org, *child_orgs.values()], periods=periods)
+             if any(form.kind == FormKind.MOVEMENTS for form in template_forms(template)) else nullcontext())
     forms = []
-    for form, live in render_package_forms(actor=actor, template=template, org=org, period=period, today=today):
-        when = _when(form.kind, period)
-        frozen_sum: dict[tuple[str, str], int] = {}
-        live_sub: dict[tuple[str, str], int] = {}
-        child_row_frozen: dict[str, list[int] | None] = {}
-        own_rows = without_child_rows(form)
-        for line in submitted:
-            stored = frozen_forms[line.org_id].get(form.code)
-            if stored is None:  # the subordinate's template version had no such form: its part stays live
-                continue
-            stored_grid = _grid(stored)
+    with batch:
+        rendered = render_package_forms(actor=actor, template=template, org=org, period=period, today=today)
+        for form, live in rendered:
+            forms.append(_consolidated_form(actor, org, form, live, period, today, submitted, len(lines),
+                                            frozen_forms, child_orgs))
+    return Consolidation(org, version.name if version else org.name, template, year, period, lines, forms, today)
+
+
+class _Recorder:
+    """A ``_cube_of`` for ``render_form`` that answers empty cubes and records the dimension sets asked."""
+
+    def __init__(self) -> None:
+        self.wanted: list[tuple[str, ...]] = []
+
+    def __call__(self, dims) -> stats.Cube:
+        self.wanted.append(tuple(dims))
+        return stats.Cube()
+
+
+def _members_grid_of_subtrees(actor, org: Org, own_rows: dict, on: dt.date, orgs: list[Org], today: dt.date,
+                              wanted: list[tuple[str, ...]]) -> dict[tuple[str, str], int]:
+    """The members form ``own_rows`` (asking the cube dimension sets ``wanted``) filled for the subtrees of
+    ``orgs`` together — the sum of their own figures, every cell counting members — from one scan of their
+    spells (``stats.member_cube_of_subtrees``)."""
+    union = tuple(sorted({d for dims in wanted for d in dims}))
+    if set(union) & set(stats.ORG_DIMENSIONS) or len(wanted) < 2:
+        def cube_of(dims):
+            return stats.member_cube_of_subtrees(orgs=orgs, on=on, dims=dims)
+    else:
+        whole = stats.member_cube_of_subtrees(orgs=orgs, on=on, dims=union)
+
+        def cube_of(dims):
+            return stats.project(whole, union, dims)
+    return _grid(render_form(actor=actor, form=own_rows, org=org, on=on, today=today, _cube_of=cube_of))
+
+
+def _consolidated_form(actor, org: Org, form: ReportForm, live: RenderedForm, period: Period, today: dt.date,
+                       submitted: list[ChildLine], children_count: int, frozen_forms: dict,
+                       child_orgs: dict) -> ConsolidatedForm:
+    """One form of ``consolidation``: ``org``'s live figures ``live`` split into the frozen part of the submitted
+    subordinates and the live rest. A subordinate's live part is its own figures (the form without its rows of
+    subordinate orgs); on a members form the subordinates whose stored figures hold every cell are counted
+    together (members add up), the others one by one; movement forms read the batch of ``consolidation``."""
+    when = _when(form.kind, period)
+    frozen_sum: dict[tuple[str, str], int] = {}
+    live_sub: dict[tuple[str, str], int] = {}
+    child_row_frozen: dict[str, list[int] | None] = {}
+    own_rows = without_child_rows(form)
+    shape: set | None = None  # the cells of the subordinates' own members form
+    recorder = _Recorder()
+    if own_rows is not None and form.kind == FormKind.MEMBERS and submitted:
+        shape = set(_grid(render_form(actor=actor, form=own_rows, org=org, today=today, _cube_of=recorder, **when)))
+    together: list[ChildLine] = []
+    for line in submitted:
+        stored = frozen_forms[line.org_id].get(form.code)
+        if stored is None:  # the subordinate's template version had no such form: its part stays live
+            continue
+        stored_grid = _grid(stored)
+        if shape is not None and shape <= stored_grid.keys():
+            together.append(line)
+            live_grid: dict = dict.fromkeys(shape, 0)  # its live figures: in the sum below
+        else:
             live_grid = {} if own_rows is None else _grid(
                 render_form(actor=actor, form=own_rows, org=child_orgs[line.org_id], today=today, **when))
-            for (rk, ck), v in stored_grid.items():
-                if rk.startswith("child:"):
-                    continue
-                if (rk, ck) in live_grid:
-                    frozen_sum[(rk, ck)] = frozen_sum.get((rk, ck), 0) + v
-                    live_sub[(rk, ck)] = live_sub.get((rk, ck), 0) + live_grid[(rk, ck)]
-            total_key = _total_all_key(stored)
-            child_row_frozen[f"child:{line.org_id}"] = (
-                None if total_key is None else [stored_grid.get((total_key, c.key), 0) for c in live.columns])
-        rows = []
-        for r in live.rows:
-            if r.role == "child" and child_row_frozen.get(r.key) is not None:
-                rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, child_row_frozen[r.key],
-                                     [0] * len(r.values)))
+        for (rk, ck), v in stored_grid.items():
+            if rk.startswith("child:"):
                 continue
-            if r.role in ("child", "direct"):
-                rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, [0] * len(r.values),
-                                     list(r.values)))
-                continue
-            frozen = [frozen_sum.get((r.key, c.key), 0) for c in live.columns]
-            live_part = [v - live_sub.get((r.key, c.key), 0) for v, c in zip(r.values, live.columns, strict=True)]
-            rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, frozen, live_part))
-        totals = RenderedForm(**{**live.__dict__, "rows": [
-            BodyRow(s.key, s.label, s.indent, s.is_total, s.totals, s.role) for s in rows],
-            "notes": [*live.notes, f"Tổng hợp: số liệu từ {len(submitted)}/{len(lines)} báo cáo đã nộp của các tổ "
-                      f"chức trực thuộc, cộng {LIVE_LABEL} của các tổ chức còn lại."]})
-        forms.append(ConsolidatedForm(totals, rows))
-    return Consolidation(org, version.name if version else org.name, template, year, period, lines, forms, today)
+            if (rk, ck) in live_grid:
+                frozen_sum[(rk, ck)] = frozen_sum.get((rk, ck), 0) + v
+                live_sub[(rk, ck)] = live_sub.get((rk, ck), 0) + live_grid[(rk, ck)]
+        total_key = _total_all_key(stored)
+        child_row_frozen[f"child:{line.org_id}"] = (
+            None if total_key is None else [stored_grid.get((total_key, c.key), 0) for c in live.columns])
+    if together:
+        summed = _members_grid_of_subtrees(actor, org, own_rows, period.cutoff,
+                                           [child_orgs[line.org_id] for line in together], today, recorder.wanted)
+        for key, v in summed.items():
+            live_sub[key] = live_sub.get(key, 0) + v
+    rows = []
+    for r in live.rows:
+        if r.role == "child" and child_row_frozen.get(r.key) is not None:
+            rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, child_row_frozen[r.key],
+                                 [0] * len(r.values)))
+            continue
+        if r.role in ("child", "direct"):
+            rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, [0] * len(r.values),
+                                 list(r.values)))
+            continue
+        frozen = [frozen_sum.get((r.key, c.key), 0) for c in live.columns]
+        live_part = [v - live_sub.get((r.key, c.key), 0) for v, c in zip(r.values, live.columns, strict=True)]
+        rows.append(SplitRow(r.key, r.label, r.indent, r.is_total, r.role, frozen, live_part))
+    totals = RenderedForm(**{**live.__dict__, "rows": [
+        BodyRow(s.key, s.label, s.indent, s.is_total, s.totals, s.role) for s in rows],
+        "notes": [*live.notes, f"Tổng hợp: số liệu từ {len(submitted)}/{children_count} báo cáo đã nộp của các tổ "
+                  f"chức trực thuộc, cộng {LIVE_LABEL} của các tổ chức còn lại."]})
+    return ConsolidatedForm(totals, rows)

@@ -18,9 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from tcxd.authz.guards import require_read
@@ -264,6 +267,48 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
     root = org_version_on(org=org, day=on)
     if root is None:
         return Cube()
+    rows = _spell_rows(on, dims, [path_range(root.path)], big=root.depth == 1)
+    org_dims = [d for d in dims if d in ORG_DIMENSIONS]
+    cube: Cube = Cube()
+    if not org_dims:
+        for *values, n in rows:
+            if n:
+                cube[tuple(values)] += n
+        return cube
+    mapper = _org_mapper(org_dims, org, on)
+    for *values, org_id, n in rows:
+        org_values = iter(mapper.get(org_id, ("",) * len(org_dims)))
+        spell_values = iter(values)
+        cube[tuple(next(org_values) if d in ORG_DIMENSIONS else next(spell_values) for d in dims)] += n
+    return cube
+
+
+def member_cube_of_subtrees(*, orgs: Sequence[Org], on: dt.date, dims: Sequence[str]) -> Cube:
+    """The sum of ``member_cube_unscoped`` of each of ``orgs`` (disjoint subtrees, each as it stood on ``on``:
+    e.g. some subordinate orgs of one org) read from the spells in one scan over their path ranges; unscoped,
+    the caller checks. Organization dimensions are relative to each root: summed root by root."""
+    unknown = [d for d in dims if d not in ALL]
+    if unknown:
+        raise KeyError(f"unknown dimensions: {unknown}")
+    if set(dims) & set(ORG_DIMENSIONS):
+        out: Cube = Cube()
+        for o in orgs:
+            out.update(member_cube_unscoped(org=o, on=on, dims=dims, tallies_ok=False))
+        return out
+    ranges = [path_range(v.path) for v in OrgVersion.objects.filter(
+        org_id__in=[o.pk for o in orgs], valid_from__lte=on).exclude(valid_to__lt=on).order_by("path")]
+    cube: Cube = Cube()
+    for i in range(0, len(ranges), 200):
+        for *values, n in _spell_rows(on, dims, ranges[i:i + 200]):
+            if n:
+                cube[tuple(values)] += n
+    return cube
+
+
+def _spell_rows(on: dt.date, dims: Sequence[str], ranges: Sequence[tuple[str, str]], big: bool = False) -> list:
+    """The spells covering ``on`` at the orgs whose version of that day lies in one of the path ``ranges``,
+    grouped by the member dimensions of ``dims`` (in order) and then by org when ``dims`` holds an organization
+    dimension: rows (values…, [org id], count)."""
     qn = connection.ops.quote_name
     params: list = []
     columns: list[str] = []
@@ -279,31 +324,21 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
             codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
             band = _band_sql("s.party_age_start", bands(PARTY_AGE_KEY, on), on, codes_, params)
             columns.append(f"CASE WHEN s.party_age_start IS NULL THEN '{NO_PARTY_AGE}' ELSE {band} END")
-    org_dims = [d for d in dims if d in ORG_DIMENSIONS]
-    if org_dims:
+    if any(d in ORG_DIMENSIONS for d in dims):
         columns.append("s.org_id")
-    low, high = path_range(root.path)
+    if not ranges:
+        return []
     select = ", ".join(columns) if columns else "1"
+    within = " OR ".join(["(v.path >= %s AND v.path < %s)"] * len(ranges))
     sql = (f"SELECT {select}, COUNT(*) FROM {MemberSpell._meta.db_table} s "
            f"WHERE {_valid_on('s')} AND s.org_id IN (SELECT v.org_id FROM {OrgVersion._meta.db_table} v "
-           f"WHERE {_valid_on('v')} AND v.path >= %s AND v.path < %s)"
+           f"WHERE {_valid_on('v')} AND ({within}))"
            + (f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""))
     # only the whole country's spells (the root, depth 1) are millions of rows to group; smaller subtrees: the default
-    with big_grouping(root.depth == 1), connection.cursor() as cursor:
-        cursor.execute(sql, [*params, on, on, on, on, low, high])
+    with big_grouping(big), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, on, on, on, on, *(p for r in ranges for p in r)])
         rows = cursor.fetchall()
-    cube: Cube = Cube()
-    if not org_dims:
-        for *values, n in rows:
-            if n:
-                cube[tuple(values) if columns else ()] += n
-        return cube
-    mapper = _org_mapper(org_dims, org, on)
-    for *values, org_id, n in rows:
-        org_values = iter(mapper.get(org_id, ("",) * len(org_dims)))
-        spell_values = iter(values)
-        cube[tuple(next(org_values) if d in ORG_DIMENSIONS else next(spell_values) for d in dims)] += n
-    return cube
+    return rows if columns else [(n,) for _one, n in rows]
 
 
 def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
@@ -457,37 +492,93 @@ def movements(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, int
     changes from outside to inside (in) or inside to outside (out), on the day received; temporary ones on
     the day sent, by the sending and the host org. Moves inside the subtree are not movements."""
     require_read(actor, org.path)
-    until = period_orgs(org, start, end)
-    out = dict.fromkeys([*MOVEMENTS, *TRANSFERS], 0)
-    kind_to = {kind.value: key for key, (_label, kinds) in MOVEMENTS.items() for kind in kinds}
-    events = (MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end)
-              .filter(kind__in=[*kind_to, EventKind.DISCIPLINE.value]))
-    by_last: dict[dt.date, set[int]] = {}
-    for pk, last in until.items():
-        by_last.setdefault(last, set()).add(pk)
-    for last, ids in by_last.items():
-        for kind, data in _in_chunks(events.filter(on__lte=last), ids, ("kind", "data")):
-            if kind == EventKind.DISCIPLINE:
-                if (data or {}).get("form") == "khai_tru":
-                    out["expelled"] += 1
-                continue
-            out[kind_to[kind]] += 1
+    batched = _batch.get()
+    if batched is not None and (org.pk, start, end) in batched:
+        return dict(batched[(org.pk, start, end)])
+    return movements_of(orgs=[org], start=start, end=end)[org.pk]
 
-    def inside(pk, day) -> bool:
-        return pk in until and day <= until[pk]
+
+def movements_of(*, orgs: Sequence[Org], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """``movements`` of each of ``orgs`` (each its own subtree, by ``period_orgs``: unscoped, the caller checks),
+    in one pass: the period's events are read once, grouped by the org they are recorded at, and each counted for
+    every org whose period orgs take that org on that day; the period's transfers are read once and judged for
+    each org whose subtree they touch."""
+    untils = {o.pk: period_orgs(o, start, end) for o in orgs}
+    out = {pk: dict.fromkeys([*MOVEMENTS, *TRANSFERS], 0) for pk in untils}
+    takers: dict[int, list[tuple[int, dt.date]]] = {}  # org id → (counting org, its last day) of every org taking it
+    for pk, until in untils.items():
+        for i, last in until.items():
+            takers.setdefault(i, []).append((pk, last))
+    if not takers:
+        return out
+    kind_to = {kind.value: key for key, (_label, kinds) in MOVEMENTS.items() for kind in kinds}
+    events = MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start,
+                                        on__lte=max(d for ts in takers.values() for _pk, d in ts))
+    ids = sorted(takers)
+    for i in range(0, len(ids), 10_000):
+        chunk = events.filter(org_id__in=ids[i:i + 10_000])
+        # the movements counted by org, day and kind; a discipline is one when its form is expulsion
+        found = [(org_id, on, kind_to[kind], n) for org_id, on, kind, n in chunk.filter(kind__in=list(kind_to))
+                 .values("org_id", "on", "kind").annotate(n=Count("pk")).values_list("org_id", "on", "kind", "n")
+                 .order_by()]
+        found += [(org_id, on, "expelled", 1) for org_id, on, data in chunk.filter(
+            kind=EventKind.DISCIPLINE.value).values_list("org_id", "on", "data").order_by()
+            if (data or {}).get("form") == "khai_tru"]
+        for org_id, on, key, n in found:
+            for pk, last in takers[org_id]:
+                if on <= last:
+                    out[pk][key] += n
+
+    def inside(pk, org_id, day) -> bool:
+        last = untils[pk].get(org_id)
+        return last is not None and day <= last
+
+    def touched(*org_ids) -> set[int]:
+        return {pk for i in org_ids for pk, _last in takers.get(i, ())}
 
     for from_org, to_org, day in _temporary_moves(start, end):
-        if inside(from_org, day) and not inside(to_org, day):
-            out["temporary_out"] += 1
-        elif inside(to_org, day) and not inside(from_org, day):
-            out["temporary_in"] += 1
+        for pk in touched(from_org, to_org):
+            if inside(pk, from_org, day) and not inside(pk, to_org, day):
+                out[pk]["temporary_out"] += 1
+            elif inside(pk, to_org, day) and not inside(pk, from_org, day):
+                out[pk]["temporary_in"] += 1
     for from_org, to_org, day in _official_moves(start, end):  # at the sender to the day before
-        was, now = inside(from_org, day - dt.timedelta(days=1)), inside(to_org, day)
-        if was and not now:
-            out["transferred_out"] += 1
-        elif now and not was:
-            out["transferred_in"] += 1
+        for pk in touched(from_org, to_org):
+            was, now = inside(pk, from_org, day - dt.timedelta(days=1)), inside(pk, to_org, day)
+            if was and not now:
+                out[pk]["transferred_out"] += 1
+            elif now and not was:
+                out[pk]["transferred_in"] += 1
     return out
+
+
+def movements_by_child(*, actor, org: Org, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """``movements`` of each subordinate org of ``org`` (the ``child`` dimension on ``end``: its values → counts),
+    all in one pass (``movements_of``)."""
+    require_read(actor, org.path)
+    codes_ = [code for code, _label in dimension("child", end, root=org).values]
+    children = Org.objects.in_bulk([int(c) for c in codes_])
+    found = movements_of(orgs=[children[int(c)] for c in codes_], start=start, end=end)
+    return {c: found[int(c)] for c in codes_}
+
+
+_batch: ContextVar[dict | None] = ContextVar("tcxd_reports_movements_batch", default=None)
+
+
+@contextmanager
+def movements_batch(*, orgs: Sequence[Org], periods: Iterable[tuple[dt.date, dt.date]]):
+    """Within the block, ``movements`` of any of ``orgs`` over any of ``periods`` answers from one pass per period
+    (``movements_of``) computed on entry: a consolidation renders the movement forms of many subordinate orgs.
+    The scope is still checked on each call."""
+    found = {}
+    for start, end in set(periods):
+        for pk, counts in movements_of(orgs=orgs, start=start, end=end).items():
+            found[(pk, start, end)] = counts
+    token = _batch.set({**(_batch.get() or {}), **found})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
 
 
 # -- cadre decisions over a period (công tác cán bộ) --------------------------------------------------------
@@ -537,12 +628,6 @@ def period_orgs(org: Org, start: dt.date, end: dt.date) -> dict[int, dt.date]:
                 until[i] = max(until.get(i, before), before)
 
 
-def _in_chunks(qs, org_ids: set[int], fields: Sequence[str]) -> Iterable[tuple]:
-    ids = sorted(org_ids)
-    for i in range(0, len(ids), 10_000):
-        yield from qs.filter(org_id__in=ids[i:i + 10_000]).values_list(*fields).order_by()
-
-
 def _temporary_moves(start: dt.date, end: dt.date) -> list[tuple[int | None, int | None, dt.date]]:
     return list(MemberEvent.objects.filter(voided_at__isnull=True, on__gte=start, on__lte=end,
                                            kind=EventKind.TEMP_TRANSFER_OUT).values_list("org_id", "target_org_id",
@@ -566,4 +651,5 @@ def _official_moves(start: dt.date, end: dt.date) -> list[tuple[int, int, dt.dat
 
 
 __all__ = ["ALL", "CADRE_MOVES", "Cube", "Dimension", "MOVEMENTS", "OrgKind", "TRANSFERS", "cadre_moves", "dimension",
-           "marginal", "member_cube", "member_cubes", "movements", "org_counts", "project", "total"]
+           "marginal", "member_cube", "member_cube_of_subtrees", "member_cubes", "movements", "movements_batch",
+           "movements_by_child", "movements_of", "org_counts", "project", "total"]

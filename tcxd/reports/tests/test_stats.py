@@ -26,7 +26,8 @@ from tcxd.members.spells import rebuild
 from tcxd.members.tests.conftest import cccd_for
 from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
-from tcxd.orgs.models import OrgVersion
+from tcxd.orgs.models import Org, OrgVersion
+from tcxd.orgs.selectors import org_children_as_of
 from tcxd.reports import stats
 from tcxd.rules.pure import membership as M
 from tcxd.rules.pure.calendar import add_months, latest_start, whole_months_between
@@ -390,6 +391,44 @@ def test_movements_over_a_period_equal_the_recount(world, admin_user):
     # the world exercises every kind of movement but the badges
     assert set(seen) >= {"admitted", "readmitted", "recognized", "struck_off", "expelled", "left", "died",
                          "transferred_in", "transferred_out", "temporary_in", "temporary_out"}
+
+
+def test_movements_grouped_by_child_equal_the_calls_one_by_one(world, admin_user):
+    """One pass over a period's events and transfers for many orgs (the subordinates of an org, or any orgs, nested
+    ones too) gives each org exactly its own ``movements``, itself checked against the recount."""
+    periods = ((D(2011, 1, 1), TODAY), (D(2012, 1, 1), D(2012, 12, 31)), (D(2015, 1, 1), D(2019, 12, 31)),
+               (D(2020, 1, 1), D(2020, 12, 31)))
+    seen = Counter()
+    for start, end in periods:
+        for root in (world["root"], world["province"], world["commune_2"]):
+            grouped = stats.movements_by_child(actor=admin_user, org=root, start=start, end=end)
+            children = {str(v.org_id) for v in org_children_as_of(org=root, day=end)}
+            assert set(grouped) == children
+            for code, found in grouped.items():
+                child = Org.objects.get(pk=int(code))
+                assert found == stats.movements(actor=admin_user, org=child, start=start, end=end), (code, start)
+                assert found == brute_movements(child, start, end), (child.name, start, end)
+                seen.update({k: v for k, v in found.items() if v})
+        orgs = [world["root"], world["province"], world["commune_1"], world["commune_2"], *world["cells"]]
+        together = stats.movements_of(orgs=orgs, start=start, end=end)
+        assert together == {o.pk: stats.movements(actor=admin_user, org=o, start=start, end=end) for o in orgs}
+        with stats.movements_batch(orgs=orgs[1:3], periods=[(start, end)]):
+            assert stats.movements(actor=admin_user, org=world["province"], start=start, end=end) == \
+                together[world["province"].pk]
+    assert set(seen) >= {"admitted", "recognized", "transferred_in", "transferred_out", "temporary_in",
+                         "temporary_out"}
+
+
+def test_members_of_several_subtrees_at_once_equal_the_sum_of_each(world, admin_user):
+    subtrees = [world["commune_1"], world["commune_3"], world["cells"][2]]
+    sets = [(), ("status",), ("age_band", "sex"), ("party_age_band", "religion", "exempted", "temporary"),
+            ("grassroots_type", "status")]
+    for day in (TODAY, world["moved_on"], D(2012, 5, 16), D(2019, 6, 30)):
+        for dims in sets:
+            expected = Counter()
+            for o in subtrees:
+                expected.update(stats.member_cube_unscoped(org=o, on=day, dims=dims, tallies_ok=False))
+            assert stats.member_cube_of_subtrees(orgs=subtrees, on=day, dims=dims) == +expected, (day, dims)
 
 
 def test_scope(tree, admin_user):
