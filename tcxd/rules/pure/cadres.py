@@ -27,6 +27,8 @@ from enum import StrEnum
 from typing import Any
 
 from .calendar import add_months
+from .membership.codes import DISCIPLINE_FORMS
+from .membership.types import Problem  # the same shape as the lifecycle engine's refusals
 from .retirement import months_of_work_left, pension_start
 
 MIN_REMAINING_KEY = "cadre.appointment_min_remaining_months"
@@ -60,17 +62,6 @@ KIND_LABELS: dict[MoveKind, str] = {
 HIGHER_POST_KINDS = frozenset({MoveKind.BO_NHIEM, MoveKind.GIOI_THIEU_UNG_CU})
 # Kinds that open a term of appointment (C-07).
 TERM_KINDS = frozenset({MoveKind.BO_NHIEM, MoveKind.BO_NHIEM_LAI})
-DISCIPLINE_LABELS = {"khien_trach": "khiển trách", "canh_cao": "cảnh cáo", "cach_chuc": "cách chức"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a decision is refused: a stable code, a Vietnamese message naming the rule, the rule ref."""
-
-    code: str
-    message: str
-    rule: str = ""
-    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +150,7 @@ def discipline_problems(disciplines: Iterable[Discipline], *, decided_on: date, 
         if decided_on < eligible:
             problems.append(Problem(
                 "appointment_after_discipline",
-                f"Bị kỷ luật {DISCIPLINE_LABELS.get(d.form, d.form)} ngày {_fmt(d.on)}: chưa đủ {months} tháng để "
+                f"Bị kỷ luật {DISCIPLINE_FORMS.get(d.form, d.form)} ngày {_fmt(d.on)}: chưa đủ {months} tháng để "
                 f"bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn ({regulation}); sớm nhất từ ngày {_fmt(eligible)}.",
                 "C-04", "decision_date"))
     return problems

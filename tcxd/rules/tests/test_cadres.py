@@ -104,7 +104,7 @@ def test_discipline_waits_end_on_the_day(form, on, first_day):
     [problem] = C.check_move(day_before, lookup)
     assert problem.code == "appointment_after_discipline" and problem.rule == "C-04"
     months = {"khien_trach": 24, "canh_cao": 36, "cach_chuc": 60}[form]
-    assert problem.message == (f"Bị kỷ luật {C.DISCIPLINE_LABELS[form]} ngày {on:%d/%m/%Y}: chưa đủ {months} tháng để "
+    assert problem.message == (f"Bị kỷ luật {C.DISCIPLINE_FORMS[form]} ngày {on:%d/%m/%Y}: chưa đủ {months} tháng để "
                                "bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn (QĐ 377-QĐ/TW); sớm nhất từ ngày "
                                f"{first_day:%d/%m/%Y}.")
     assert C.check_move(replace(day_before, decision_date=first_day), lookup) == []
