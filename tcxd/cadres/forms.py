@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse
-from django.utils.html import format_html
 
-from tcxd.common.forms import BootstrapFormMixin, VnDateField
+from tcxd.common.forms import BootstrapFormMixin, PickerInput, VnDateField
 from tcxd.orgs.selectors import org_directory
 
 from . import selectors as S
 from .models import MoveKindChoices
-
-
-class PickerInput(forms.TextInput):
-    """A text input that asks the server for matches as the user types (htmx) and lists them under it; a click
-    on one fills the input (tcxd/static/tcxd/app.js, data-fill)."""
-
-    def __init__(self, url_name: str, placeholder: str, attrs=None):
-        super().__init__(attrs)
-        self.url_name, self.placeholder = url_name, placeholder
-
-    def get_context(self, name, value, attrs):
-        target = (attrs or {}).get("id", name)
-        attrs = {**(attrs or {}), "autocomplete": "off", "hx-trigger": "input changed delay:250ms",
-                 "hx-target": f"#sg-{target}", "hx-swap": "innerHTML", "hx-sync": "this:replace",
-                 "hx-get": f"{reverse(self.url_name)}?ten={name}&o={target}", "placeholder": self.placeholder}
-        return super().get_context(name, value, attrs)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        target = (attrs or {}).get("id", name)
-        return format_html('{}<div class="list-group unit-suggestions" id="sg-{}" data-testid="sg-{}"></div>',
-                           html, target, name)
 
 
 class MemberPickerField(forms.Field):

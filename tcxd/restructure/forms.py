@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from tcxd.common.errors import DomainError, ValidationFailed
 from tcxd.common.fmt import fmt_date, parse_date
-from tcxd.common.forms import BootstrapFormMixin, VnDateField, apply_domain_error
+from tcxd.common.forms import BootstrapFormMixin, PickerInput, VnDateField, apply_domain_error
 from tcxd.orgs.kinds import GrassrootsType, OrgKind
 from tcxd.orgs.models import Org
 
@@ -55,23 +53,11 @@ KIND_HELP = {
 
 
 # -- the org picker --------------------------------------------------------------------------------------------
-class OrgPickerInput(forms.TextInput):
-    """A text input that asks the server for matching orgs as the user types (htmx) and lists them under the
-    input; a click on one fills the input with “code — name” (tcxd/static/tcxd/app.js, data-fill)."""
+class OrgPickerInput(PickerInput):
+    """The picker of orgs: a click on a match fills the input with “code — name”."""
 
-    def get_context(self, name, value, attrs):
-        target = (attrs or {}).get("id", name)
-        attrs = {**(attrs or {}), "autocomplete": "off", "hx-trigger": "input changed delay:250ms",
-                 "hx-target": f"#sg-{target}", "hx-swap": "innerHTML", "hx-sync": "this:replace",
-                 "hx-get": f"{reverse('restructure:org_suggest')}?ten={name}&o={target}",
-                 "placeholder": "Gõ tên hoặc mã, rồi chọn"}
-        return super().get_context(name, value, attrs)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        target = (attrs or {}).get("id", name)
-        return format_html('{}<div class="list-group unit-suggestions" id="sg-{}" data-testid="sg-{}"></div>',
-                           html, target, name)
+    def __init__(self, attrs=None):
+        super().__init__("restructure:org_suggest", "Gõ tên hoặc mã, rồi chọn", attrs)
 
 
 class OrgPickerField(forms.Field):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from tcxd.reports.report_forms import render_form
 from ..runner import Benchmark
 from .members import _get, bench_officer, bench_token
 from .orgs import _client_host, biggest_province
+from .restructure import rolled_back
 
 FORM = "3-TCTW"
 PACKAGE_TEMPLATE = "BC-NAM"
@@ -174,21 +175,6 @@ def package() -> Benchmark:
 
 
 # -- reports.consolidate ---------------------------------------------------------------------------------------
-class _Rollback(Exception):
-    pass
-
-
-def _rolled_back(fn):
-    """``fn()`` in a transaction that is then rolled back (the rollback included in the time); its answer."""
-    answer = None
-    try:
-        with transaction.atomic():
-            answer = fn()
-            raise _Rollback
-    except _Rollback:
-        return answer
-
-
 def _consolidation_answer(data) -> tuple:
     return ([(line.org_id, line.standing) for line in data.children],
             [(f.rendered.code, [(r.key, r.frozen, r.live) for r in f.rows]) for f in data.forms])
@@ -248,13 +234,13 @@ def consolidate() -> Benchmark:
             submit_all()
             return _consolidation_answer(PK.consolidation(actor=user, org=org, template=template, year=year,
                                                           today=today))
-        return _rolled_back(body)
+        return rolled_back(body)()
 
     def floor() -> tuple:
         def body():
             submit_all()
             return _floor_answer()
-        return _rolled_back(body)
+        return rolled_back(body)()
 
     def _floor_answer() -> tuple:
         pkg, ver = ReportPackage._meta.db_table, ReportPackageVersion._meta.db_table
