@@ -16,7 +16,15 @@ from tcxd.authz.models import User
 from tcxd.fees.models import FeeBasis, FeeDecision
 from tcxd.geo.models import AdminUnit, Level, MapVersion
 from tcxd.members import tallies
-from tcxd.members.models import Member, MemberEvent, MemberNameSlot, MemberNameWord, MemberSensitive, MemberSpell
+from tcxd.members.models import (
+    Member,
+    MemberEvent,
+    MemberNameSlot,
+    MemberNameWord,
+    MemberSensitive,
+    MemberSpell,
+    MemberTally,
+)
 from tcxd.members.namewords import ROW_FIELDS as WORD_FIELDS
 from tcxd.orgs.models import CommitteeMember, Congress, Org, OrgChange, OrgHeadcount, OrgVersion
 
@@ -178,7 +186,8 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
         clock.lap("index")
         if people is not None:
             loader.write_rows(MemberNameSlot, ("id", "top"), [(i, t) for t, i in people.slots.items()])
-            tallies.refresh_units(None)  # the units' tallies, summed from the spells in SQL
+            with loader.primary_key_deferred(MemberTally):  # the table is empty: one sorted build of its key
+                tallies.refresh_units(None)  # the units' tallies, summed from the spells in SQL
             clock.lap("tallies")
         marker = MARKER.format(size=spec.name, seed=seed) + f" map={map_version}"
         if people is not None:

@@ -103,6 +103,28 @@ def indexes_deferred(models_: Sequence[type[models.Model]]) -> Iterator[list[str
             cursor.execute(sql)
 
 
+@contextmanager
+def primary_key_deferred(model: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, drop the primary key of ``model``'s (empty) table while a bulk insert fills it, and add it
+    again afterwards (one sorted build; a wide composite key costs more kept row by row than the insert itself).
+    SQLite cannot drop a primary key: nothing changes there. Inside the load's transaction, like
+    ``indexes_deferred``."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        _fire_deferred_checks(cursor)
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass AND contype = 'p'", [model._meta.db_table])
+        name, definition = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        _fire_deferred_checks(cursor)
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
 def _fire_deferred_checks(cursor) -> None:
     """PostgreSQL refuses DDL on a table with foreign-key checks still deferred in the transaction
     ("pending trigger events"): run them now (the commit would run them anyway)."""

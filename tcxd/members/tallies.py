@@ -144,16 +144,23 @@ def apply(changes: Counter) -> None:
 def _grouped(unit_filter: str, filter_params: list) -> tuple[str, list]:
     """Every tally row (``KEY_FIELDS`` + n) of the units matched by ``unit_filter`` (on ``u``, with
     ``filter_params``), summed from the open spells: (SQL, parameters)."""
-    s, o = MemberSpell._meta.db_table, Org._meta.db_table
+    o = Org._meta.db_table
     districts = district_paths()
     depth = DISTRICT_UNIT_DEPTH if districts else UNIT_DEPTH
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, depth + 1))
     # a level below UNIT_DEPTH counts only under a district
-    below = (f" AND (lv.k <= {UNIT_DEPTH} OR substr(m.path, 1, {STEPLEN * UNIT_DEPTH}) IN "
-             f"({', '.join(['%s'] * len(districts))}))") if districts else ""
-    base = (f"FROM {s} s JOIN {o} m ON m.id = s.org_id JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
-            f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k) "
-            f"WHERE s.valid_to IS NULL{below} AND ({unit_filter})")
+    below = (f"(lv.k <= {UNIT_DEPTH} OR substr(m.path, 1, {STEPLEN * UNIT_DEPTH}) IN "
+             f"({', '.join(['%s'] * len(districts))}))") if districts else "1 = 1"
+    joins = (f"JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
+             f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k)")
+    return _cuboids(joins, f"{below} AND ({unit_filter})", [*districts, *filter_params])
+
+
+def _cuboids(joins: str, where: str, params: list) -> tuple[str, list]:
+    """The six cuboids' rows (``KEY_FIELDS`` + n) of the open spells ``s`` (their org ``m``), counted for the
+    unit ``u`` that ``joins`` give each, where ``where`` holds (with ``params``): (SQL, parameters)."""
+    s, o = MemberSpell._meta.db_table, Org._meta.db_table
+    base = f"FROM {s} s JOIN {o} m ON m.id = s.org_id {joins} WHERE s.valid_to IS NULL AND ({where})"
     static = ", ".join(f"CASE WHEN s.{c} THEN '1' ELSE '0' END" if c in ("exempted", "temporary") else f"s.{c}"
                        for c in STATIC_DIMS)
     blank = ", ".join(["''"] * (len(STATIC_DIMS) - 1))
@@ -171,7 +178,7 @@ def _grouped(unit_filter: str, filter_params: list) -> tuple[str, list]:
            f"{base} GROUP BY u.id, s.status, s.sex, {birth_month}, s.ethnicity "
            f"UNION ALL SELECT u.id, {PARTY_MONTH}, s.status, s.sex, {party_month}, s.ethnicity, {blank}, COUNT(*) "
            f"{base} GROUP BY u.id, s.status, s.sex, {party_month}, s.ethnicity")
-    p = [*districts, *filter_params]
+    p = params
     return sql, [NO_DAY, *p, *p, NO_DAY, *p, NO_DAY, NO_DAY, *p, *p, NO_DAY, *p, NO_DAY]
 
 
@@ -209,20 +216,57 @@ def _day(value) -> dt.date:
 def refresh_units(unit_ids: Iterable[int] | None) -> None:
     """Sum the tallies of ``unit_ids`` (None: every unit) again from the spells, in SQL (after orgs
     moved under or out of them; after a dataset is loaded)."""
+    if unit_ids is None:
+        _refresh_all()
+        return
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return
     qn = connection.ops.quote_name
     table = qn(MemberTally._meta.db_table)
-    if unit_ids is None:
-        where, params = "1 = 1", []
-    else:
-        ids = sorted(set(unit_ids))
-        if not ids:
-            return
-        where, params = f"u.id IN ({', '.join(['%s'] * len(ids))})", ids
+    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}" + ("" if unit_ids is None else
-                                                 f" WHERE unit_id IN ({', '.join(['%s'] * len(params))})"), params)
-        sql, sql_params = _grouped(where, params)
+        cursor.execute(f"DELETE FROM {table} WHERE unit_id IN ({marks})", ids)
+        sql, sql_params = _grouped(f"u.id IN ({marks})", ids)
         cursor.execute(f"INSERT INTO {table} ({', '.join(qn(f) for f in KEY_FIELDS)}, n) " + sql, sql_params)
+
+
+OWN_TABLE = "tcxd_tally_own"
+
+
+def _refresh_all() -> None:
+    """Every unit's tallies again: the open spells are counted once, for the deepest unit above their org (its
+    own rows), then each level is its units' own rows plus their child units' rows, from the deepest level up
+    (each spell is read once instead of once per unit above it)."""
+    qn = connection.ops.quote_name
+    table, o = qn(MemberTally._meta.db_table), qn(Org._meta.db_table)
+    keys = ", ".join(qn(f) for f in KEY_FIELDS[1:])
+    districts = district_paths()
+    top = STEPLEN * UNIT_DEPTH
+    # the deepest unit above (or at) an org: its first UNIT_DEPTH levels, one more under a district
+    length = (f"CASE WHEN length(m.path) > {top} AND substr(m.path, 1, {top}) IN "
+              f"({', '.join(['%s'] * len(districts))}) THEN {STEPLEN * DISTRICT_UNIT_DEPTH} ELSE {top} END"
+              if districts else str(top))
+    own, params = _cuboids(f"JOIN {o} u ON u.path = substr(m.path, 1, {length})", "1 = 1", districts)
+    deepest = DISTRICT_UNIT_DEPTH if districts else UNIT_DEPTH
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"DROP TABLE IF EXISTS {OWN_TABLE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {OWN_TABLE} AS SELECT {qn('unit_id')}, {keys}, n FROM {table} "
+                       f"WHERE 1 = 0")
+        cursor.execute(f"INSERT INTO {OWN_TABLE} ({qn('unit_id')}, {keys}, n) {own}", params)
+        for depth in range(deepest, 0, -1):
+            child = (f"SELECT p.id AS unit_id, {', '.join(f't.{qn(f)}' for f in KEY_FIELDS[1:])}, t.n FROM {table} t "
+                     f"JOIN {o} c ON c.id = t.unit_id JOIN {o} p ON p.path = substr(c.path, 1, {STEPLEN * depth}) "
+                     f"WHERE c.depth = {depth + 1}") if depth < deepest else ""
+            mine = (f"SELECT x.unit_id, {', '.join(f'x.{qn(f)}' for f in KEY_FIELDS[1:])}, x.n FROM {OWN_TABLE} x "
+                    f"JOIN {o} u ON u.id = x.unit_id WHERE u.depth = {depth}")
+            if not child:  # the deepest units: their own rows only, counted already
+                cursor.execute(f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) {mine}")
+                continue
+            cursor.execute(f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) SELECT unit_id, {keys}, SUM(n) "
+                           f"FROM ({mine} UNION ALL {child}) r GROUP BY unit_id, {keys}")
+        cursor.execute(f"DROP TABLE {OWN_TABLE}")
 
 
 def _shift_rows(roots: Sequence[int], unit_id: int, sign: int) -> None:
