@@ -200,7 +200,8 @@ class MemberSpell(models.Model):
 
 class MemberTally(models.Model):
     """How many members are counted today under one unit (an org near the top of the tree — depth ≤
-    ``members.tallies.UNIT_DEPTH``, or a commune under a district of a pre-2025 tree — with its whole subtree
+    ``members.tallies.UNIT_DEPTH`` but a district of a pre-2025 tree, or a commune under such a district — with its
+    whole subtree
     as it stands today), by one cuboid of
     dimensions: the national and provincial figures without reading millions of spells.
 

@@ -24,8 +24,10 @@ from tcxd.orgs.models import Org
 from .models import MemberSpell, MemberTally
 
 UNIT_DEPTH = 3  # the nation, the provinces, the communes and the blocs under them
-# On a pre-2025 tree a district (depth 3) stands between a province and its communes: those communes (depth 4) are
-# units too, so abolishing the district level moves their rows along instead of summing them again.
+# On a pre-2025 tree a district (depth 3) stands between a province and its communes: the communes (depth 4) are
+# the units there and the district is not one (its figures are its communes' sum, read from the spells), so
+# abolishing the district level moves the communes' rows along and has no rows of its own to drop (about 15
+# million at the national scale).
 DISTRICT_UNIT_DEPTH = UNIT_DEPTH + 1
 NO_DAY = dt.date(1, 1, 1)  # cuboid 2: no party age (probationary); cuboids 0 and 3: no day
 STATIC, BIRTH, PARTY, TOTAL, BIRTH_MONTH, PARTY_MONTH = 0, 1, 2, 3, 4, 5
@@ -64,15 +66,18 @@ def _prefixes(path: str) -> list[str]:
     return [path[:i] for i in range(STEPLEN, min(len(path), DISTRICT_UNIT_DEPTH * STEPLEN) + 1, STEPLEN)]
 
 
-def is_unit(depth: int, under_district: bool) -> bool:
-    """Whether an org at ``depth`` is a unit: the first UNIT_DEPTH levels, and a child of a district."""
+def is_unit(depth: int, under_district: bool, district: bool = False) -> bool:
+    """Whether an org at ``depth`` is a unit: the first UNIT_DEPTH levels but a district (``district``: the org is
+    one), and a child of a district."""
+    if district and depth == UNIT_DEPTH:
+        return False
     return depth <= UNIT_DEPTH or (depth == DISTRICT_UNIT_DEPTH and under_district)
 
 
 def _unit_paths(path: str, districts: set[str]) -> list[str]:
     """Paths of the units above (and at) ``path``; ``districts``: the paths of the district orgs among its
-    ancestors (at least)."""
-    return [p for p in _prefixes(path) if is_unit(len(p) // STEPLEN, p[:-STEPLEN] in districts)]
+    ancestors and itself (at least)."""
+    return [p for p in _prefixes(path) if is_unit(len(p) // STEPLEN, p[:-STEPLEN] in districts, p in districts)]
 
 
 def _districts_among(paths: Iterable[str]) -> set[str]:
@@ -105,7 +110,7 @@ def deltas(before: Iterable[tuple | None], after: Iterable[tuple | None]) -> Cou
     unit_of, districts = {}, set()
     for path, pk, kind in above.values_list("path", "id", "kind"):
         unit_of[path] = pk
-        if kind == OrgKind.DISTRICT:
+        if kind == OrgKind.DISTRICT and len(path) == UNIT_DEPTH * STEPLEN:
             districts.add(path)
     for old, new in pairs:
         if old == new:
@@ -148,12 +153,13 @@ def _grouped(unit_filter: str, filter_params: list) -> tuple[str, list]:
     districts = district_paths()
     depth = DISTRICT_UNIT_DEPTH if districts else UNIT_DEPTH
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, depth + 1))
-    # a level below UNIT_DEPTH counts only under a district
-    below = (f"(lv.k <= {UNIT_DEPTH} OR substr(m.path, 1, {STEPLEN * UNIT_DEPTH}) IN "
-             f"({', '.join(['%s'] * len(districts))}))") if districts else "1 = 1"
+    # a district is no unit; the level below UNIT_DEPTH is one only under a district
+    in_district = f"substr(m.path, 1, {STEPLEN * UNIT_DEPTH}) IN ({', '.join(['%s'] * len(districts))})"
+    levels_ok = (f"(lv.k < {UNIT_DEPTH} OR (lv.k = {UNIT_DEPTH} AND NOT {in_district}) "
+                 f"OR (lv.k = {DISTRICT_UNIT_DEPTH} AND {in_district}))") if districts else "1 = 1"
     joins = (f"JOIN ({levels}) lv ON length(m.path) >= {STEPLEN} * lv.k "
              f"JOIN {o} u ON u.path = substr(m.path, 1, {STEPLEN} * lv.k)")
-    return _cuboids(joins, f"{below} AND ({unit_filter})", [*districts, *filter_params])
+    return _cuboids(joins, f"{levels_ok} AND ({unit_filter})", [*districts, *districts, *filter_params])
 
 
 def _cuboids(joins: str, where: str, params: list) -> tuple[str, list]:
@@ -236,18 +242,21 @@ OWN_TABLE = "tcxd_tally_own"
 
 def _refresh_all() -> None:
     """Every unit's tallies again: the open spells are counted once, for the deepest unit above their org (its
-    own rows), then each level is its units' own rows plus their child units' rows, from the deepest level up
-    (each spell is read once instead of once per unit above it)."""
+    own rows), then each level is its units' own rows plus the rows of the units right under them (under a
+    district, which is no unit: the province's), from the deepest level up (each spell is read once instead of
+    once per unit above it)."""
     qn = connection.ops.quote_name
     table, o = qn(MemberTally._meta.db_table), qn(Org._meta.db_table)
     keys = ", ".join(qn(f) for f in KEY_FIELDS[1:])
     districts = district_paths()
     top = STEPLEN * UNIT_DEPTH
-    # the deepest unit above (or at) an org: its first UNIT_DEPTH levels, one more under a district
-    length = (f"CASE WHEN length(m.path) > {top} AND substr(m.path, 1, {top}) IN "
-              f"({', '.join(['%s'] * len(districts))}) THEN {STEPLEN * DISTRICT_UNIT_DEPTH} ELSE {top} END"
+    # the deepest unit above (or at) an org: its first UNIT_DEPTH levels, one more under a district, one less for
+    # a district itself
+    marks = ", ".join(["%s"] * len(districts))
+    length = (f"CASE WHEN length(m.path) > {top} AND substr(m.path, 1, {top}) IN ({marks}) "
+              f"THEN {STEPLEN * DISTRICT_UNIT_DEPTH} WHEN m.path IN ({marks}) THEN {top - STEPLEN} ELSE {top} END"
               if districts else str(top))
-    own, params = _cuboids(f"JOIN {o} u ON u.path = substr(m.path, 1, {length})", "1 = 1", districts)
+    own, params = _cuboids(f"JOIN {o} u ON u.path = substr(m.path, 1, {length})", "1 = 1", [*districts, *districts])
     deepest = DISTRICT_UNIT_DEPTH if districts else UNIT_DEPTH
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
@@ -256,9 +265,14 @@ def _refresh_all() -> None:
                        f"WHERE 1 = 0")
         cursor.execute(f"INSERT INTO {OWN_TABLE} ({qn('unit_id')}, {keys}, n) {own}", params)
         for depth in range(deepest, 0, -1):
-            child = (f"SELECT p.id AS unit_id, {', '.join(f't.{qn(f)}' for f in KEY_FIELDS[1:])}, t.n FROM {table} t "
-                     f"JOIN {o} c ON c.id = t.unit_id JOIN {o} p ON p.path = substr(c.path, 1, {STEPLEN * depth}) "
-                     f"WHERE c.depth = {depth + 1}") if depth < deepest else ""
+            # the units right under this level's: one level down, and two under a district (the districts have
+            # no rows, the units under them none one level up)
+            below = [depth + 1] + ([DISTRICT_UNIT_DEPTH] if districts and depth == UNIT_DEPTH - 1 else [])
+            below = [d for d in below if d <= deepest and not (districts and depth == UNIT_DEPTH)]
+            child = " UNION ALL ".join(
+                f"SELECT p.id AS unit_id, {', '.join(f't.{qn(f)}' for f in KEY_FIELDS[1:])}, t.n FROM {table} t "
+                f"JOIN {o} c ON c.id = t.unit_id JOIN {o} p ON p.path = substr(c.path, 1, {STEPLEN * depth}) "
+                f"WHERE c.depth = {d}" for d in below)
             mine = (f"SELECT x.unit_id, {', '.join(f'x.{qn(f)}' for f in KEY_FIELDS[1:])}, x.n FROM {OWN_TABLE} x "
                     f"JOIN {o} u ON u.id = x.unit_id WHERE u.depth = {depth}")
             if not child:  # the deepest units: their own rows only, counted already
@@ -296,12 +310,17 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
     groups: dict[tuple[str, int], list[str]] = {}
     # the districts above the roots' old and new places (by their paths now: a root's parent does not move)
     districts = _districts_among({p for _id, old, new in moves for p in (*_prefixes(old), *_prefixes(new))})
+    # the roots that are districts (by id: a root's path changed)
+    roots_districts = set(Org.objects.filter(pk__in=[m[0] for m in moves], kind=OrgKind.DISTRICT)
+                          .values_list("id", flat=True))
     for org_id, old_path, new_path in moves:
         old_parent, new_parent = old_path[:-STEPLEN], new_path[:-STEPLEN]
         old_side, new_side = set(_unit_paths(old_parent, districts)), set(_unit_paths(new_parent, districts))
         old_only, new_only = old_side - new_side, new_side - old_side
         old_depth, new_depth = len(old_path) // STEPLEN, len(new_path) // STEPLEN
-        was_unit, now_unit = is_unit(old_depth, old_parent in districts), is_unit(new_depth, new_parent in districts)
+        is_district = org_id in roots_districts
+        was_unit = is_unit(old_depth, old_parent in districts, is_district)
+        now_unit = is_unit(new_depth, new_parent in districts, is_district)
         if was_unit and now_unit:
             for path in old_only:
                 shifts.setdefault((path, -1), []).append(org_id)
@@ -328,7 +347,8 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
             if d == depth or i < 0 or not path.startswith(paths[i]):
                 continue
             under_district = kinds.get(path[:-STEPLEN]) == OrgKind.DISTRICT
-            if is_unit(d - k, under_district) != is_unit(d, under_district):
+            district = kinds[path] == OrgKind.DISTRICT
+            if is_unit(d - k, under_district, district) != is_unit(d, under_district, district):
                 refresh.add(pk)
     units = dict(Org.objects.filter(path__in={p for p, _s in shifts} | refresh_paths).values_list("path", "id"))
     refresh |= {units[p] for p in refresh_paths if p in units}

@@ -197,8 +197,62 @@ def _open_versions(orgs: Sequence[Org], change, day: dt.date) -> None:
     OrgVersion.objects.bulk_create(new, batch_size=2000)
 
 
+MOVE_CHUNK = 500  # moved subtrees per statement
+
+
+def _ranges_sql(rows: Sequence[tuple], names: Sequence[str]) -> tuple[str, list]:
+    """A derived table of ``rows`` with columns ``names`` (portable: SQLite names no VALUES columns)."""
+    one = ", ".join(f"%s AS {n}" for n in names)
+    return " UNION ALL ".join([f"SELECT {one}"] * len(rows)), [v for row in rows for v in row]
+
+
+def _rewrite_paths(moves: Sequence[tuple[str, str, int]]) -> None:
+    """(old root path, new root path, depth change): every org under an old root path gets the new prefix."""
+    table = connection.ops.quote_name(Org._meta.db_table)
+    ranges, params = _ranges_sql([(*path_range(old), new, len(old) + 1, dd) for old, new, dd in moves],
+                                 ("low", "high", "prefix", "cut", "dd"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET path = r.prefix || SUBSTR({table}.path, r.cut), depth = {table}.depth "
+                       f"+ r.dd FROM ({ranges}) r WHERE {table}.path >= r.low AND {table}.path < r.high", params)
+
+
+def _open_moved_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], day: dt.date) -> None:
+    """Versions from ``day`` of the active orgs ``ids`` of the moved subtrees (``roots``: new root path, the
+    move's OrgChange id), as they now stand, in SQL: the open ones end the day before, one already starting on
+    ``day`` is rewritten in place, the others get a new one (the move's change)."""
+    qn = connection.ops.quote_name
+    o, v = qn(Org._meta.db_table), qn(OrgVersion._meta.db_table)
+    copied = ("path", "depth", "code", "name", "short_name", "kind", "grassroots_type", "admin_unit_id", "status")
+    current = (f"SELECT o.id AS org_id, p.id AS parent_id, {', '.join(f'o.{c}' for c in copied)} FROM {o} o "
+               f"LEFT JOIN {o} p ON p.path = SUBSTR(o.path, 1, LENGTH(o.path) - {STEPLEN})")
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {v} SET valid_to = %s WHERE org_id IN ({marks}) AND valid_from < %s "
+                           f"AND valid_to IS NULL", [day - ONE_DAY, *chunk, day])
+            cursor.execute(f"UPDATE {v} SET {', '.join(f'{c} = x.{c}' for c in ('parent_id', *copied))} "
+                           f"FROM ({current} WHERE o.id IN ({marks})) x WHERE {v}.org_id = x.org_id "
+                           f"AND {v}.valid_from = %s", [*chunk, day])
+    for n in range(0, len(roots), MOVE_CHUNK):
+        chunk = roots[n:n + MOVE_CHUNK]
+        ranges, params = _ranges_sql([(*path_range(path), change) for path, change in chunk],
+                                     ("low", "high", "change_id"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {v} (org_id, change_id, valid_from, valid_to, parent_id, {', '.join(copied)}) "
+                f"SELECT o.id, r.change_id, %s, NULL, p.id, {', '.join(f'o.{c}' for c in copied)} "
+                f"FROM ({ranges}) r JOIN {o} o ON o.path >= r.low AND o.path < r.high "
+                f"LEFT JOIN {o} p ON p.path = SUBSTR(o.path, 1, LENGTH(o.path) - {STEPLEN}) "
+                f"WHERE o.status = %s AND NOT EXISTS (SELECT 1 FROM {v} w WHERE w.org_id = o.id "
+                f"AND w.valid_from = %s)", [day, *params, OrgStatus.ACTIVE, day])
+
+
 def _latest_day(org_ids: Sequence[int]) -> dt.date | None:
-    return OrgVersion.objects.filter(org_id__in=org_ids).aggregate(m=Max("valid_from"))["m"]
+    ids = list(org_ids)
+    days = [OrgVersion.objects.filter(org_id__in=ids[i:i + 5000]).aggregate(m=Max("valid_from"))["m"]
+            for i in range(0, len(ids), 5000)]
+    return max((d for d in days if d is not None), default=None)
 
 
 def require_history_until(org_ids: Sequence[int], day: dt.date) -> None:
@@ -326,35 +380,26 @@ def relocate(journal: Journal, moves: Sequence[tuple[Org, Org]], *, day: dt.date
     journal.touch_versions(subtree, day)
     names = {p.path: p.name for p in old_parents}
     steps: dict[int, int] = {}
-    table = connection.ops.quote_name(Org._meta.db_table)
     new_paths: dict[int, str] = {}
-    with connection.cursor() as cursor:
-        for n, (root, parent) in enumerate(pairs):
-            if progress and n % 200 == 0:
-                progress(n, len(pairs))
-            step = steps.get(parent.pk) or _next_step(parent)
-            steps[parent.pk] = step + 1
-            new_path = parent.path + encode_step(step)
-            low, high = path_range(root.path)
-            cursor.execute(f"UPDATE {table} SET path = %s || SUBSTR(path, %s), depth = depth + %s "
-                           f"WHERE path >= %s AND path < %s",
-                           [new_path, len(root.path) + 1, parent.depth + 1 - root.depth, low, high])
-            new_paths[root.pk] = new_path
+    for root, parent in pairs:
+        step = steps.get(parent.pk) or _next_step(parent)
+        steps[parent.pk] = step + 1
+        new_paths[root.pk] = parent.path + encode_step(step)
+    # every moved subtree's paths by prefix, MOVE_CHUNK subtrees a statement (the new paths are after every
+    # child of their new parents: no two orgs share a path on the way)
+    for n in range(0, len(pairs), MOVE_CHUNK):
+        if progress:
+            progress(n, len(pairs))
+        chunk = pairs[n:n + MOVE_CHUNK]
+        _rewrite_paths([(root.path, new_paths[root.pk], parent.depth + 1 - root.depth) for root, parent in chunk])
     changes = OrgChange.objects.bulk_create([
         OrgChange(org=root, kind=OrgChange.Kind.MOVED, effective_on=day, decision_no=decision.number,
                   decision_date=decision.date, decision_issuer=decision.issuer, note=note,
                   summary=f"Từ {names.get(root.path[:-STEPLEN], '')} sang {parent.name} (sắp xếp tổ chức)"[:500])
         for root, parent in pairs], batch_size=1000)
-    change_of = {}
-    for (root, _p), change in zip(pairs, changes, strict=True):
-        for row in trees[root.pk]:
-            if row[2] == OrgStatus.ACTIVE:
-                change_of[row[0]] = change
-    nodes = []
-    ids = sorted(change_of)
-    for i in range(0, len(ids), 5000):
-        nodes += list(Org.objects.filter(pk__in=ids[i:i + 5000]))
-    _open_versions(nodes, change_of, day)
+    active = sorted(row[0] for root, _p in pairs for row in trees[root.pk] if row[2] == OrgStatus.ACTIVE)
+    _open_moved_versions(active, [(new_paths[root.pk], change.pk) for (root, _p), change in
+                                  zip(pairs, changes, strict=True)], day)
     _recount_children([*old_parents, *new_parents])
     moved = [(root.pk, root.path, new_paths[root.pk]) for root, _p in pairs]
     journal.moved += moved

@@ -346,9 +346,12 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
     if (on < timezone.localdate() or org.depth > T.UNIT_DEPTH or org.valid_from > on
             or (org.valid_to is not None and org.valid_to < on)):
         return None
+    if org.kind == OrgKind.DISTRICT:  # no unit (a pre-2025 tree): its communes are
+        return None
     rest = set(dims) - {"status", "sex"}
     if "child" in rest:
-        if org.depth >= T.UNIT_DEPTH:
+        if org.depth >= T.UNIT_DEPTH or (org.depth == T.UNIT_DEPTH - 1 and Org.objects.filter(
+                path__startswith=org.path, depth=T.UNIT_DEPTH, kind=OrgKind.DISTRICT).exists()):
             return None
         rest.discard("child")
     for cuboid in (T.TOTAL, T.BIRTH, T.PARTY, T.STATIC):

@@ -23,8 +23,8 @@ from tcxd.members.models import MemberNameSlot, MemberSpell, MemberTally
 from tcxd.orgs.kinds import OrgKind, OrgStatus
 from tcxd.orgs.models import Org, OrgHeadcount, OrgVersion
 from tcxd.orgs.restructuring import encode_step
-from tcxd.restructure.engine import Run
-from tcxd.restructure.models import OperationKind, RestructureOperation
+from tcxd.restructure.models import OperationKind, OperationStatus, RestructureOperation
+from tcxd.restructure.services import restructure_run
 
 from ..runner import Benchmark
 from .orgs import bench_user
@@ -87,11 +87,16 @@ def _members_by_province() -> list[tuple[int, Org]]:
 
 
 def _apply(kind: str, spec: dict, day: dt.date) -> tuple[int, int]:
+    """The background task's body, as the worker runs it: the operation, its journal (for undo) and result saved,
+    the closed orgs recorded, the audit row."""
     root = Org.objects.get(depth=1)
     op = RestructureOperation.objects.create(kind=kind, title="Đo hiệu năng", spec=spec, scope_org=root,
-                                             effective_on=day, decision_no="BENCH")
-    outcome = Run(actor=bench_user(), operation=op).run()
-    return outcome.orgs_in_moved_subtrees, outcome.members_in_moved_subtrees
+                                             effective_on=day, decision_no="BENCH", applied_by=bench_user(),
+                                             status=OperationStatus.QUEUED)
+    op = restructure_run(op.pk)
+    if op.status != OperationStatus.APPLIED:
+        raise RuntimeError(f"the operation was not applied: {op.error}")
+    return op.result["orgs_in_moved_subtrees"], op.result["members_in_moved_subtrees"]
 
 
 def _floor_moves(moves: list[tuple[str, str]], day: dt.date) -> None:
@@ -198,7 +203,7 @@ def abolish_level() -> Benchmark:
                 chunk = ids[i:i + 500]
                 c.execute(f"UPDATE {_T['org']} SET status = 'closed', valid_to = %s WHERE id IN "
                           f"({', '.join(['%s'] * len(chunk))})", [day - dt.timedelta(days=1), *chunk])
-                # the closed level's tallies go (a district's children were units: theirs stay)
+                # the closed level's tallies go (districts have none; their children are units and keep theirs)
                 c.execute(f"DELETE FROM {_T['tally']} WHERE unit_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
         return _moved_counts([new for _old, new in moves])
 

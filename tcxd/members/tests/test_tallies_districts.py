@@ -1,11 +1,12 @@
-"""Tallies on a pre-2025 tree: a commune under a district is a unit too (``tallies.is_unit``), so abolishing the
-district level carries the communes' rows along and drops the districts'. Every move here is checked by the
-autouse fixture (the stored tallies equal the ones summed from the spells afterwards); these tests also check
-which rows were written."""
+"""Tallies on a pre-2025 tree: a commune under a district is a unit and the district is not (``tallies.is_unit``),
+so abolishing the district level carries the communes' rows along and has no district rows to drop. Every move
+here is checked by the autouse fixture (the stored tallies equal the ones summed from the spells afterwards); these
+tests also check which rows were written."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -15,6 +16,7 @@ from tcxd.members.models import MemberTally
 from tcxd.members.tests.conftest import admit, new_candidate
 from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind
+from tcxd.reports import stats
 
 D2015 = dt.date(2015, 1, 1)
 
@@ -50,11 +52,21 @@ def total(unit) -> int:
     return sum(n for key, n in tallies.stored([unit.pk]).items() if key[1] == tallies.TOTAL)
 
 
-def test_a_commune_under_a_district_is_a_unit_and_a_cell_is_not(districts):
+def test_a_commune_under_a_district_is_a_unit_and_a_cell_and_the_district_are_not(districts):
     t = districts
     assert tallies.is_unit(4, True) and not tallies.is_unit(4, False) and tallies.is_unit(3, False)
-    assert (total(t.x1), total(t.x2), total(t.g2), total(t.d1), total(t.province)) == (2, 1, 1, 2, 4)
-    assert not MemberTally.objects.filter(unit_id__in=[t.c1.pk, t.c2.pk]).exists()
+    assert not tallies.is_unit(3, False, True) and tallies.is_unit(2, False, True)  # only a district at its level
+    assert (total(t.x1), total(t.x2), total(t.g2), total(t.province), total(t.root)) == (2, 1, 1, 4, 4)
+    assert not MemberTally.objects.filter(unit_id__in=[t.c1.pk, t.c2.pk, t.d1.pk, t.d2.pk]).exists()
+
+
+def test_a_districts_figures_are_its_communes_from_the_spells(districts, admin_user):
+    t = districts
+    today = dt.date.today()
+    assert stats.total(stats.member_cube(actor=admin_user, org=t.d1, on=today, dims=["sex"])) == 2
+    assert stats.total(stats.member_cube(actor=admin_user, org=t.d2, on=today, dims=["sex"])) == 2
+    by_child = stats.member_cube(actor=admin_user, org=t.province, on=today, dims=["child"])
+    assert {key: n for key, n in by_child.items() if n} == {(str(t.d1.pk),): 2, (str(t.d2.pk),): 2}
 
 
 def test_communes_moving_up_from_their_district_keep_their_rows(districts):
@@ -62,13 +74,14 @@ def test_communes_moving_up_from_their_district_keep_their_rows(districts):
     before = rows(t.x1, t.province)
     OS.org_move(actor=t.admin, org=t.x1, new_parent=t.province, effective_on=dt.date(2025, 7, 1))
     assert rows(t.x1, t.province) == before  # carried along, not summed again; the province's unchanged
-    assert total(t.d1) == 0 and not MemberTally.objects.filter(unit_id=t.d1.pk).exists()  # emptied: dropped
+    assert not MemberTally.objects.filter(unit_id=t.d1.pk).exists()
 
 
 def test_a_commune_moving_between_districts_and_a_cell_leaving_a_district(districts):
     t = districts
+    before = rows(t.x2, t.province)
     OS.org_move(actor=t.admin, org=t.x2, new_parent=t.d1, effective_on=dt.date(2025, 3, 1))
-    assert (total(t.d1), total(t.d2), total(t.x2)) == (3, 1, 1)
+    assert rows(t.x2, t.province) == before
     # a grassroots cell under a district is a unit (depth 4); under the province too (depth 3); under a commune
     # of the new kind (depth 4) it is not
     before = rows(t.g2)
@@ -87,4 +100,20 @@ def test_a_district_moving_to_another_province_takes_its_communes_rows(districts
                      valid_from=D2015)
     before = rows(t.x1, t.d1)
     OS.org_move(actor=t.admin, org=t.d1, new_parent=other, effective_on=dt.date(2025, 6, 1))
-    assert rows(t.x1, t.d1) == before and (total(other), total(t.province)) == (2, 2)
+    assert rows(t.x1, t.d1) == before and (total(other), total(t.province), total(t.root)) == (2, 2, 4)
+
+
+def test_the_migration_drops_the_rows_districts_had_as_units(districts):
+    """Migration 0015: a database summed while districts were units loses their rows, and only theirs."""
+    from django.apps import apps
+
+    t = districts
+    migration = importlib.import_module("tcxd.members.migrations.0015_districts_are_no_units")
+    before = tallies.stored()
+    for district, commune in ((t.d1, t.x1), (t.d2, t.x2)):  # as 0014 left them: a district's rows, its sum
+        MemberTally.objects.bulk_create([MemberTally(unit_id=district.pk, **dict(zip(tallies.KEY_FIELDS[1:], key[1:],
+                                                                                     strict=True)), n=n)
+                                         for key, n in tallies.stored([commune.pk]).items()])
+    assert MemberTally.objects.filter(unit_id=t.d1.pk).exists()
+    migration.drop_district_rows(apps, None)  # the schema editor is not used
+    assert tallies.stored() == before
