@@ -609,10 +609,13 @@ def _movement_counters(actor, org: Org, start, end, pstart, pend, rows: list[Ite
                     out[(key, period)] += n
         return out
 
-    counters: dict = {None: both(org)}
     child_ids = [int(r.child) for r in rows if r.child]
-    for child in Org.objects.filter(pk__in=child_ids):
-        counters[str(child.pk)] = both(child)
+    children = list(Org.objects.filter(pk__in=child_ids))
+    # one pass per period for the org and every child row (``stats.movements`` answers from it, scope checked)
+    with stats.movements_batch(orgs=[org, *children], periods=[(start, end), (pstart, pend)]):
+        counters: dict = {None: both(org)}
+        for child in children:
+            counters[str(child.pk)] = both(child)
     return counters
 
 

@@ -17,6 +17,7 @@ from tcxd.conftest import make_org, make_user
 from tcxd.members import services as MS
 from tcxd.members.models import Member
 from tcxd.orgs.kinds import OrgKind
+from tcxd.orgs.models import Org
 from tcxd.reports import stats
 from tcxd.reports.form_services import report_form_save
 from tcxd.reports.models import FormKind, ReportForm
@@ -342,3 +343,39 @@ def test_a_seeded_figure_reads_the_vietnamese_way(tree, admin_user):
         _official(tree.cell_a1, D(1980, 1, 1), D(2016, 1, 4))
     rendered = render_form(actor=admin_user, form=_form("1-TCTW-DV"), org=tree.province, on=TODAY)
     assert _grid(rendered)["tong"] == [3, 0, 0] and _grid(rendered)["chinh_thuc"] == [3, 0, 0]
+
+
+def test_a_movement_form_by_subordinate_org_reads_the_events_once_for_all_its_rows(world, admin_user):
+    """One row per subordinate org: each row equals that org's recount, and the queries do not grow with the
+    number of rows (the movements of the org and every child in one pass per period)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    form = {"kind": FormKind.MOVEMENTS, "code": "BD-DV", "title": "Biến động theo đơn vị", "definition": {
+        "rows_from": "children", "rows": [],
+        "columns": [{"key": "ket_nap", "label": "Kết nạp", "filter": {"movement": "admitted", "period": "current"}},
+                    {"key": "chuyen_di", "label": "Chuyển đi",
+                     "filter": {"movement": "transferred_out", "period": "previous"}}]}}
+    start, end = D(2016, 1, 1), D(2021, 12, 31)
+    pstart, pend = previous_period(start, end)
+
+    def rendered_with_queries(root):
+        with CaptureQueriesContext(connection) as queries:
+            rendered = render_form(actor=admin_user, form=form, org=root, start=start, end=end)
+        return rendered, len(queries)
+
+    for root in (world["province"], world["commune_1"]):
+        rendered, _n = rendered_with_queries(root)
+        for row in rendered.rows:
+            if not row.key.startswith("child:") or row.key == "child:":
+                continue
+            child = Org.objects.get(pk=int(row.key.split(":")[1]))
+            assert row.values == [brute_movements(child, start, end)["admitted"],
+                                  brute_movements(child, pstart, pend)["transferred_out"]], (root.name, child.name)
+    few, n_few = rendered_with_queries(world["province"])
+    for i in range(4):
+        make_org(admin_user, world["province"], OrgKind.COMMUNE, name=f"Xã thêm {i}", code=f"XT{i}",
+                 valid_from=D(2011, 2, 1))
+    more, n_more = rendered_with_queries(world["province"])
+    assert len(more.rows) == len(few.rows) + 4
+    assert n_more <= n_few + 2, (n_few, n_more)
