@@ -129,3 +129,37 @@ def test_p95_is_nearest_rank_and_only_selects_by_prefix():
     assert p95([3.0]) == 3.0
     assert select(["orgs.subtree_count"]) == ["orgs.subtree_count.province", "orgs.subtree_count.nation"]
     assert select(["orgs.page"]) == ["orgs.page"]
+
+
+def _constraints() -> list[tuple]:
+    """Every constraint and index of the database's tables (PostgreSQL: from the catalogue; SQLite: the schema)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, "
+                           "condeferred, convalidated FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                           "UNION ALL SELECT tablename, indexname, indexdef, NULL, NULL, NULL FROM pg_indexes "
+                           "WHERE schemaname = 'public' ORDER BY 1, 2, 3")
+        else:
+            cursor.execute("SELECT tbl_name, name, sql, NULL, NULL, NULL FROM sqlite_master ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+def test_the_load_puts_back_every_index_and_foreign_key_it_set_aside(db):
+    """The generator drops the plain indexes (and on PostgreSQL the foreign keys) of the tables it fills and adds
+    them back: the schema afterwards is the schema before, to the deferrable flags; a row pointing nowhere is
+    still refused."""
+    from django.db import IntegrityError, transaction
+
+    before = _constraints()
+    build_dataset("XS", seed=7)
+    assert _constraints() == before
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrgVersion.objects.filter(pk=OrgVersion.objects.order_by("pk").values_list("pk", flat=True)[0]).update(
+            org_id=10**9)
+        with connection.cursor() as cursor:  # deferred keys are checked at commit: now
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            else:
+                cursor.execute("PRAGMA foreign_key_check")
+                if cursor.fetchall():
+                    raise IntegrityError("foreign key")
