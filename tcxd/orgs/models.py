@@ -242,3 +242,59 @@ class OrgLineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+
+
+class JournalOrg(models.Model):
+    """An org's row as it stood before a restructuring first changed it (``restructuring.Journal``): undoing the
+    operation puts it back. Kept in a table, not in the operation's journal document: the nationwide district
+    abolition touches 300 000 orgs (a 200 MB document). ``operation_id``: the restructuring operation (restructure
+    context; no constraint: orgs knows nothing of it)."""
+
+    operation_id = models.PositiveBigIntegerField()
+    org_id = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    numchild = models.PositiveIntegerField()
+    status = models.CharField(max_length=10)
+    valid_to = models.DateField(null=True)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=120)
+    name_norm = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30)
+    grassroots_type = models.CharField(max_length=30)
+    congress_cycle_months = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["operation_id", "org_id"], name="journal_org_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.operation_id}: {self.code} {self.path}"
+
+
+class JournalVersion(models.Model):
+    """A version row (``OrgVersion``, same id) as it stood before a restructuring ended, rewrote or removed it
+    (``restructuring.Journal``)."""
+
+    operation_id = models.PositiveBigIntegerField()
+    version_id = models.PositiveBigIntegerField()
+    org_id = models.PositiveBigIntegerField()
+    change_id = models.PositiveBigIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    parent_id = models.PositiveBigIntegerField(null=True)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=30)
+    grassroots_type = models.CharField(max_length=30)
+    admin_unit_id = models.PositiveBigIntegerField(null=True)
+    status = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["operation_id", "version_id"], name="journal_version_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.operation_id}: version {self.version_id} ({self.valid_from} – {self.valid_to or '…'})"

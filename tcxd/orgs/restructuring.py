@@ -27,31 +27,22 @@ from tcxd.common.text import fold
 from . import hooks
 from . import versions as V
 from .kinds import ALLOWED_CHILDREN, OrgKind, OrgStatus
-from .models import Org, OrgChange, OrgHeadcount, OrgLineage, OrgVersion
+from .models import JournalOrg, JournalVersion, Org, OrgChange, OrgHeadcount, OrgLineage, OrgVersion
 
 ONE_DAY = dt.timedelta(days=1)
 ORG_FIELDS = ("path", "depth", "numchild", "status", "valid_to", "code", "name", "short_name", "name_norm", "kind",
               "grassroots_type", "congress_cycle_months")
 VERSION_FIELDS = ("id", "org_id", "change_id", "valid_from", "valid_to", "path", "depth", "parent_id", "code",
                   "name", "short_name", "kind", "grassroots_type", "admin_unit_id", "status")
-_DATES = {"valid_from", "valid_to"}
-
-
-def _jsonable(row: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-
-
-def _dated(row: dict) -> dict:
-    return {k: (dt.date.fromisoformat(v) if k in _DATES and v else v) for k, v in row.items()}
 
 
 @dataclass
 class Journal:
-    """What one restructuring changed in the tree: the rows as they were before it first touched them,
-    the orgs it founded, and the id marks after which every OrgChange/OrgVersion/OrgLineage is its own."""
+    """What one restructuring (``operation_id``) changed in the tree: the rows as they were before it first
+    touched them (tables ``JournalOrg``, ``JournalVersion``, written in SQL from the rows themselves), the orgs
+    it founded, the subtrees it moved, and the id marks after which every OrgChange/OrgVersion is its own."""
 
-    orgs: dict[int, dict] = field(default_factory=dict)
-    versions: dict[int, dict] = field(default_factory=dict)
+    operation_id: int
     created: list[int] = field(default_factory=list)
     moved: list[tuple[int, str, str]] = field(default_factory=list)
     change_mark: int = 0
@@ -59,43 +50,64 @@ class Journal:
     org_mark: int = 0
 
     @classmethod
-    def start(cls) -> Journal:
-        return cls(change_mark=OrgChange.objects.aggregate(m=Max("id"))["m"] or 0,
+    def start(cls, operation_id: int) -> Journal:
+        forget(operation_id)  # an earlier run's rows (none: a run that did not commit left none)
+        return cls(operation_id=operation_id, change_mark=OrgChange.objects.aggregate(m=Max("id"))["m"] or 0,
                    version_mark=OrgVersion.objects.aggregate(m=Max("id"))["m"] or 0,
                    org_mark=Org.objects.aggregate(m=Max("id"))["m"] or 0)
 
     def as_json(self) -> dict:
-        return {"orgs": {str(k): _jsonable(v) for k, v in self.orgs.items()},
-                "versions": {str(k): _jsonable(v) for k, v in self.versions.items()},
-                "created": self.created, "moved": [list(m) for m in self.moved],
+        return {"operation_id": self.operation_id, "created": self.created, "moved": [list(m) for m in self.moved],
                 "change_mark": self.change_mark, "version_mark": self.version_mark, "org_mark": self.org_mark}
 
     @classmethod
     def from_json(cls, data: dict) -> Journal:
-        return cls(orgs={int(k): _dated(v) for k, v in data["orgs"].items()},
-                   versions={int(k): _dated(v) for k, v in data["versions"].items()},
-                   created=list(data["created"]), moved=[tuple(m) for m in data["moved"]],
-                   change_mark=data["change_mark"], version_mark=data["version_mark"], org_mark=data["org_mark"])
+        return cls(operation_id=data["operation_id"], created=list(data["created"]),
+                   moved=[tuple(m) for m in data["moved"]], change_mark=data["change_mark"],
+                   version_mark=data["version_mark"], org_mark=data["org_mark"])
 
     # -- snapshots before the first change ------------------------------------------------------------------
     def touch_orgs(self, ids: Iterable[int]) -> None:
-        new = [i for i in set(ids) if i not in self.orgs and i not in self.created]
-        for i in range(0, len(new), 5000):
-            for row in Org.objects.filter(pk__in=new[i:i + 5000]).values("id", *ORG_FIELDS):
-                self.orgs[row.pop("id")] = row
+        created = set(self.created)
+        new = sorted(i for i in set(ids) if i not in created)
+        qn = connection.ops.quote_name
+        o, j = qn(Org._meta.db_table), qn(JournalOrg._meta.db_table)
+        cols = ", ".join(ORG_FIELDS)
+        with connection.cursor() as cursor:
+            for i in range(0, len(new), 5000):
+                chunk = new[i:i + 5000]
+                cursor.execute(f"INSERT INTO {j} (operation_id, org_id, {cols}) SELECT %s, o.id, "
+                               f"{', '.join(f'o.{c}' for c in ORG_FIELDS)} FROM {o} o WHERE o.id IN "
+                               f"({', '.join(['%s'] * len(chunk))}) AND NOT EXISTS (SELECT 1 FROM {j} x WHERE "
+                               f"x.operation_id = %s AND x.org_id = o.id)",
+                               [self.operation_id, *chunk, self.operation_id])
 
     def touch_versions(self, org_ids: Iterable[int], day: dt.date) -> None:
         """Versions of these orgs a change on ``day`` may end, rewrite or remove."""
         ids = sorted(set(org_ids))
-        for i in range(0, len(ids), 5000):
-            qs = (OrgVersion.objects.filter(org_id__in=ids[i:i + 5000], id__lte=self.version_mark)
-                  .exclude(valid_to__lt=day - ONE_DAY))
-            for row in qs.values(*VERSION_FIELDS):
-                self.versions.setdefault(row["id"], row)
+        qn = connection.ops.quote_name
+        v, j = qn(OrgVersion._meta.db_table), qn(JournalVersion._meta.db_table)
+        cols = ", ".join(VERSION_FIELDS[1:])
+        with connection.cursor() as cursor:
+            for i in range(0, len(ids), 5000):
+                chunk = ids[i:i + 5000]
+                cursor.execute(f"INSERT INTO {j} (operation_id, version_id, {cols}) SELECT %s, v.id, "
+                               f"{', '.join(f'v.{c}' for c in VERSION_FIELDS[1:])} FROM {v} v WHERE v.org_id IN "
+                               f"({', '.join(['%s'] * len(chunk))}) AND v.id <= %s AND (v.valid_to IS NULL OR "
+                               f"v.valid_to >= %s) AND NOT EXISTS (SELECT 1 FROM {j} x WHERE x.operation_id = %s "
+                               f"AND x.version_id = v.id)",
+                               [self.operation_id, *chunk, self.version_mark, day - ONE_DAY, self.operation_id])
 
     def subtree_ids(self) -> set[int]:
         """Every org the operation touched or founded."""
-        return set(self.orgs) | set(self.created)
+        touched = JournalOrg.objects.filter(operation_id=self.operation_id).values_list("org_id", flat=True)
+        return set(touched) | set(self.created)
+
+
+def forget(operation_id: int) -> None:
+    """Drop the snapshots of an operation (undone: nothing to put back any more)."""
+    JournalOrg.objects.filter(operation_id=operation_id).delete()
+    JournalVersion.objects.filter(operation_id=operation_id).delete()
 
 
 # -- paths ----------------------------------------------------------------------------------------------------
@@ -231,9 +243,12 @@ def _open_moved_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], d
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {v} SET valid_to = %s WHERE org_id IN ({marks}) AND valid_from < %s "
                            f"AND valid_to IS NULL", [day - ONE_DAY, *chunk, day])
-            cursor.execute(f"UPDATE {v} SET {', '.join(f'{c} = x.{c}' for c in ('parent_id', *copied))} "
-                           f"FROM ({current} WHERE o.id IN ({marks})) x WHERE {v}.org_id = x.org_id "
-                           f"AND {v}.valid_from = %s", [*chunk, day])
+            cursor.execute(f"SELECT org_id FROM {v} WHERE org_id IN ({marks}) AND valid_from = %s", [*chunk, day])
+            same_day = [row[0] for row in cursor.fetchall()]  # usually none: read first, rewrite only those
+            if same_day:
+                cursor.execute(f"UPDATE {v} SET {', '.join(f'{c} = x.{c}' for c in ('parent_id', *copied))} "
+                               f"FROM ({current} WHERE o.id IN ({', '.join(['%s'] * len(same_day))})) x "
+                               f"WHERE {v}.org_id = x.org_id AND {v}.valid_from = %s", [*same_day, day])
     for n in range(0, len(roots), MOVE_CHUNK):
         chunk = roots[n:n + MOVE_CHUNK]
         ranges, params = _ranges_sql([(*path_range(path), change) for path, change in chunk],
@@ -489,24 +504,31 @@ def newer_changes(journal: Journal, last_change_id: int) -> list[OrgChange]:
 
 def journal_undo(journal: Journal, *, last_change_id: int, operation_id: int) -> None:
     """Put back every row the operation changed; remove what it added. Callers check ``newer_changes``."""
-    ids = sorted(journal.subtree_ids())
-    OrgLineage.objects.filter(operation_id=operation_id).delete()
-    # versions: drop the operation's own and every version it rewrote or removed, then put those back
-    OrgVersion.objects.filter(org_id__in=ids, id__gt=journal.version_mark).delete()
-    OrgVersion.objects.filter(id__in=list(journal.versions)).delete()
-    OrgVersion.objects.bulk_create([OrgVersion(**row) for row in journal.versions.values()], batch_size=2000)
-    OrgChange.objects.filter(org_id__in=ids, id__gt=journal.change_mark, id__lte=last_change_id).delete()
-    # paths: through temporary ones, so that no two orgs ever share a path on the way
     qn = connection.ops.quote_name
-    table = qn(Org._meta.db_table)
-    restored = [pk for pk in ids if pk in journal.orgs]
+    org, ver, chg = (qn(m._meta.db_table) for m in (Org, OrgVersion, OrgChange))
+    jo, jv = qn(JournalOrg._meta.db_table), qn(JournalVersion._meta.db_table)
+    op = journal.operation_id
+    touched = f"SELECT org_id FROM {jo} WHERE operation_id = %s"
+    created = sorted(journal.created)
+    OrgLineage.objects.filter(operation_id=operation_id).delete()
     with connection.cursor() as cursor:
-        for i in range(0, len(restored), 1000):
-            chunk = restored[i:i + 1000]
-            cursor.execute(f"UPDATE {table} SET path = '~' || CAST(id AS VARCHAR(20)) WHERE id IN "
-                           f"({', '.join(['%s'] * len(chunk))})", chunk)
-    rows = [Org(pk=pk, **vals) for pk, vals in journal.orgs.items()]
-    Org.objects.bulk_update(rows, list(ORG_FIELDS), batch_size=1000)
+        # versions: drop the operation's own and every version it rewrote or removed, then put those back
+        cursor.execute(f"DELETE FROM {ver} WHERE id > %s AND org_id IN ({touched})", [journal.version_mark, op])
+        for i in range(0, len(created), 5000):
+            chunk = created[i:i + 5000]
+            cursor.execute(f"DELETE FROM {ver} WHERE org_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            cursor.execute(f"DELETE FROM {chg} WHERE id > %s AND id <= %s AND org_id IN "
+                           f"({', '.join(['%s'] * len(chunk))})", [journal.change_mark, last_change_id, *chunk])
+        cursor.execute(f"DELETE FROM {ver} WHERE id IN (SELECT version_id FROM {jv} WHERE operation_id = %s)", [op])
+        cols = ", ".join(VERSION_FIELDS[1:])
+        cursor.execute(f"INSERT INTO {ver} (id, {cols}) SELECT version_id, {cols} FROM {jv} WHERE operation_id = %s",
+                       [op])
+        cursor.execute(f"DELETE FROM {chg} WHERE id > %s AND id <= %s AND org_id IN ({touched})",
+                       [journal.change_mark, last_change_id, op])
+        # paths: through temporary ones, so that no two orgs ever share a path on the way
+        cursor.execute(f"UPDATE {org} SET path = '~' || CAST(id AS VARCHAR(20)) WHERE id IN ({touched})", [op])
+        cursor.execute(f"UPDATE {org} SET {', '.join(f'{c} = j.{c}' for c in ORG_FIELDS)} FROM {jo} j "
+                       f"WHERE {org}.id = j.org_id AND j.operation_id = %s", [op])
     # what other contexts derive from the paths (the founded orgs, empty now, are still there to be re-summed)
     hooks.subtrees_moved([(pk, new, old) for pk, old, new in reversed(journal.moved)])
     if journal.created:
@@ -514,6 +536,7 @@ def journal_undo(journal: Journal, *, last_change_id: int, operation_id: int) ->
         OrgHeadcount.objects.filter(org_id__in=journal.created).delete()
         # the plain delete (treebeard's recounts parents, whose rows were put back above)
         QuerySet.delete(Org.objects.filter(pk__in=journal.created).order_by())
+    forget(op)
 
 
 __all__ = ["Decision", "Journal", "check_relocation", "close", "edit", "found", "journal_undo", "lineage",

@@ -98,7 +98,7 @@ class Run:
         self.day: dt.date = operation.effective_on
         self.decision = R.Decision(operation.decision_no.strip(), operation.decision_date,
                                    operation.decision_issuer.strip())
-        self.journal = R.Journal.start()
+        self.journal = R.Journal.start(operation.pk)
         self.outcome = Outcome()
         self.progress = progress or (lambda label, done, total: None)
 

@@ -321,3 +321,42 @@ def test_undo_is_refused_once_a_cadre_decision_names_a_founded_org(tree):
     with pytest.raises(DomainError, match="quyết định cán bộ"):
         S.restructure_undo(actor=tree.admin, operation=op, reason="Nhầm")
     assert state() == before
+
+
+def test_a_journal_kept_in_the_document_moves_to_the_tables_and_still_undoes(tree):
+    """Migration 0004: an operation applied while its journal held the snapshot rows in its document (as before)
+    gets them in the journal tables, and undoing it puts everything back; undone, no snapshot row is left."""
+    import importlib
+
+    from django.apps import apps
+
+    from tcxd.orgs.models import JournalOrg, JournalVersion
+
+    member(tree.cell_a1)
+    before = state()
+    op = apply(tree.admin, "merge", {"sources": [tree.commune_a.pk, tree.commune_b.pk],
+                                     "new": {"parent_id": tree.province.pk, "code": "XAB", "name": "Đảng bộ xã Mới",
+                                             "kind": OrgKind.COMMUNE}}, on=ON)
+    orgs = {r.pop("org_id"): r for r in JournalOrg.objects.filter(operation_id=op.pk).values(
+        "org_id", "path", "depth", "numchild", "status", "valid_to", "code", "name", "short_name", "name_norm", "kind",
+        "grassroots_type", "congress_cycle_months")}
+    versions = {r.pop("version_id"): r for r in JournalVersion.objects.filter(operation_id=op.pk).values(
+        "version_id", "org_id", "change_id", "valid_from", "valid_to", "path", "depth", "parent_id", "code", "name",
+        "short_name", "kind", "grassroots_type", "admin_unit_id", "status")}
+    assert orgs and versions
+    iso = lambda row: {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}  # noqa: E731
+    legacy = {k: v for k, v in op.journal.items() if k != "operation_id"}
+    legacy |= {"orgs": {str(k): iso(v) for k, v in orgs.items()}, "versions": {str(k): iso(v) for k, v in
+                                                                                versions.items()}}
+    JournalOrg.objects.all().delete()
+    JournalVersion.objects.all().delete()
+    RestructureOperation.objects.filter(pk=op.pk).update(journal=legacy)
+    importlib.import_module("tcxd.restructure.migrations.0004_journal_rows_in_tables").rows_to_tables(apps, None)
+    op.refresh_from_db()
+    assert op.journal["operation_id"] == op.pk and "orgs" not in op.journal and "versions" not in op.journal
+    assert JournalOrg.objects.filter(operation_id=op.pk).count() == len(orgs)
+    assert JournalVersion.objects.filter(operation_id=op.pk).count() == len(versions)
+    S.restructure_undo(actor=tree.admin, operation=op, reason="Nhập nhầm")
+    after = state()
+    assert {k: v for k, v in after.items() if k != "changes"} == {k: v for k, v in before.items() if k != "changes"}
+    assert not JournalOrg.objects.exists() and not JournalVersion.objects.exists()
