@@ -313,6 +313,10 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
     # the roots that are districts (by id: a root's path changed)
     roots_districts = set(Org.objects.filter(pk__in=[m[0] for m in moves], kind=OrgKind.DISTRICT)
                           .values_list("id", flat=True))
+    # a district (no unit) moving at its level carries its communes' rows (units before and after), when no member
+    # is registered at the district itself: the provinces' rows are shifted, not summed again
+    carried = _carried_by_districts([(i, new) for i, old, new in moves if i in roots_districts
+                                     and len(old) == len(new) == UNIT_DEPTH * STEPLEN])
     for org_id, old_path, new_path in moves:
         old_parent, new_parent = old_path[:-STEPLEN], new_path[:-STEPLEN]
         old_side, new_side = set(_unit_paths(old_parent, districts)), set(_unit_paths(new_parent, districts))
@@ -321,11 +325,12 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
         is_district = org_id in roots_districts
         was_unit = is_unit(old_depth, old_parent in districts, is_district)
         now_unit = is_unit(new_depth, new_parent in districts, is_district)
-        if was_unit and now_unit:
+        if (was_unit and now_unit) or org_id in carried:
+            units_moved = carried.get(org_id, [org_id])
             for path in old_only:
-                shifts.setdefault((path, -1), []).append(org_id)
+                shifts.setdefault((path, -1), []).extend(units_moved)
             for path in new_only:
-                shifts.setdefault((path, 1), []).append(org_id)
+                shifts.setdefault((path, 1), []).extend(units_moved)
         else:
             refresh_paths |= old_only | new_only
             if was_unit != now_unit:
@@ -372,6 +377,22 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
         for i in range(0, len(roots), 500):
             _shift_rows(roots[i:i + 500], units[path], sign)
     refresh_units(refresh)
+
+
+def _carried_by_districts(roots: Sequence[tuple[int, str]]) -> dict[int, list[int]]:
+    """District id → the ids of its children (the units under it), for the districts among ``roots`` (id, path
+    now) with no member of their own."""
+    if not roots:
+        return {}
+    own = set(MemberSpell.objects.filter(org_id__in=[i for i, _p in roots], valid_to__isnull=True)
+              .values_list("org_id", flat=True).distinct())
+    out = {}
+    for org_id, path in roots:
+        if org_id not in own:
+            low, high = path_range(path)
+            out[org_id] = list(Org.objects.filter(path__gt=low, path__lt=high, depth=DISTRICT_UNIT_DEPTH)
+                               .values_list("id", flat=True))
+    return out
 
 
 def _emptied(candidates: dict[int, str]) -> dict[int, str]:

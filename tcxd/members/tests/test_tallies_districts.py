@@ -94,12 +94,16 @@ def test_a_commune_moving_between_districts_and_a_cell_leaving_a_district(distri
     assert total(t.g2) == 1 and total(t.commune_a) == 0
 
 
-def test_a_district_moving_to_another_province_takes_its_communes_rows(districts):
+def test_a_district_moving_to_another_province_takes_its_communes_rows(districts, monkeypatch):
     t = districts
     other = make_org(t.admin, t.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04",
                      valid_from=D2015)
     before = rows(t.x1, t.d1)
+    summed = []  # the units summed again from the spells: none, the communes' rows are shifted
+    real = tallies.refresh_units
+    monkeypatch.setattr(tallies, "refresh_units", lambda ids: (summed.extend(ids or []), real(ids)))
     OS.org_move(actor=t.admin, org=t.d1, new_parent=other, effective_on=dt.date(2025, 6, 1))
+    assert summed == []
     assert rows(t.x1, t.d1) == before and (total(other), total(t.province), total(t.root)) == (2, 2, 4)
 
 
@@ -117,3 +121,19 @@ def test_the_migration_drops_the_rows_districts_had_as_units(districts):
     assert MemberTally.objects.filter(unit_id=t.d1.pk).exists()
     migration.drop_district_rows(apps, None)  # the schema editor is not used
     assert tallies.stored() == before
+
+
+def test_a_district_carries_its_communes_rows_only_without_members_of_its_own(districts):
+    """A member registered at the district itself (the services never do it; an import might) is under no
+    commune's rows: such a district is not carried, the provinces are summed again."""
+    from tcxd.members.models import MemberSpell
+
+    t = districts
+    assert tallies._carried_by_districts([(t.d1.pk, t.d1.path)]) == {t.d1.pk: [t.x1.pk]}
+    spell = MemberSpell.objects.filter(org=t.c1, valid_to__isnull=True).first()
+    MemberSpell.objects.filter(pk=spell.pk).update(org=t.d1)
+    try:
+        carried = tallies._carried_by_districts([(t.d1.pk, t.d1.path), (t.d2.pk, t.d2.path)])
+        assert {k: sorted(v) for k, v in carried.items()} == {t.d2.pk: sorted([t.x2.pk, t.g2.pk])}
+    finally:
+        MemberSpell.objects.filter(pk=spell.pk).update(org=t.c1)
