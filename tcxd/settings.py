@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tcxd.reports",
     "tcxd.restructure",
     "tcxd.demo",
+    "tcxd.ops",
     "tcxd.bench",
 ]
 

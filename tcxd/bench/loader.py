@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from tcxd.common.db import write_rows  # noqa: F401  (the loader's raw insert lives with the shared helpers)
 from tcxd.fees.models import FeeBasis, FeeDecision, FeePayment
 from tcxd.members.models import (
     Attachment,
@@ -39,36 +40,6 @@ MEMBER_TABLES: tuple[type[models.Model], ...] = (
     MemberNameWord, MemberNameSlot,
     WorkHistory, TrainingHistory, ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
-
-
-def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], tuple]:
-    """Columns for ``fields`` plus any field the generator does not know (added to the model later),
-    with that field's default so a new column with a default does not break the load."""
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    extra = [f for name, f in by_attname.items() if name not in fields]
-    columns = [by_attname[name].column for name in fields] + [f.column for f in extra]
-    return columns, tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
-
-
-def write_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
-    """Insert ``rows`` (tuples in ``fields`` order, attnames) into ``model``'s table."""
-    if not rows:
-        return 0
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    columns, defaults = _columns(model, fields)
-    if defaults:
-        rows = [row + defaults for row in rows]
-    cols = ", ".join(qn(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-    return len(rows)
 
 
 def _plain_indexes(cursor, table: str) -> list[tuple[str, str]]:

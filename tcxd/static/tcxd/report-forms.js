@@ -14,4 +14,6 @@
     });
   }
   select.addEventListener("change", sync);
+  // the choice may have changed before this deferred script ran (a quick user, the browser restoring the page)
+  sync();
 })();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tcxd.common.backup import BackupError, backup_write
+from tcxd.ops.backup import BackupError, backup_write
 
 
 class Command(BaseCommand):

@@ -329,8 +329,12 @@ def backup_write(path: str | os.PathLike | None = None, *, log: Log | None = Non
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return {"path": str(path), "tables": len(tables), "rows": sum(t["rows"] for t in tables),
-            "media": len(media), "bytes": path.stat().st_size}
+    rows = sum(t["rows"] for t in tables)
+    from tcxd.audit.services import audit_export
+
+    # the largest export of personal data there is (after the snapshot: the archive does not hold this row)
+    audit_export(actor=None, what=f"backup:{path.name}", rows=rows, note=f"Sao lưu toàn bộ dữ liệu vào {path.name}")
+    return {"path": str(path), "tables": len(tables), "rows": rows, "media": len(media), "bytes": path.stat().st_size}
 
 
 # --- Restore -----------------------------------------------------------------------------------------
@@ -469,7 +473,7 @@ def _check_empty(plan: Iterable[tuple[dict, type[models.Model], list]]) -> None:
 
 
 def _load_table(fh, entry: dict, model: type[models.Model], fields: list[models.Field]) -> int:
-    from tcxd.bench.loader import write_rows  # the fast raw insert (COPY / executemany)
+    from tcxd.common.db import write_rows  # the fast raw insert (COPY / executemany)
 
     decode = _row_decoder(fields)
     attnames = [f.attname for f in fields]

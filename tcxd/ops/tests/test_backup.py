@@ -16,8 +16,8 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 from tcxd.audit.models import AuditEntry
-from tcxd.common.backup import MANIFEST, RESTORE_ACTION, BackupError, backup_models, backup_restore, backup_write
 from tcxd.members.models import Member
+from tcxd.ops.backup import MANIFEST, RESTORE_ACTION, BackupError, backup_models, backup_restore, backup_write
 from tcxd.orgs.models import Org
 
 MEDIA_NAME = "members/docs/đơn xin vào Đảng.pdf"
@@ -88,6 +88,8 @@ def test_round_trip_restores_every_row_and_the_uploaded_files(db, admin_user, me
     call_command("backup", "--output", str(path), stdout=out)
     assert "Đã sao lưu" in out.getvalue() and path.is_file()
     assert not list(path.parent.glob("*.partial"))
+    exported = AuditEntry.objects.get(action="export", object_id="backup:tcxd.tar.gz")  # personal data left
+    assert exported.after == {"rows": sum(map(len, before.values()))}
 
     members = _members(path)
     manifest = json.loads(members[MANIFEST])

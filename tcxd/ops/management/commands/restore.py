@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from tcxd.audit.context import RequestContext, reset_context, set_context
-from tcxd.common.backup import BackupError, backup_restore
+from tcxd.ops.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):
