@@ -653,7 +653,10 @@ def _subtree_ids_on(org_ids: Sequence[int], on: dt.date) -> dict[int, list[int]]
         paths[org_id] = path  # the latest version of the day wins
     roots = {path: org_id for org_id, path in paths.items()}
     out: dict[int, list[int]] = {pk: [] for pk in org_ids}
-    outer = [p for p in sorted(roots) if not any(p.startswith(q) and p != q for q in roots)]
+    outer: list[str] = []  # the roots under no other root (in path order a nested one follows its outer one)
+    for path in sorted(roots):
+        if not (outer and path.startswith(outer[-1])):
+            outer.append(path)
     lengths = sorted({len(p) for p in roots})
     for i in range(0, len(outer), 500):
         within = Q()
