@@ -174,41 +174,6 @@ def _end_versions(org_ids: Sequence[int], day: dt.date) -> None:
         valid_to=day - ONE_DAY)
 
 
-def _open_versions(orgs: Sequence[Org], change, day: dt.date) -> None:
-    """Versions of these (active) orgs as they now stand, from ``day`` (``change``: one OrgChange, or org id →
-    OrgChange); one already starting on ``day`` is rewritten."""
-    change_of = change if isinstance(change, dict) else None
-    ids = [o.pk for o in orgs]
-    parent_paths = sorted({o.path[:-STEPLEN] for o in orgs if o.depth > 1})
-    parents: dict[str, int] = {o.path: o.pk for o in orgs}
-    missing = [p for p in parent_paths if p not in parents]
-    for i in range(0, len(missing), 5000):
-        parents.update(Org.objects.filter(path__in=missing[i:i + 5000]).values_list("path", "id"))
-    same_day: dict[int, OrgVersion] = {}
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i:i + 5000]
-        same_day.update({v.org_id: v for v in OrgVersion.objects.filter(org_id__in=chunk, valid_from=day)})
-        OrgVersion.objects.filter(org_id__in=chunk, valid_from__lt=day, valid_to__isnull=True).update(
-            valid_to=day - ONE_DAY)
-    new, rewrite = [], []
-    for o in orgs:
-        fields = dict(path=o.path, depth=o.depth, parent_id=parents.get(o.path[:-STEPLEN]), code=o.code,
-                      name=o.name, short_name=o.short_name, kind=o.kind, grassroots_type=o.grassroots_type,
-                      admin_unit_id=o.admin_unit_id, status=o.status)
-        if o.pk in same_day:
-            v = same_day[o.pk]
-            for k, val in fields.items():
-                setattr(v, k, val)
-            rewrite.append(v)
-        else:
-            new.append(OrgVersion(org_id=o.pk, change=change_of[o.pk] if change_of else change, valid_from=day,
-                                  valid_to=None, **fields))
-    if rewrite:
-        OrgVersion.objects.bulk_update(rewrite, ["path", "depth", "parent_id", "code", "name", "short_name", "kind",
-                                                 "grassroots_type", "admin_unit_id", "status"], batch_size=2000)
-    OrgVersion.objects.bulk_create(new, batch_size=2000)
-
-
 MOVE_CHUNK = 500  # moved subtrees per statement
 
 
@@ -228,10 +193,12 @@ def _rewrite_paths(moves: Sequence[tuple[str, str, int]]) -> None:
                        f"+ r.dd FROM ({ranges}) r WHERE {table}.path >= r.low AND {table}.path < r.high", params)
 
 
-def _open_moved_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], day: dt.date) -> None:
-    """Versions from ``day`` of the active orgs ``ids`` of the moved subtrees (``roots``: new root path, the
-    move's OrgChange id), as they now stand, in SQL: the open ones end the day before, one already starting on
-    ``day`` is rewritten in place, the others get a new one (the move's change)."""
+def _open_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], day: dt.date, *,
+                   subtrees: bool = True) -> None:
+    """Versions from ``day`` of the active orgs ``ids``, as they now stand, in SQL: the open ones end the day
+    before, one already starting on ``day`` is rewritten in place, the others get a new one. ``roots``: (path now,
+    OrgChange id) of each changed org, whose whole subtree ``ids`` is (moved subtrees), or only itself
+    (``subtrees=False``: an edit)."""
     qn = connection.ops.quote_name
     o, v = qn(Org._meta.db_table), qn(OrgVersion._meta.db_table)
     copied = ("path", "depth", "code", "name", "short_name", "kind", "grassroots_type", "admin_unit_id", "status")
@@ -249,6 +216,7 @@ def _open_moved_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], d
                 cursor.execute(f"UPDATE {v} SET {', '.join(f'{c} = x.{c}' for c in ('parent_id', *copied))} "
                                f"FROM ({current} WHERE o.id IN ({', '.join(['%s'] * len(same_day))})) x "
                                f"WHERE {v}.org_id = x.org_id AND {v}.valid_from = %s", [*same_day, day])
+    within = "o.path >= r.low AND o.path < r.high" if subtrees else "o.path = r.low"
     for n in range(0, len(roots), MOVE_CHUNK):
         chunk = roots[n:n + MOVE_CHUNK]
         ranges, params = _ranges_sql([(*path_range(path), change) for path, change in chunk],
@@ -257,7 +225,7 @@ def _open_moved_versions(ids: Sequence[int], roots: Sequence[tuple[str, int]], d
             cursor.execute(
                 f"INSERT INTO {v} (org_id, change_id, valid_from, valid_to, parent_id, {', '.join(copied)}) "
                 f"SELECT o.id, r.change_id, %s, NULL, p.id, {', '.join(f'o.{c}' for c in copied)} "
-                f"FROM ({ranges}) r JOIN {o} o ON o.path >= r.low AND o.path < r.high "
+                f"FROM ({ranges}) r JOIN {o} o ON {within} "
                 f"LEFT JOIN {o} p ON p.path = SUBSTR(o.path, 1, LENGTH(o.path) - {STEPLEN}) "
                 f"WHERE o.status = %s AND NOT EXISTS (SELECT 1 FROM {v} w WHERE w.org_id = o.id "
                 f"AND w.valid_from = %s)", [day, *params, OrgStatus.ACTIVE, day])
@@ -413,8 +381,8 @@ def relocate(journal: Journal, moves: Sequence[tuple[Org, Org]], *, day: dt.date
                   summary=f"Từ {names.get(root.path[:-STEPLEN], '')} sang {parent.name} (sắp xếp tổ chức)"[:500])
         for root, parent in pairs], batch_size=1000)
     active = sorted(row[0] for root, _p in pairs for row in trees[root.pk] if row[2] == OrgStatus.ACTIVE)
-    _open_moved_versions(active, [(new_paths[root.pk], change.pk) for (root, _p), change in
-                                  zip(pairs, changes, strict=True)], day)
+    _open_versions(active, [(new_paths[root.pk], change.pk) for (root, _p), change in
+                            zip(pairs, changes, strict=True)], day)
     _recount_children([*old_parents, *new_parents])
     moved = [(root.pk, root.path, new_paths[root.pk]) for root, _p in pairs]
     journal.moved += moved
@@ -477,7 +445,7 @@ def edit(journal: Journal, org: Org, *, day: dt.date, decision: Decision, **fiel
     org.save(update_fields=[*sorted(changed), "name_norm"])
     change = _change(org, _change_kind(changed), day, decision,
                      ", ".join(sorted(str(Org._meta.get_field(f).verbose_name) for f in changed)))
-    _open_versions([org], change, day)
+    _open_versions([org.pk], [(org.path, change.pk)], day, subtrees=False)
     return org
 
 

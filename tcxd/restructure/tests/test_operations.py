@@ -13,7 +13,7 @@ from tcxd.conftest import make_org
 from tcxd.members.models import Member, MemberEvent
 from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind, OrgStatus
-from tcxd.orgs.models import Org, OrgLineage
+from tcxd.orgs.models import Org, OrgLineage, OrgVersion
 from tcxd.orgs.selectors import org_children_as_of, org_version_on
 from tcxd.reports import stats
 from tcxd.restructure import services as S
@@ -147,6 +147,8 @@ def test_move_rename_and_retype(tree):
     op = apply(tree.admin, "rename", {"org_id": tree.commune_a.pk, "name": "Đảng bộ phường Lạng Sơn"}, on=ON)
     assert org_version_on(org=tree.commune_a, day=BEFORE).name == "Đảng bộ phường Đông Kinh"
     assert org_version_on(org=tree.commune_a, day=ON).name == "Đảng bộ phường Lạng Sơn"
+    assert tree.cell_a1.path.startswith(tree.commune_a.path)  # a rename writes the org's version, not its subtree's
+    assert not OrgVersion.objects.filter(org=tree.cell_a1, valid_from=ON).exists()
     op = S.restructure_draft(actor=tree.admin, kind="retype", title="Lên đảng bộ cơ sở", spec={
         "org_id": tree.gcell_a2.pk, "kind": OrgKind.GRASSROOTS_COMMITTEE}, effective_on=ON, decision_no="3")
     op = preview(tree.admin, op)
