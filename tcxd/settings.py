@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tcxd.cadres",
     "tcxd.reports",
     "tcxd.restructure",
+    "tcxd.imports",
     "tcxd.demo",
     "tcxd.ops",
     "tcxd.bench",

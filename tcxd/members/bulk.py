@@ -20,7 +20,7 @@ from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
 from . import tallies
-from .models import Member, MemberEvent, MemberSensitive, MemberSpell
+from .models import EVENT_LABELS, Member, MemberEvent, MemberSensitive, MemberSpell
 from .namewords import name_words_bulk
 from .spells import ROW_FIELDS as SPELL_ROW
 from .spells import dossier_values, open_of
@@ -54,8 +54,10 @@ class BulkResult:
     rejected: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
-def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calendar
-           ) -> tuple[list[str], M.State, list[M.Event]]:
+def check_record(record: MemberRecord, lookup, calendar, *, seen_cccd: frozenset[str] | set[str] = frozenset()
+                 ) -> tuple[list[str], M.State, list[M.Event]]:
+    """The record's problems (CCCD form and every event judged by the lifecycle engine, in order), and its
+    state and history if it has none."""
     d = record.dossier
     problems = cccd_rules.problems(d.get("cccd", ""), sex=d.get("sex"), birth_year=d["birth_date"].year)
     if d.get("cccd") in seen_cccd:
@@ -66,14 +68,14 @@ def _check(record: MemberRecord, index: int, seen_cccd: set[str], lookup, calend
     today = dt.date.today()
     for seq, spec in enumerate(record.events):
         if spec.on > today:  # as the services: only what has happened is recorded
-            problems.append(f"{spec.kind.value} {spec.on:%d/%m/%Y}: ngày ở tương lai — chỉ ghi nhận sự việc "
+            problems.append(f"{EVENT_LABELS[spec.kind]} {spec.on:%d/%m/%Y}: ngày ở tương lai — chỉ ghi nhận sự việc "
                             "đã diễn ra.")
             break
         event = M.Event(kind=spec.kind, on=spec.on, org=spec.org_id, target_org=spec.target_org_id,
                         decision_no=spec.decision_no, decision_date=spec.decision_date, data=spec.data, seq=seq)
         found = M.validate(history, event, facts, lookup, calendar)
         if found:
-            problems.extend(f"{spec.kind.value} {spec.on:%d/%m/%Y}: {p.message}" for p in found)
+            problems.extend(f"{EVENT_LABELS[spec.kind]} {spec.on:%d/%m/%Y}: {p.message}" for p in found)
             break
         history.append(event)
     today = max((e.on for e in history), default=dt.date.today())
@@ -95,7 +97,7 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
     accepted: list[tuple[MemberRecord, M.State, list[M.Event]]] = []
     seen: set[str] = set(existing)
     for index, record in enumerate(records):
-        problems, state, history = _check(record, index, seen, lookup, calendar)
+        problems, state, history = check_record(record, lookup, calendar, seen_cccd=seen)
         if record.dossier.get("cccd") in existing:
             problems.append("Số CCCD đã có trong hệ thống.")
         if problems:
@@ -105,6 +107,16 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
         accepted.append((record, state, history))
     if all_or_nothing and result.rejected:
         return result
+    members_bulk_insert(actor=actor, accepted=accepted, result=result)
+    return result
+
+
+def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, list[M.Event]]],
+                        result: BulkResult | None = None, audit: bool = True) -> list[Member]:
+    """Insert records already judged by ``check_record`` (inside the caller's transaction): dossiers,
+    events, spells, name words, tallies, headcounts; one audit row for the load."""
+    result = result if result is not None else BulkResult()
+    created: list[Member] = []
     touched: set[int] = set()
     for start in range(0, len(accepted), BATCH):
         chunk = accepted[start:start + BATCH]
@@ -125,16 +137,17 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
                                          for rows in spells for row in rows], batch_size=BATCH)
         tallies.apply(tallies.deltas([None] * len(spells), [open_of(rows) for rows in spells]))
         result.events += len(events)
+        created.extend(members)
         touched.update(m.org_id for m in members)
         touched.update(m.temporary_org_id for m in members if m.temporary_org_id)
     result.created = len(accepted)
     services.headcounts_refresh(touched)
-    if accepted:
+    if accepted and audit:
         anchor = Org.objects.filter(pk__in=touched).order_by("path").first()
         audit_record(actor=actor, action="member.bulk_load", obj=anchor, org=anchor,
                      after={"created": result.created, "events": result.events,
                             "rejected": len(result.rejected)})
-    return result
+    return created
 
 
 def _member(record: MemberRecord, state: M.State) -> Member:
@@ -154,3 +167,67 @@ def _member(record: MemberRecord, state: M.State) -> Member:
         official_on=recognitions[-1] if recognitions else None,
         last_event_on=history[-1].on if history else None,
     )
+
+
+def members_bulk_update(*, actor, changes: list[tuple[int, dict[str, Any]]], source: str, ref: str,
+                        note: str = "") -> int:
+    """Dossier corrections from an outside source (an import batch), inside the caller's transaction.
+
+    Each change is ``(member id, {field: new value})`` for dossier fields only, already judged by the
+    caller with ``services.dossier_problems`` and the CCCD uniqueness check. Writes the dossiers, their
+    name words and counted spell columns, which source set each field (``MemberFieldSource``), and one
+    audit row per member with the fields before and after."""
+    from django.utils import timezone
+
+    from .models import MemberFieldSource
+    from .namewords import name_words_set
+    from .services import DOSSIER_FIELDS, dossier_snapshot
+    from .spells import spells_dossier_update
+
+    by_id = dict(changes)
+    unknown = {f for fields in by_id.values() for f in fields} - set(DOSSIER_FIELDS)
+    if unknown:
+        raise ValueError(f"not dossier fields: {sorted(unknown)}")
+    now = timezone.now()
+    updated = 0
+    ids = sorted(by_id)
+    for start in range(0, len(ids), BATCH):
+        members = list(Member.objects.select_for_update().select_related("org")
+                       .filter(pk__in=ids[start:start + BATCH]).order_by("pk"))
+        sources = []
+        for member in members:
+            fields = by_id[member.pk]
+            before = dossier_snapshot(member)
+            counted = dossier_values(member)
+            old_name_norm = member.name_norm
+            for key, value in fields.items():
+                setattr(member, key, value)
+            member.name_norm = fold(member.full_name)
+            member.given_name_norm = member.name_norm.split(" ")[-1]
+            member.save()
+            if member.name_norm != old_name_norm:
+                name_words_set(member, old_name_norm=old_name_norm)
+            if dossier_values(member) != counted:
+                spells_dossier_update(member)
+            sources.extend(MemberFieldSource(member=member, field=key, source=source, ref=ref, set_at=now)
+                           for key in fields)
+            audit_record(actor=actor, action="member.update", obj=member, before=before,
+                         after=dossier_snapshot(member), org=member.org, note=note)
+            updated += 1
+        MemberFieldSource.objects.bulk_create(sources, batch_size=BATCH, update_conflicts=True,
+                                              unique_fields=["member", "field"],
+                                              update_fields=["source", "ref", "set_at"])
+    return updated
+
+
+def field_sources_set(*, pairs: Iterable[tuple[int, Iterable[str]]], source: str, ref: str) -> None:
+    """Record that ``source`` set these fields of newly created members (an import's new dossiers):
+    ``pairs`` of (member id, fields)."""
+    from django.utils import timezone
+
+    from .models import MemberFieldSource
+
+    now = timezone.now()
+    rows = [MemberFieldSource(member_id=pk, field=f, source=source, ref=ref, set_at=now)
+            for pk, fields in pairs for f in fields]
+    MemberFieldSource.objects.bulk_create(rows, batch_size=BATCH)

@@ -319,6 +319,29 @@ class MemberSensitive(models.Model):
         return f"Thông tin nhạy cảm của {self.member_id}"
 
 
+class FieldSource(models.TextChoices):
+    IMPORT = "import", "Nhập từ tệp"
+    CSDL3 = "csdl3", "CSDL đảng viên 3.0"
+
+
+class MemberFieldSource(models.Model):
+    """Which outside source last set a dossier field. No row: the field was last set in TCXD itself
+    (the forms or the API); a correction there removes the row."""
+
+    pk = models.CompositePrimaryKey("member", "field")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="field_sources")
+    field = models.CharField(max_length=40)
+    source = models.CharField(max_length=10, choices=FieldSource.choices)
+    ref = models.CharField("lô nhập", max_length=64, blank=True)  # the import batch (its number)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "nguồn của trường hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.get_source_display()}"
+
+
 class MemberEvent(models.Model):
     """One dated fact of a member's life. Never edited; a mistaken event is voided (with reason)."""
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from tcxd.rules.pure import membership as M
 
 from . import lifecycle as L
 from .codes import Sex
-from .models import Member, MemberEvent, MemberSensitive
+from .models import Member, MemberEvent, MemberFieldSource, MemberSensitive
 from .namewords import name_words_set
 from .spells import dossier_values, spells_dossier_update
 
@@ -65,10 +67,7 @@ def _today() -> dt.date:
 
 # ---- dossier ---------------------------------------------------------------------------------------
 
-def _cccd_errors(*, actor, cccd: str, sex: str, birth_date: dt.date | None, exclude_pk=None) -> list[str]:
-    errors = cccd_rules.problems(cccd, sex=sex, birth_year=birth_date.year if birth_date else None)
-    if errors:
-        return errors
+def _cccd_taken(*, actor, cccd: str, exclude_pk=None) -> list[str]:
     existing = Member.objects.filter(cccd=cccd).exclude(pk=exclude_pk).select_related("org").first()
     if existing is None:
         return []
@@ -89,7 +88,9 @@ def _fill_hometown_2025(data: dict) -> None:
         data["hometown_2025"] = successors[0]
 
 
-def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[str]]:
+def dossier_problems(data: dict, *, today: dt.date) -> dict[str, list[str]]:
+    """What is wrong with a dossier's values, without the database (the forms, the API and the imports
+    all judge a dossier with this; uniqueness of the CCCD is checked by the caller)."""
     errors: dict[str, list[str]] = {}
     if not (data.get("full_name") or "").strip():
         errors["full_name"] = ["Chưa nhập họ và tên."]
@@ -98,7 +99,7 @@ def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[s
     birth = data.get("birth_date")
     if birth is None:
         errors["birth_date"] = ["Chưa nhập ngày sinh."]
-    elif birth > _today():
+    elif birth > today:
         errors["birth_date"] = ["Ngày sinh ở tương lai."]
     elif birth.year < 1900:
         errors["birth_date"] = ["Năm sinh không hợp lệ."]
@@ -107,10 +108,30 @@ def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[s
         unit = data.get(field)
         if unit is not None and getattr(unit, "map_version", None) != version:
             errors[field] = [f"Quê quán: đơn vị hành chính phải thuộc danh mục {which} (NQ 202/2025/QH15)."]
-    cccd_errors = _cccd_errors(actor=actor, cccd=data.get("cccd") or "", sex=data.get("sex"), birth_date=birth,
-                               exclude_pk=exclude_pk)
+    cccd_errors = cccd_rules.problems(data.get("cccd") or "", sex=data.get("sex"),
+                                      birth_year=birth.year if birth else None)
     if cccd_errors:
         errors["cccd"] = cccd_errors
+    for field, label in (("cccd_issued_on", "Ngày cấp CCCD"), ("youth_union_joined_on", "Ngày vào Đoàn")):
+        day = data.get(field)
+        if day is not None and day > today:
+            errors[field] = [f"{label} ở tương lai."]
+        elif day is not None and birth is not None and day < birth:
+            errors[field] = [f"{label} trước ngày sinh."]
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except DjangoValidationError:
+            errors["email"] = ["Địa chỉ email không hợp lệ."]
+    return errors
+
+
+def _validate_dossier(*, actor, data: dict, exclude_pk=None) -> dict[str, list[str]]:
+    errors = dossier_problems(data, today=_today())
+    if "cccd" not in errors:
+        taken = _cccd_taken(actor=actor, cccd=data.get("cccd") or "", exclude_pk=exclude_pk)
+        if taken:
+            errors["cccd"] = taken
     return errors
 
 
@@ -164,8 +185,11 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     if errors:
         raise ValidationFailed(errors)
     counted_before = dossier_values(member)
+    changed = [key for key, value in fields.items() if getattr(member, key) != value]
     for key, value in fields.items():
         setattr(member, key, value)
+    if changed:  # corrected in TCXD: no longer as the outside source last set it
+        MemberFieldSource.objects.filter(member=member, field__in=changed).delete()
     old_name_norm = member.name_norm
     member.name_norm = fold(member.full_name)
     member.given_name_norm = member.name_norm.split(" ")[-1]
