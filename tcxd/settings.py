@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tcxd.cadres",
     "tcxd.reports",
     "tcxd.restructure",
+    "tcxd.exports",
     "tcxd.imports",
     "tcxd.demo",
     "tcxd.ops",
@@ -169,6 +170,11 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
                      if env_bool("TASKS_IMMEDIATE", env_bool("TCXD_TESTING", False))
                      else "django_tasks_db.DatabaseBackend"}}
+# Exports of lists (tcxd.exports.conf): files of background exports, rows above which an export runs in the
+# background, days the files are kept (`manage.py exports_purge`).
+EXPORTS = {"ROOT": env_str("EXPORT_DIR", str(Path(tempfile.gettempdir()) / "tcxd-test-exports"
+                                             if env_bool("TCXD_TESTING", False) else BASE_DIR / "var" / "exports")),
+           "BACKGROUND_ABOVE": env_int("EXPORT_BACKGROUND_ABOVE", 20_000), "KEEP_DAYS": env_int("EXPORT_KEEP_DAYS", 7)}
 # PostgreSQL working memory of one transaction that groups millions of rows (tcxd.common.db.big_grouping)
 TCXD_GROUPING_WORK_MEM = env_str("TCXD_GROUPING_WORK_MEM", "128MB")
 

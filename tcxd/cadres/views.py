@@ -6,15 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tcxd.audit.selectors import audit_for_object
-from tcxd.audit.services import audit_export
 from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
-from tcxd.common.export import csv_response, xlsx_response
-from tcxd.common.fmt import fmt_date
 from tcxd.common.forms import apply_domain_error
 from tcxd.orgs.kinds import INSPECTION_KINDS
 
@@ -23,17 +21,6 @@ from . import services
 from .forms import CadreMoveForm, FilterForm, VoidForm
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 100_000
-EXPORT_HEADER = ["Ngày hiệu lực", "Loại quyết định", "Họ và tên", "Ngày sinh", "Chức vụ trước", "Đơn vị trước",
-                 "Chức vụ mới", "Đơn vị mới", "Chức vụ cao hơn", "Số quyết định", "Ngày quyết định",
-                 "Cơ quan quyết định", "Cấp ủy quản lý", "Hết thời hạn giữ chức vụ", "Đã hủy", "Lý do hủy"]
-
-
-def _export_row(m) -> tuple:
-    return (fmt_date(m.effective_on), m.get_kind_display(), m.member.full_name, fmt_date(m.member.birth_date),
-            m.from_position, m.from_unit, m.to_position, m.to_unit, "Có" if m.higher_post else "",
-            m.decision_no, fmt_date(m.decision_date), m.decision_issuer, m.managing_org.name, fmt_date(m.term_end),
-            "Đã hủy" if m.voided_at else "", m.void_reason)
 
 
 @login_required
@@ -45,14 +32,8 @@ def cadre_list(request):
         filters = S.CadreMoveFilters(kind=cd["loai"], start=cd["tu"], end=cd["den"], q=cd["q"],
                                      org_id=cd["cap_uy"].pk if cd["cap_uy"] else None, include_voided=cd["da_huy"])
     qs = S.cadre_move_list(actor=request.user, filters=filters)
-    export = request.GET.get("tai")
-    if export in ("csv", "xlsx") and not form.errors:
-        rows = list(qs[:EXPORT_LIMIT])
-        audit_export(actor=request.user, what=f"cong-tac-can-bo.{export}", rows=len(rows))
-        data = (_export_row(m) for m in rows)
-        if export == "xlsx":
-            return xlsx_response("cong-tac-can-bo.xlsx", EXPORT_HEADER, data, sheet="Công tác cán bộ")
-        return csv_response("cong-tac-can-bo.csv", EXPORT_HEADER, data)
+    if request.GET.get("tai") in ("csv", "xlsx") and not form.errors:  # the whole register, by the exports app
+        return redirect(f"{reverse('exports:start', args=['can-bo'])}?{request.GET.urlencode()}")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)

@@ -8,17 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tcxd.audit.selectors import audit_for_object
-from tcxd.audit.services import audit_export
 from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
-from tcxd.common.export import csv_response, xlsx_response
-from tcxd.common.fmt import fmt_date
 from tcxd.common.forms import apply_domain_error
 from tcxd.orgs import selectors as org_selectors
 from tcxd.rules.pure.membership import STATUS_LABELS, EventKind, Status
@@ -38,7 +35,6 @@ from .forms import MemberForm, SearchForm, SensitiveForm, VoidForm
 from .models import MemberEvent, MemberSensitive
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 100_000  # larger exports go through the data-export feature (issue 6)
 # Which wizards a member's current status offers (the engine still judges each one).
 NEXT_STEPS = {
     Status.CANDIDATE: [EventKind.AWARENESS_COURSE, EventKind.APPLICATION, EventKind.INTRODUCERS,
@@ -84,18 +80,8 @@ def member_list(request):
     if org_id and org_id.isdigit():
         filters.org_id = int(org_id)
     qs = S.member_search(actor=request.user, filters=filters)
-    export = request.GET.get("tai")
-    if export in ("csv", "xlsx"):
-        rows = list(qs[:EXPORT_LIMIT])
-        audit_export(actor=request.user, what=f"danh-sach-dang-vien.{export}", rows=len(rows))
-        header = ["Họ và tên", "Giới tính", "Ngày sinh", "Trạng thái", "Nơi sinh hoạt", "Ngày kết nạp",
-                  "Ngày chính thức", "Dân tộc", "Tôn giáo", "Lý luận chính trị"]
-        data = ((m.full_name, m.get_sex_display(), fmt_date(m.birth_date), m.get_status_display(), m.org.name,
-                 fmt_date(m.admitted_on), fmt_date(m.official_on), m.get_ethnicity_display(),
-                 m.get_religion_display(), m.get_political_theory_display()) for m in rows)
-        if export == "xlsx":
-            return xlsx_response("danh-sach-dang-vien.xlsx", header, data)
-        return csv_response("danh-sach-dang-vien.csv", header, data)
+    if request.GET.get("tai") in ("csv", "xlsx"):  # the whole filtered list, by the exports app (no row cap)
+        return redirect(f"{reverse('exports:start', args=['dang-vien'])}?{request.GET.urlencode()}")
     try:
         page_no = max(1, int(request.GET.get("trang", 1)))
     except ValueError:

@@ -14,6 +14,7 @@ from django.test import override_settings
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
 from tcxd.cadres import services as cadre_services
+from tcxd.exports import services as export_services
 from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
 from tcxd.meetings import services as meeting_services
@@ -33,12 +34,13 @@ from tcxd.rules.models import PublicHoliday, Regulation, RuleParameter
 D = dt.date
 MODULES = [authz_services, org_services, committee_services, rules_services, member_services, member_bulk,
            fee_services, meeting_services, search_services, dossier_services, report_services, report_form_services,
-           package_services, reassign, restructure_services, cadre_services]
+           package_services, reassign, restructure_services, cadre_services, export_services]
 READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday_errors", "cell_rules",
            "dossier_snapshot", "eligible_members", "row_kind", "attachment_content_type", "attachment_errors",
            "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
            "reassign_blockers", "members_at", "members_registered", "spec_org_ids", "dry_run", "restructure_run"}
 READERS |= {"lookup", "snapshot"}  # cadres.services: the rule lookup and the audit snapshot
+READERS |= {"source_get", "clean_params", "write_file", "content_type", "job_path"}  # exports.services: helpers
 
 
 def _public_functions():
@@ -160,6 +162,22 @@ def _package(t, *, submit=False):
     return package
 
 
+def _export(t, *, step="create"):
+    import os
+
+    make_member(t.cell_a1, "Lục Văn Xuất")
+    with tempfile.TemporaryDirectory() as root, override_settings(EXPORTS={"ROOT": root}):
+        if step == "write":
+            os.unlink(export_services.export_write(actor=t.admin, source="dang-vien", fmt="csv", params={}).path)
+            return
+        job = export_services.export_job_create(actor=t.admin, source="dang-vien", fmt="xlsx", params={})
+        if step == "create":
+            return
+        job = export_services.export_job_run(job.pk)
+        if step == "remove":
+            export_services.export_job_remove(actor=t.admin, job=job)
+
+
 INVOKERS = {
     "api_token_create": lambda t: authz_services.api_token_create(actor=t.admin, user=t.admin),
     "api_token_revoke": lambda t: authz_services.api_token_revoke(
@@ -259,6 +277,10 @@ INVOKERS = {
     "package_update_narrative": lambda t: package_services.package_update_narrative(
         actor=t.admin, package=_package(t), narrative={"kien_nghi": "Không có."}),
     "package_submit": lambda t: _package(t, submit=True),
+    "export_write": lambda t: _export(t, step="write"),
+    "export_job_create": _export,
+    "export_job_run": lambda t: _export(t, step="run"),
+    "export_job_remove": lambda t: _export(t, step="remove"),
     "package_reopen": lambda t: package_services.package_reopen(actor=t.admin, package=_package(t, submit=True),
                                                                  reason="Bổ sung"),
 }

@@ -78,10 +78,14 @@ LIST_PAGES |= {"reports:forms"}  # biểu thống kê: the org comes as ?to_chuc
 LIST_PAGES |= {"reports:packages", "reports:consolidation"}  # packages in scope; consolidation of ?to_chuc=
 LIST_PAGES |= {"restructure:list", "restructure:plans", "restructure:org_suggest"}  # operations, plans in scope
 LIST_PAGES |= {"cadres:list", "cadres:member_suggest", "cadres:org_suggest"}  # the register in scope; pickers
+LIST_PAGES |= {"exports:list"}  # the user's own export files
 # Write pages tied to no record (the orgs are picked in the form, within scope): 403 for read-only roles.
 WRITE_PAGES = {"restructure:create", "restructure:plan_create", "cadres:create"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
+# A user's own export files: scoped by owner, not by org (another user's → 404, every role; tcxd/exports/tests). The
+# rows of an export come from the lists' own scoped selectors.
+OWN_PAGES = {"exports:start", "exports:detail", "exports:progress", "exports:download", "exports:remove"}
 # Pages of the administrators only (not tied to an org): 403 for every other role (tested below).
 ADMIN_PAGES = {"reports:form_create", "reports:form_edit", "reports:package_templates",
                "reports:package_template_create", "reports:package_template_edit", "reports:package_template_docx"}
@@ -103,7 +107,7 @@ def test_every_url_pattern_is_classified():
         if route.startswith(("quan-tri/", "api/")):
             continue  # admin (staff only, checked below) and API (checked by operation)
         if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC and name not in POST_ONLY \
-                and name not in ADMIN_PAGES and name not in WRITE_PAGES:
+                and name not in ADMIN_PAGES and name not in WRITE_PAGES and name not in OWN_PAGES:
             unknown.append((route, name))
     assert unknown == [], f"Unclassified URL patterns: {unknown}"
 
@@ -336,6 +340,9 @@ NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselv
 NO_ORG |= {"/api/reports/package-templates", "/api/reports/packages"}  # templates; packages filtered by scope
 NO_ORG |= {"/api/restructure/operations", "/api/restructure/plans"}  # lists filtered by scope; POSTs name the org
 NO_ORG |= {"/api/cadres"}  # the register filtered by scope; the POST names the managing committee
+# A user's own exports (owner-scoped; tested in tcxd/exports/tests): the list, a job, its file; a direct download.
+NO_ORG |= {"/api/exports", "/api/exports/{job_id}", "/api/exports/{job_id}/file", "/api/exports/{job_id}/remove",
+           "/api/exports/sources/{source}/file"}
 # Operations on a cadre decision (or creating one) are scoped by its managing committee.
 CADRE_OPERATIONS = {("POST", "/api/cadres"), ("GET", "/api/cadres/{move_id}"), ("POST", "/api/cadres/{move_id}/void")}
 

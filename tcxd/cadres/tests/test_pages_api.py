@@ -39,12 +39,12 @@ def test_list_filters_pages_and_exports(tree, users, cadre_a):
     assert filtered.content.decode().count("Hoàng Văn Quyết</a>") == 1
     bad = client.get(reverse("cadres:list"), {"tu": "31/02/2026"})
     assert "Ngày không hợp lệ" in bad.content.decode()
-    csv = client.get(reverse("cadres:list"), {"tai": "csv"})
+    csv = client.get(reverse("cadres:list"), {"tai": "csv"}, follow=True)  # to the exports
     body = b"".join(csv.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Ngày hiệu lực,Loại quyết định,Họ và tên") and body.count("Bổ nhiệm") == 3
-    xlsx = client.get(reverse("cadres:list"), {"tai": "xlsx", "loai": "bo_nhiem"})
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
-    assert len(rows) == 4 and rows[1][0] == "03/03/2026" and rows[1][2] == "Hoàng Văn Quyết"
+    xlsx = client.get(reverse("cadres:list"), {"tai": "xlsx", "loai": "bo_nhiem"}, follow=True)
+    rows = list(load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.values)
+    assert len(rows) == 4 and rows[1][0].date() == D(2026, 3, 3) and rows[1][2] == "Hoàng Văn Quyết"
 
 
 def test_create_records_and_shows_the_rule_refusal(tree, users):
