@@ -45,6 +45,10 @@ def _max_bytes() -> int:
     return int(getattr(settings, "TCXD_IMPORT_MAX_MB", 50)) * 1024 * 1024
 
 
+def _chunk() -> int:
+    return max(1, int(getattr(settings, "TCXD_IMPORT_CHUNK", ROW_CHUNK)))
+
+
 # ---- reading the stored file ------------------------------------------------------------------------
 
 def batch_table(batch: ImportBatch) -> Table:
@@ -331,8 +335,9 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     total = len(new) + len(updates)
     applied: set[int] = set()
     done = 0
-    for start in range(0, len(new), ROW_CHUNK):
-        chunk = new[start:start + ROW_CHUNK]
+    step = _chunk()
+    for start in range(0, len(new), step):
+        chunk = new[start:start + step]
         created = members_bulk.members_bulk_insert(actor=actor, accepted=[r.checked for r in chunk], audit=False)
         for result, member in zip(chunk, created, strict=True):
             result.member_id = member.pk
@@ -342,8 +347,8 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
         done += len(chunk)
         progress.report(key, "Đang ghi hồ sơ mới", done, total)
         _pause()
-    for start in range(0, len(updates), ROW_CHUNK):
-        chunk = updates[start:start + ROW_CHUNK]
+    for start in range(0, len(updates), step):
+        chunk = updates[start:start + step]
         members_bulk.members_bulk_update(actor=actor, changes=[(r.member_id, r.changes) for r in chunk],
                                          source=source, ref=ref, note=f"Nhập từ tệp {batch.filename} ({ref})")
         applied.update(r.row_no for r in chunk)
