@@ -45,7 +45,8 @@ class SharedDatabase:
         if self.sqlite:
             return f"sqlite:///{self.file}"
         s = connection.settings_dict
-        return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+        return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{host}:{port}/{s['NAME']}"
 
     def export(self) -> None:
         if self.sqlite:
