@@ -23,6 +23,8 @@ class Benchmark:
     floors: Mapping[str, Callable[[], object]]  # hand-written raw SQL candidates; the fastest is the floor
     expected: object  # the answer of ``run`` in comparable form; every floor must return exactly this
     prepare: Callable[[], object] | None = None  # untimed, before every call of ``run`` (e.g. undo its writes)
+    # more fields of the result line (e.g. rows/s, peak memory), measured after the timing from the result so far
+    extra: Callable[[dict[str, object]], Mapping[str, object]] | None = None
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -71,6 +73,9 @@ def run_benchmark(bench: Benchmark, *, size: str, repeat: int = 15, warmup: int 
     floor = min(statistics.median(t) for t in floor_times)
     median_s = round(statistics.median(times), 7)
     floor_s = round(floor, 7)
-    return {"bench": bench.name, "backend": connection.vendor, "size": size, "n": bench.n,
-            "median_s": median_s, "p95_s": round(p95(times), 7), "floor_s": floor_s,
-            "ratio": median_s / floor_s}
+    result = {"bench": bench.name, "backend": connection.vendor, "size": size, "n": bench.n,
+              "median_s": median_s, "p95_s": round(p95(times), 7), "floor_s": floor_s,
+              "ratio": median_s / floor_s}
+    if bench.extra is not None:
+        result.update(bench.extra(result))
+    return result

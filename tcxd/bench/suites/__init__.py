@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..runner import Benchmark
-from . import fees, members, orgs, reports, restructure
+from . import exports, fees, members, orgs, reports, restructure
 
 REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "orgs.subtree_count.province": orgs.subtree_count_province,
@@ -23,6 +23,7 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "reports.consolidate": reports.consolidate,
     "restructure.merge_provinces": restructure.merge_provinces,
     "restructure.abolish_level": restructure.abolish_level,
+    "exports.members_100k": exports.members_100k,
 }
 
 
