@@ -13,6 +13,7 @@ from tcxd.authz.api import ApiKeyAuth, SessionAuthCsrf
 from tcxd.authz.api import router as auth_router
 from tcxd.cadres.api import router as cadres_router
 from tcxd.common.errors import DomainError
+from tcxd.documents.api import router as documents_router
 from tcxd.exports.api import router as exports_router
 from tcxd.fees.api import router as fees_router
 from tcxd.meetings.api import router as meetings_router
@@ -89,4 +90,5 @@ api.add_router("/reports", reports_dashboard_router)
 api.add_router("/reports", reports_forms_router)
 api.add_router("/reports", reports_packages_router)
 api.add_router("/restructure", restructure_router)
+api.add_router("/documents", documents_router)
 api.add_router("/exports", exports_router)

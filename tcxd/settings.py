@@ -88,8 +88,9 @@ INSTALLED_APPS = [
     "tcxd.cadres",
     "tcxd.reports",
     "tcxd.restructure",
-    "tcxd.exports",
     "tcxd.imports",
+    "tcxd.exports",
+    "tcxd.documents",  # decision templates, dossier documents (Word, PDF)
     "tcxd.demo",
     "tcxd.ops",
     "tcxd.bench",

@@ -1,13 +1,20 @@
-"""The printable phiếu đảng viên / sơ yếu lý lịch (modeled on 2-HSĐV): one HTML template, shown as a
-print page (A4 print CSS) and rendered to PDF by WeasyPrint when it is installed.
+"""The printable dossier documents of a member: the phiếu đảng viên (sơ yếu lý lịch, 2-HSĐV) and the lý lịch
+đảng viên (the fuller life history, 1-HSĐV). One context (``dossier_context``: the facts, with the restricted
+parts only for the roles that may see them), several renderings: an HTML template per document, shown as a print
+page (A4 print CSS) and rendered to PDF by WeasyPrint; the Word (.docx) renderings (``tcxd.documents.dossier_docx``)
+read the same context.
 
-The PDF renderer fetches nothing: the stylesheet and the portrait are inlined (``data:``) and every
-other URL is refused, so a value typed into a dossier can never make the server read a file or call out.
+The PDF renderer fetches nothing: the stylesheet, its fonts (Liberation Serif, vendored under the static files)
+and the portrait are inlined (``data:``) and every other URL is refused, so a value typed into a dossier can
+never make the server read a file or call out.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -22,8 +29,13 @@ from . import selectors as S
 from .codes import Relation
 from .models import Member, MemberSensitive
 
-TEMPLATE = "members/dossier/print.html"
+PHIEU, LY_LICH = "phieu", "ly_lich"
+TEMPLATES = {PHIEU: "members/dossier/print.html", LY_LICH: "members/dossier/ly_lich.html"}
+TITLES = {PHIEU: "Phiếu đảng viên", LY_LICH: "Lý lịch đảng viên"}
+TEMPLATE = TEMPLATES[PHIEU]
 STYLESHEET = "tcxd/dossier-print.css"
+# A font of the stylesheet, relative to it: ``url("../vendor/…/X.ttf")`` (inlined for the PDF).
+FONT_URL = re.compile(r'url\("(\.\./vendor/[^"]+\.ttf)"\)')
 RELATION_ORDER = {code: i for i, code in enumerate(Relation.values)}
 
 
@@ -41,6 +53,9 @@ class PartyFacts:
     readmitted_on: dt.date | None
     badges: list[tuple[int | str, dt.date, str]]  # (years, date, decision no.)
     disciplines: list[tuple[dt.date, str, str, str]]  # (date, form, issuer, decision no.)
+    # the party life as recorded (lý lịch): (date, what, org, decision no.) — admission, recognition,
+    # transfers, exemptions, exits and readmission, in date order
+    party_life: list[tuple[dt.date, str, str, str]]
 
 
 def _party_facts(member: Member) -> PartyFacts:
@@ -75,7 +90,25 @@ def _party_facts(member: Member) -> PartyFacts:
         badges=[((e.data or {}).get("years", ""), e.on, e.decision_no) for e in events if e.kind == K.BADGE],
         disciplines=[(e.on, codes.DISCIPLINE_FORMS.get((e.data or {}).get("form", ""), "").capitalize(),
                       e.decision_issuer, e.decision_no) for e in events if e.kind == K.DISCIPLINE],
+        party_life=[(e.on, _life_label(e), _life_org(e), e.decision_no) for e in events if e.kind in PARTY_LIFE],
     )
+
+
+PARTY_LIFE = {K.ADMISSION_DECISION, K.CEREMONY, K.RECOGNITION, K.PROBATION_STRUCK_OFF, K.TRANSFER_OUT, K.TRANSFER_IN,
+              K.TEMP_TRANSFER_OUT, K.TEMP_TRANSFER_RETURN, K.ORG_RESTRUCTURED, K.EXEMPTION_START, K.EXEMPTION_END,
+              K.STRUCK_OFF, K.EXPELLED, K.LEFT, K.READMISSION_DECISION, K.RESTORED}
+
+
+def _life_label(event) -> str:
+    label = event.get_kind_display()
+    if event.target_org_id:
+        return f"{label} → {event.target_org.name}"
+    destination = (event.data or {}).get("destination")
+    return f"{label} → {destination}" if destination else label
+
+
+def _life_org(event) -> str:
+    return event.org.name if event.org_id else ""
 
 
 def _header_orgs(member: Member) -> list[str]:
@@ -136,17 +169,29 @@ def _photo_src(member: Member, *, for_pdf: bool) -> str:
     return reverse("members:photo", args=[member.pk])
 
 
-def render_html(context: dict, *, for_pdf: bool, request=None) -> str:
-    return render_to_string(TEMPLATE, {**context, "for_pdf": for_pdf,
-                                       "photo_src": _photo_src(context["member"], for_pdf=for_pdf),
-                                       "inline_css": _stylesheet() if for_pdf else ""}, request=request)
+@functools.cache
+def _font_data_uri(relative: str) -> str:
+    path = finders.find(relative.removeprefix("../"))
+    with open(path, "rb") as fh:
+        return "data:font/ttf;base64," + base64.b64encode(fh.read()).decode("ascii")
 
 
-def render_pdf(context: dict) -> bytes:
+def pdf_stylesheet() -> str:
+    """The stylesheet with its fonts inlined as ``data:`` URLs, for the renderer that fetches nothing else."""
+    return FONT_URL.sub(lambda m: f'url("{_font_data_uri(m.group(1))}")', _stylesheet())
+
+
+def render_html(context: dict, *, for_pdf: bool, request=None, document: str = PHIEU) -> str:
+    return render_to_string(TEMPLATES[document], {
+        **context, "for_pdf": for_pdf, "photo_src": _photo_src(context["member"], for_pdf=for_pdf),
+        "inline_css": pdf_stylesheet() if for_pdf else ""}, request=request)
+
+
+def render_pdf(context: dict, *, document: str = PHIEU) -> bytes:
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    html = render_html(context, for_pdf=True)
+    html = render_html(context, for_pdf=True, document=document)
     # Only inline data (the portrait) is read: every other URL is refused — no file read, no network.
     no_fetch = URLFetcher(allowed_protocols=("data",))
     return weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=no_fetch).write_pdf()

@@ -14,6 +14,7 @@ from django.test import override_settings
 from tcxd.audit.models import AuditEntry
 from tcxd.authz import services as authz_services
 from tcxd.cadres import services as cadre_services
+from tcxd.documents import services as document_services
 from tcxd.exports import services as export_services
 from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
@@ -40,6 +41,7 @@ READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday
            "photo_data_uri", "template_errors", "parse_sections", "narrative_errors", "package_docx_bytes",
            "reassign_blockers", "members_at", "members_registered", "spec_org_ids", "dry_run", "restructure_run"}
 READERS |= {"lookup", "snapshot"}  # cadres.services: the rule lookup and the audit snapshot
+MODULES.append(document_services)  # decision templates: upload, revert
 READERS |= {"source_get", "clean_params", "write_file", "content_type", "job_path"}  # exports.services: helpers
 
 
@@ -178,6 +180,14 @@ def _export(t, *, step="create"):
             export_services.export_job_remove(actor=t.admin, job=job)
 
 
+def _document_template(t, *, revert=False):
+    from tcxd.documents.defaults import default_template_docx
+
+    saved = document_services.document_template_upload(actor=t.admin, kind="ket_nap",
+                                                       content=default_template_docx("ket_nap"), file_name="m.docx")
+    return document_services.document_template_revert(actor=t.admin, kind="ket_nap") if revert else saved
+
+
 INVOKERS = {
     "api_token_create": lambda t: authz_services.api_token_create(actor=t.admin, user=t.admin),
     "api_token_revoke": lambda t: authz_services.api_token_revoke(
@@ -277,6 +287,8 @@ INVOKERS = {
     "package_update_narrative": lambda t: package_services.package_update_narrative(
         actor=t.admin, package=_package(t), narrative={"kien_nghi": "Không có."}),
     "package_submit": lambda t: _package(t, submit=True),
+    "document_template_upload": _document_template,
+    "document_template_revert": lambda t: _document_template(t, revert=True),
     "export_write": lambda t: _export(t, step="write"),
     "export_job_create": _export,
     "export_job_run": lambda t: _export(t, step="run"),

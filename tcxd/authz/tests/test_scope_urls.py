@@ -65,11 +65,17 @@ PK_PAGES = {
     # a cadre decision is scoped by its managing committee (the party committee whose standing committee manages
     # the cadre), not by the cadre's cell
     "cadres:detail": ("cadre_move", False), "cadres:void": ("cadre_move", True),
+    # the lý lịch đảng viên, the Word renderings, the decision documents filled from the record
+    "documents:cv_print": ("member", False), "documents:cv_pdf": ("member", False),
+    "documents:cv_docx": ("member", False), "documents:phieu_docx": ("member", False),
+    "documents:decision": ("member", False),
 }
 EXTRA_ARGS = {"members:event_create": ["application"], "members:row_add": ["work"], "members:row_edit": ["work"],
               "members:row_delete": ["work"]}
 # Reads of restricted data (scanned dossier documents): organization-commission roles only, 403 for others.
 RESTRICTED_READS = {"members:attachment_download"}
+RESTRICTED_READS |= {"documents:decision"}  # decisions are drafted by the Organization Commission
+EXTRA_ARGS["documents:decision"] = ["ket_nap"]
 LIST_PAGES = {"home", "orgs:tree", "orgs:warnings", "orgs:congress_progress", "password_change",
               "password_change_done", "rules:in_force", "rules:holidays", "members:list", "members:transfers",
               "members:worklist", "fees:report", "meetings:index", "members:home_summary", "geo:unit_suggest",
@@ -81,6 +87,10 @@ LIST_PAGES |= {"cadres:list", "cadres:member_suggest", "cadres:org_suggest"}  # 
 LIST_PAGES |= {"exports:list"}  # the user's own export files
 # Write pages tied to no record (the orgs are picked in the form, within scope): 403 for read-only roles.
 WRITE_PAGES = {"restructure:create", "restructure:plan_create", "cadres:create"}
+WRITE_PAGES |= {"documents:templates"}  # decision templates of the actor's level (the system, or their org)
+# Decision-template pages of one document kind: administrators and officers (their own level), 403 for the others.
+TEMPLATE_PAGES = {"documents:template_detail", "documents:template_download", "documents:template_default",
+                  "documents:template_revert"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
 PUBLIC = {"login", "logout", "favicon"}
 # A user's own export files: scoped by owner, not by org (another user's → 404, every role; tcxd/exports/tests). The
@@ -107,7 +117,8 @@ def test_every_url_pattern_is_classified():
         if route.startswith(("quan-tri/", "api/")):
             continue  # admin (staff only, checked below) and API (checked by operation)
         if name not in PK_PAGES and name not in LIST_PAGES and name not in PUBLIC and name not in POST_ONLY \
-                and name not in ADMIN_PAGES and name not in WRITE_PAGES and name not in OWN_PAGES:
+                and name not in ADMIN_PAGES and name not in WRITE_PAGES and name not in TEMPLATE_PAGES \
+                and name not in OWN_PAGES:
             unknown.append((route, name))
     assert unknown == [], f"Unclassified URL patterns: {unknown}"
 
@@ -246,6 +257,14 @@ def test_admin_pages_by_role(role, users):
         assert client.get(reverse(name, args=args[name])).status_code == (200 if role == "admin" else 403), name
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_template_pages_by_role(role, users):
+    client = Client()
+    client.force_login(users[role])
+    for name in TEMPLATE_PAGES:
+        assert client.get(reverse(name, args=["ket_nap"])).status_code == (200 if role in WRITE_ROLES else 403), name
+
+
 def test_anonymous_is_sent_to_login_and_admin_is_staff_only(tree, users, objects):
     client = Client()
     for name in LIST_PAGES | WRITE_PAGES:
@@ -340,6 +359,10 @@ NO_ORG |= {"/api/reports/forms"}  # the list of report forms (the forms themselv
 NO_ORG |= {"/api/reports/package-templates", "/api/reports/packages"}  # templates; packages filtered by scope
 NO_ORG |= {"/api/restructure/operations", "/api/restructure/plans"}  # lists filtered by scope; POSTs name the org
 NO_ORG |= {"/api/cadres"}  # the register filtered by scope; the POST names the managing committee
+# Decision templates of the actor's level (not tied to an org; tested in tcxd/documents/tests)
+NO_ORG |= {"/api/documents/templates", "/api/documents/templates/{doc_kind}",
+           "/api/documents/templates/{doc_kind}/docx", "/api/documents/templates/{doc_kind}/versions",
+           "/api/documents/templates/{doc_kind}/revert"}
 # A user's own exports (owner-scoped; tested in tcxd/exports/tests): the list, a job, its file; a direct download.
 NO_ORG |= {"/api/exports", "/api/exports/{job_id}", "/api/exports/{job_id}/file", "/api/exports/{job_id}/remove",
            "/api/exports/sources/{source}/file"}
@@ -362,7 +385,8 @@ def _url(path, objs):
             .replace("{package_id}", str(objs["package"].pk))
             .replace("{operation_id}", str(objs["operation"].pk))
             .replace("{plan_id}", str(objs["plan"].pk))
-            .replace("{move_id}", str(objs["cadre_move"].pk)))
+            .replace("{move_id}", str(objs["cadre_move"].pk))
+            .replace("{doc_kind}", "ket_nap"))
 
 
 def test_every_api_operation_documents_its_errors():
