@@ -24,7 +24,7 @@ from .models import ExportFormat, ExportJob, ExportStatus
 from .sources import SOURCES, Prepared, Source
 
 log = logging.getLogger(__name__)
-FAILED_MESSAGE = "Xuất dữ liệu không thành công do lỗi hệ thống; vui lòng thử lại hoặc báo quản trị hệ thống."
+FAILED_MESSAGE = "Lỗi hệ thống khi ghi tệp; vui lòng thử lại hoặc báo quản trị hệ thống."
 CHANGED_MESSAGE = "Dữ liệu thay đổi trong khi xuất (nhiều dòng hơn đã đếm); vui lòng xuất lại."
 GONE_MESSAGE = "Tổ chức trong bộ lọc không còn trong phạm vi quản lý của bạn."
 
