@@ -342,8 +342,7 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
         for result, member in zip(chunk, created, strict=True):
             result.member_id = member.pk
             applied.add(result.row_no)
-        members_bulk.field_sources_set(pairs=[(r.member_id, r.checked[0].dossier) for r in chunk],
-                                       source=source, ref=ref)
+        members_bulk.field_sources_set(member_ids=[r.member_id for r in chunk], source=source, ref=ref)
         done += len(chunk)
         progress.report(key, "Đang ghi hồ sơ mới", done, total)
         _pause()

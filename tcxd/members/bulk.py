@@ -11,22 +11,45 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tcxd.audit.services import audit_record
 from tcxd.common import cccd as cccd_rules
+from tcxd.common.db import write_rows
 from tcxd.common.text import fold
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
 
 from . import lifecycle as services
 from . import tallies
-from .models import EVENT_LABELS, Member, MemberEvent, MemberSensitive, MemberSpell
-from .namewords import name_words_bulk
+from .models import (
+    ALL_FIELDS,
+    EVENT_LABELS,
+    Member,
+    MemberEvent,
+    MemberFieldSource,
+    MemberNameWord,
+    MemberSensitive,
+    MemberSpell,
+)
+from .namewords import ROW_FIELDS as WORD_ROW
+from .namewords import slots_of as _word_slots
+from .namewords import word_rows
 from .spells import ROW_FIELDS as SPELL_ROW
 from .spells import dossier_values, open_of
 from .spells import rows_of as spell_rows
 
 BATCH = 2000
+EVENT_ROW = ("member_id", "kind", "on", "seq", "org_id", "target_org_id", "decision_no", "decision_date", "data",
+             "created_at")
+SENSITIVE_ROW = ("member_id", "family_political_notes", "personal_history_notes", "economic_situation")
+
+
+def _json(data: dict) -> str:
+    """A JSON column's value for the bulk writer (psycopg's COPY and sqlite3 take the text)."""
+    import json
+
+    return json.dumps(data, ensure_ascii=False)
 
 
 @dataclass
@@ -122,19 +145,21 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
         chunk = accepted[start:start + BATCH]
         members = [_member(record, state) for record, state, _ in chunk]
         Member.objects.bulk_create(members, batch_size=BATCH)
-        name_words_bulk(members, batch_size=BATCH)
-        MemberSensitive.objects.bulk_create(
-            [MemberSensitive(member=m, **r.sensitive) for m, (r, _, _) in zip(members, chunk, strict=True)],
-            batch_size=BATCH)
-        events = [MemberEvent(member=m, kind=spec.kind, on=spec.on, seq=seq, org_id=spec.org_id,
-                              target_org_id=spec.target_org_id, decision_no=spec.decision_no,
-                              decision_date=spec.decision_date, data=spec.data)
+        # the rows hanging from the new dossiers go in as tuples through the bulk writer (COPY on PostgreSQL)
+        slots = _word_slots(members)
+        write_rows(MemberNameWord, WORD_ROW, [row for m in members for row in
+                                              word_rows(m.pk, m.name_norm, m.given_name_norm, slots[m.pk])])
+        write_rows(MemberSensitive, SENSITIVE_ROW,
+                   [(m.pk, *(r.sensitive.get(f, "") for f in SENSITIVE_ROW[1:]))
+                    for m, (r, _, _) in zip(members, chunk, strict=True)])
+        now = timezone.now()
+        events = [(m.pk, spec.kind.value, spec.on, seq, spec.org_id, spec.target_org_id, spec.decision_no,
+                   spec.decision_date, spec.data, now)
                   for m, (r, _, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
-        MemberEvent.objects.bulk_create(events, batch_size=BATCH)
+        write_rows(MemberEvent, EVENT_ROW, [(*e[:8], _json(e[8]), e[9]) for e in events])
         spells = [spell_rows(m.pk, dossier_values(m), history) for m, (_, _, history) in zip(members, chunk,
                                                                                                    strict=True)]
-        MemberSpell.objects.bulk_create([MemberSpell(**dict(zip(SPELL_ROW, row, strict=True)))
-                                         for rows in spells for row in rows], batch_size=BATCH)
+        write_rows(MemberSpell, SPELL_ROW, [row for rows in spells for row in rows])
         tallies.apply(tallies.deltas([None] * len(spells), [open_of(rows) for rows in spells]))
         result.events += len(events)
         created.extend(members)
@@ -177,9 +202,6 @@ def members_bulk_update(*, actor, changes: list[tuple[int, dict[str, Any]]], sou
     caller with ``services.dossier_problems`` and the CCCD uniqueness check. Writes the dossiers, their
     name words and counted spell columns, which source set each field (``MemberFieldSource``), and one
     audit row per member with the fields before and after."""
-    from django.utils import timezone
-
-    from .models import MemberFieldSource
     from .namewords import name_words_set
     from .services import DOSSIER_FIELDS, dossier_snapshot
     from .spells import spells_dossier_update
@@ -220,14 +242,9 @@ def members_bulk_update(*, actor, changes: list[tuple[int, dict[str, Any]]], sou
     return updated
 
 
-def field_sources_set(*, pairs: Iterable[tuple[int, Iterable[str]]], source: str, ref: str) -> None:
-    """Record that ``source`` set these fields of newly created members (an import's new dossiers):
-    ``pairs`` of (member id, fields)."""
-    from django.utils import timezone
-
-    from .models import MemberFieldSource
-
+def field_sources_set(*, member_ids: Iterable[int], source: str, ref: str) -> None:
+    """Record that ``source`` set every field of newly created dossiers (an import's new rows): one row per
+    dossier under the field "*" (a field corrected later gets its own row)."""
     now = timezone.now()
-    rows = [MemberFieldSource(member_id=pk, field=f, source=source, ref=ref, set_at=now)
-            for pk, fields in pairs for f in fields]
-    MemberFieldSource.objects.bulk_create(rows, batch_size=BATCH)
+    write_rows(MemberFieldSource, ("member_id", "field", "source", "ref", "set_at"),
+               [(pk, ALL_FIELDS, source, ref, now) for pk in member_ids])

@@ -320,13 +320,18 @@ class MemberSensitive(models.Model):
 
 
 class FieldSource(models.TextChoices):
+    TCXD = "tcxd", "Cập nhật trong TCXD"
     IMPORT = "import", "Nhập từ tệp"
     CSDL3 = "csdl3", "CSDL đảng viên 3.0"
 
 
+ALL_FIELDS = "*"  # a source row for every field of a dossier created from that source
+
+
 class MemberFieldSource(models.Model):
-    """Which outside source last set a dossier field. No row: the field was last set in TCXD itself
-    (the forms or the API); a correction there removes the row."""
+    """Which source last set a dossier field: the field's own row, else the dossier's row for every field
+    ("*": created by an import), else TCXD itself (the forms or the API). A correction in TCXD removes the
+    field's row, or writes one saying TCXD when the dossier came from an import."""
 
     pk = models.CompositePrimaryKey("member", "field")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="field_sources")

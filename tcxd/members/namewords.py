@@ -94,7 +94,7 @@ def slot_ids(tops: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _slots(members: list[Member]) -> dict[int, tuple[int, int, int]]:
+def slots_of(members: list[Member]) -> dict[int, tuple[int, int, int]]:
     """The slots of each member's orgs' tops, in two queries."""
     ids = {i for m in members for i in (m.org_id, m.temporary_org_id, m.transfer_to_id) if i}
     tops = {pk: top(path) for pk, path in Org.objects.filter(pk__in=ids).values_list("pk", "path")} if ids else {}
@@ -109,13 +109,13 @@ def name_words_set(member: Member, *, old_name_norm: str = "") -> None:
     if old:
         MemberNameWord.objects.filter(member_id=member.pk, word__in=old).delete()
     MemberNameWord.objects.bulk_create(_objects(member.pk, member.name_norm, member.given_name_norm,
-                                                _slots([member])[member.pk]))
+                                                slots_of([member])[member.pk]))
 
 
 def name_words_bulk(members: Iterable[Member], *, batch_size: int = 2000) -> int:
     """The rows of members just inserted (the bulk loader's batches); returns how many were written."""
     members = list(members)
-    slots = _slots(members)
+    slots = slots_of(members)
     rows = [obj for m in members for obj in _objects(m.pk, m.name_norm, m.given_name_norm, slots[m.pk])]
     MemberNameWord.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)

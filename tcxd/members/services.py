@@ -25,7 +25,7 @@ from tcxd.rules.pure import membership as M
 
 from . import lifecycle as L
 from .codes import Sex
-from .models import Member, MemberEvent, MemberFieldSource, MemberSensitive
+from .models import ALL_FIELDS, FieldSource, Member, MemberEvent, MemberFieldSource, MemberSensitive
 from .namewords import name_words_set
 from .spells import dossier_values, spells_dossier_update
 
@@ -189,7 +189,7 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     for key, value in fields.items():
         setattr(member, key, value)
     if changed:  # corrected in TCXD: no longer as the outside source last set it
-        MemberFieldSource.objects.filter(member=member, field__in=changed).delete()
+        field_sources_corrected(member, changed)
     old_name_norm = member.name_norm
     member.name_norm = fold(member.full_name)
     member.given_name_norm = member.name_norm.split(" ")[-1]
@@ -204,6 +204,22 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     audit_record(actor=actor, action="member.update", obj=member, before=before, after=dossier_snapshot(member),
                  org=member.org)
     return member
+
+
+def field_sources_corrected(member: Member, fields: list[str]) -> None:
+    """Fields just corrected in TCXD: TCXD is now their source."""
+    MemberFieldSource.objects.filter(member=member, field__in=fields).delete()
+    if MemberFieldSource.objects.filter(member=member, field=ALL_FIELDS).exists():
+        now = timezone.now()
+        MemberFieldSource.objects.bulk_create([MemberFieldSource(member=member, field=f, source=FieldSource.TCXD,
+                                                                 set_at=now) for f in fields])
+
+
+def field_source(member: Member, field: str) -> tuple[str, str, object]:
+    """(source, batch reference, when) of a dossier field; TCXD with no reference when never imported."""
+    rows = {r.field: r for r in MemberFieldSource.objects.filter(member=member, field__in=[field, ALL_FIELDS])}
+    row = rows.get(field) or rows.get(ALL_FIELDS)
+    return (row.source, row.ref, row.set_at) if row else (FieldSource.TCXD, "", None)
 
 
 # ---- events ----------------------------------------------------------------------------------------

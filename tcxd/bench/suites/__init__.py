@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..runner import Benchmark
-from . import exports, fees, members, orgs, reports, restructure
+from . import exports, fees, imports, members, orgs, reports, restructure
 
 REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "orgs.subtree_count.province": orgs.subtree_count_province,
@@ -21,6 +21,7 @@ REGISTRY: dict[str, Callable[[], Benchmark]] = {
     "reports.national_form_past": reports.national_form_past,
     "reports.package": reports.package,
     "reports.consolidate": reports.consolidate,
+    "imports.members_100k": imports.members_100k,
     "restructure.merge_provinces": restructure.merge_provinces,
     "restructure.abolish_level": restructure.abolish_level,
     "exports.members_100k": exports.members_100k,
