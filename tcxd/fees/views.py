@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
-from tcxd.common.export import csv_response
+from tcxd.common.export import csv_response, xlsx_response
 from tcxd.common.fmt import fmt_int
 from tcxd.common.forms import apply_domain_error
 from tcxd.orgs import selectors as org_selectors
@@ -85,9 +85,12 @@ def report(request):
     else:
         return render(request, "fees/report.html", {"report": None, "month": month, "roots": roots})
     data = S.fee_collection_report(org=org, month=month)
-    if request.GET.get("tai") == "csv":
-        rows = ([r.name, *_report_cells(r)] for r in [*data.rows, data.total])
-        return csv_response(f"dang-phi-{org.code}-{month:%Y-%m}.csv", REPORT_HEADER, rows)
+    if request.GET.get("tai") in ("csv", "xlsx"):
+        rows = [[r.name, *_report_cells(r)] for r in [*data.rows, data.total]]
+        name = f"dang-phi-{org.code}-{month:%Y-%m}"
+        if request.GET["tai"] == "xlsx":  # amounts as numbers
+            return xlsx_response(f"{name}.xlsx", REPORT_HEADER, rows, sheet=f"Đảng phí {month:%m-%Y}")
+        return csv_response(f"{name}.csv", REPORT_HEADER, rows)
     children = org_selectors.org_children(org=org)[:200]
     return render(request, "fees/report.html", {
         "report": data, "org": org, "month": month, "month_error": month_error, "roots": roots,

@@ -17,8 +17,8 @@ from tcxd.audit.services import audit_export
 from tcxd.authz.guards import require_write_role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError
-from tcxd.common.export import csv_response
-from tcxd.common.fmt import fmt_date, parse_date
+from tcxd.common.export import csv_response, xlsx_response
+from tcxd.common.fmt import parse_date
 from tcxd.common.forms import apply_domain_error
 from tcxd.geo import selectors as geo_selectors
 
@@ -137,16 +137,23 @@ def _lineage(actor, org: Org) -> dict:
             "successors": [(link, link.successor, scope.contains(link.successor.path)) for link in after]}
 
 
+def _table(request, filename: str, header: list[str], rows, *, sheet: str):
+    """A small list as a direct download: ?tai=xlsx → .xlsx (real dates, bold frozen header), else CSV."""
+    if request.GET.get("tai") == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", header, list(rows), sheet=sheet)
+    return csv_response(f"{filename}.csv", header, rows)
+
+
 @login_required
 def org_children_csv(request, pk):
     org = S.org_get(actor=request.user, pk=pk)
     totals = S.org_children_totals(org=org)
     kids = S.org_children(org=org, include_closed=request.GET.get("da_giai_the") == "1")
-    rows = ((c.code, c.name, c.get_kind_display(), c.get_grassroots_type_display(), fmt_date(c.valid_from),
-             fmt_date(c.valid_to), c.get_status_display(), *totals.get(c.path, (0, 0))) for c in kids.iterator())
-    return csv_response(f"to-chuc-truc-thuoc-{org.code}.csv",
-                        ["Mã", "Tên", "Loại", "Loại hình", "Hiệu lực từ", "Hiệu lực đến", "Trạng thái",
-                         "Số tổ chức", "Số đảng viên"], rows)
+    rows = ((c.code, c.name, c.get_kind_display(), c.get_grassroots_type_display() or None, c.valid_from,
+             c.valid_to, c.get_status_display(), *totals.get(c.path, (0, 0))) for c in kids.iterator())
+    return _table(request, f"to-chuc-truc-thuoc-{org.code}",
+                  ["Mã", "Tên", "Loại", "Loại hình", "Hiệu lực từ", "Hiệu lực đến", "Trạng thái", "Số tổ chức",
+                   "Số đảng viên"], rows, sheet="Tổ chức trực thuộc")
 
 
 @login_required
@@ -154,11 +161,13 @@ def committee_csv(request, pk):
     """The committee roster holds personal names: the export is audited."""
     org = S.org_get(actor=request.user, pk=pk)
     seats = list(S.org_committee(org=org, day=timezone.localdate()))
-    audit_export(actor=request.user, what=f"cap-uy:{org.code}", scope_org=org, rows=len(seats))
-    rows = ((s.person_name, s.get_role_display(), fmt_date(s.from_date), s.get_method_display(), s.decision_no)
-            for s in seats)
-    return csv_response(f"cap-uy-{org.code}.csv", ["Họ và tên", "Chức danh", "Từ ngày", "Hình thức",
-                                                   "Số quyết định"], rows)
+    fmt = "xlsx" if request.GET.get("tai") == "xlsx" else "csv"
+    audit_export(actor=request.user, what=f"cap-uy:{org.code}.{fmt}", scope_org=org, rows=len(seats),
+                 note=f"Danh sách cấp ủy {org.name}, {len(seats)} dòng")
+    rows = [(s.person_name, s.get_role_display(), s.from_date, s.get_method_display(), s.decision_no or None)
+            for s in seats]
+    return _table(request, f"cap-uy-{org.code}", ["Họ và tên", "Chức danh", "Từ ngày", "Hình thức",
+                                                   "Số quyết định"], rows, sheet="Cấp ủy")
 
 
 @login_required
@@ -402,9 +411,9 @@ def warnings_list(request):
     code = request.GET.get("loai", "")
     if code:
         rows = [w for w in rows if w.code == code]
-    if request.GET.get("tai") == "csv":
-        return csv_response(f"canh-bao-{day:%Y%m%d}.csv", ["Tổ chức", "Trực thuộc", "Cảnh báo", "Căn cứ"],
-                            ((w.org_name, w.parent_name, w.message, w.rule) for w in rows))
+    if request.GET.get("tai") in ("csv", "xlsx"):
+        return _table(request, f"canh-bao-{day:%Y%m%d}", ["Tổ chức", "Trực thuộc", "Cảnh báo", "Căn cứ"],
+                      ((w.org_name, w.parent_name, w.message, w.rule) for w in rows), sheet="Cảnh báo cơ cấu")
     page = Paginator(rows, 50).get_page(request.GET.get("trang"))
     return render(request, "orgs/warnings.html", {"page": page, "day": day, "date_error": date_error,
                                                   "code": code, "total": len(rows)})

@@ -10,8 +10,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from tcxd.audit.services import audit_export
 from tcxd.common.schemas import READ_ERRORS
 from tcxd.orgs import selectors as org_selectors
+from tcxd.orgs.models import Org
 
 from . import exports
 from . import report_forms as RF
@@ -108,6 +110,9 @@ def form_render(request, org_id: int, form_code: str, params: Query[RenderParams
             summary="Tải biểu thống kê dạng .xlsx theo mẫu biểu (tiêu đề gộp ô, dòng tổng in đậm)")
 def form_xlsx(request, org_id: int, form_code: str, params: Query[RenderParams]):
     rendered = _render(request, org_id, form_code, params)
+    audit_export(actor=request.auth, what=exports.filename(rendered, "xlsx"),
+                 scope_org=Org.objects.only("path").get(pk=rendered.org_id), rows=len(rendered.rows),
+                 note=f"Biểu thống kê {rendered.code} của {rendered.org_name} (.xlsx)")
     response = HttpResponse(exports.xlsx_bytes(rendered), content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(rendered, "xlsx")}"'
     return response

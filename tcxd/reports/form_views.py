@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tcxd.audit.services import audit_export
 from tcxd.authz.models import Role
 from tcxd.authz.scope import scope_for
 from tcxd.common.errors import DomainError, ValidationFailed
@@ -148,6 +149,9 @@ def form_xlsx(request, pk):
     rendered, back, problems = _export_target(request, pk)
     if rendered is None:
         return _back_with(request, back, problems)
+    audit_export(actor=request.user, what=exports.filename(rendered, "xlsx"),
+                 scope_org=Org.objects.only("path").get(pk=rendered.org_id), rows=len(rendered.rows),
+                 note=f"Biểu thống kê {rendered.code} của {rendered.org_name} (.xlsx)")
     response = HttpResponse(exports.xlsx_bytes(rendered), content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(rendered, "xlsx")}"'
     return response

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from tcxd.audit.services import audit_export
 from tcxd.authz.guards import require_write_role
 from tcxd.common.errors import ValidationFailed
 from tcxd.common.schemas import ERRORS, READ_ERRORS
@@ -360,6 +361,8 @@ def consolidation(request, org_id: int, params: Query[ConsolidationParams]):
 def consolidation_xlsx(request, org_id: int, params: Query[ConsolidationParams]):
     org = org_selectors.org_get(actor=request.auth, pk=org_id)
     data = consolidation_for(request.auth, org, params.template, params.year)
+    audit_export(actor=request.auth, what=PE.consolidation_filename(data), scope_org=data.org,
+                 rows=len(data.children), note=f"Tổng hợp báo cáo {data.template.code} năm {data.year} (.xlsx)")
     response = HttpResponse(PE.consolidation_xlsx(data), content_type=PE.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{PE.consolidation_filename(data)}"'
     return response

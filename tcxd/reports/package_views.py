@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tcxd.audit.services import audit_export
 from tcxd.authz.guards import require_write_role
 from tcxd.authz.models import Role
 from tcxd.authz.scope import can_write, scope_for
@@ -320,6 +321,8 @@ def consolidation_xlsx(request, pk):
         for p in problems:
             messages.error(request, p)
         return redirect(back)
+    audit_export(actor=request.user, what=PE.consolidation_filename(data), scope_org=data.org,
+                 rows=len(data.children), note=f"Tổng hợp báo cáo {data.template.code} năm {data.year} (.xlsx)")
     response = HttpResponse(PE.consolidation_xlsx(data), content_type=PE.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{PE.consolidation_filename(data)}"'
     return response

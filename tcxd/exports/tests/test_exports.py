@@ -246,3 +246,46 @@ def test_purge_removes_old_files(tree, export_root):
     assert exports_purge(days=7, now=timezone.now() + dt.timedelta(days=8)) == 1
     job.refresh_from_db()
     assert job.status == ExportStatus.REMOVED and not path.exists()
+
+
+@pytest.mark.django_db
+def test_small_lists_of_orgs_and_fees_as_excel(tree, users):
+    from tcxd.orgs import committee as C
+
+    C.committee_member_add(actor=tree.admin, org=tree.commune_a, role="secretary", person_name="Vũ Văn Nam",
+                           from_date=dt.date(2025, 9, 1), method="elected", ballot_round=1)
+    client = _client(users["commune_officer"])
+    children = _sheets(_body(client.get(reverse("orgs:children_csv", args=[tree.commune_a.pk]), {"tai": "xlsx"})))
+    rows = children["Tổ chức trực thuộc"]
+    assert rows[0][:3] == ("Mã", "Tên", "Loại") and {r[1] for r in rows[1:]} >= {tree.cell_a1.name}
+    assert isinstance(rows[1][4], dt.datetime) and isinstance(rows[1][8], int | float)  # a date, a number
+    seats = _sheets(_body(client.get(reverse("orgs:committee_csv", args=[tree.commune_a.pk]), {"tai": "xlsx"})))
+    assert seats["Cấp ủy"][1][:2] == ("Vũ Văn Nam", "Bí thư") and seats["Cấp ủy"][1][2].date() == dt.date(2025, 9, 1)
+    entry = AuditEntry.objects.filter(action="export").latest("id")
+    assert entry.object_id.endswith(".xlsx") and entry.after == {"rows": 1}
+    fees = client.get(reverse("fees:report"), {"thang": "02/2026", "tai": "xlsx", "to_chuc": tree.commune_a.pk})
+    sheet = next(iter(_sheets(_body(fees)).values()))
+    assert sheet[0][:2] == ("Tổ chức", "Số đảng viên") and all(isinstance(v, int | float) for v in sheet[-1][1:9])
+
+
+@pytest.mark.django_db
+def test_report_form_and_consolidation_downloads_are_audited(tree, users):
+    officer = users["province_officer"]
+    client = _client(officer)
+    response = client.get(reverse("reports:form_xlsx", args=[tree.province.pk]),
+                          {"bieu": "3-TCTW", "ngay": dt.date.today().strftime("%d/%m/%Y")})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="export", actor=officer).latest("id")
+    assert entry.object_repr.startswith("3-TCTW_") and entry.org_id == tree.province.pk and entry.after["rows"] > 0
+    response = client.get(reverse("reports:consolidation_xlsx", args=[tree.province.pk]), {"mau": "BC-NAM",
+                                                                                          "nam": "2025"})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="export", actor=officer).latest("id")
+    assert entry.object_repr.startswith("tong-hop_") and "BC-NAM" in entry.note
+    key, _ = api_token_create(actor=officer, user=officer)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    before = AuditEntry.objects.filter(action="export").count()
+    assert api.get(f"/api/reports/orgs/{tree.province.pk}/consolidation/xlsx",
+                   {"template": "BC-NAM", "year": 2025}).status_code == 200
+    assert api.get(f"/api/reports/orgs/{tree.province.pk}/forms/3-TCTW/xlsx").status_code == 200
+    assert AuditEntry.objects.filter(action="export").count() == before + 2
