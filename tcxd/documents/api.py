@@ -30,22 +30,22 @@ GUARDED_READ = {**READ_ERRORS, 403: ErrorOut}
 KIND_DOC = "Văn bản: " + "; ".join(f"{v} ({label})" for v, label in DocumentKind.choices) + "."
 
 
-class PlaceholderOut(Schema):
+class DocumentPlaceholderOut(Schema):
     name: str
     description: str
 
 
-class TemplateOut(Schema):
+class DocumentTemplateOut(Schema):
     kind: str
     label: str
     level: str
     source: str
     own: bool
     version: int | None
-    placeholders: list[PlaceholderOut]
+    placeholders: list[DocumentPlaceholderOut]
 
 
-class VersionOut(Schema):
+class DocumentTemplateVersionOut(Schema):
     kind: str
     version: int
     org_id: int | None
@@ -55,7 +55,7 @@ class VersionOut(Schema):
     created_at: dt.datetime
 
 
-class NoteIn(Schema):
+class DocumentTemplateNoteIn(Schema):
     note: str = ""
 
 
@@ -132,14 +132,14 @@ def decision(request, member_id: int, doc_kind: str, event_id: int | None = None
 
 # ---- the templates ---------------------------------------------------------------------------------------
 
-@router.get("/templates", response={200: list[TemplateOut], **GUARDED_READ},
+@router.get("/templates", response={200: list[DocumentTemplateOut], **GUARDED_READ},
             summary="Mẫu văn bản đang dùng ở cấp của người dùng, với danh sách thẻ")
 def templates_list(request):
     level = S.manager_level(request.auth)
     return [_template_out(level, kind) for kind in DocumentKind.values]
 
 
-@router.get("/templates/{doc_kind}/versions", response={200: list[VersionOut], **GUARDED_READ},
+@router.get("/templates/{doc_kind}/versions", response={200: list[DocumentTemplateVersionOut], **GUARDED_READ},
             summary="Các phiên bản mẫu ở cấp của người dùng", description=KIND_DOC)
 def template_versions(request, doc_kind: str):
     level = S.manager_level(request.auth)
@@ -156,7 +156,7 @@ def template_docx(request, doc_kind: str):
     return _file(effective.docx, effective.file_name)
 
 
-@router.post("/templates/{doc_kind}", response={201: TemplateOut, **ERRORS},
+@router.post("/templates/{doc_kind}", response={201: DocumentTemplateOut, **ERRORS},
              summary=f"Tải lên mẫu đã sửa (multipart: file .docx ≤ {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB, note)",
              description=KIND_DOC + " Mẫu được thử với một hồ sơ mẫu; thẻ lạ bị từ chối (400, nêu tên thẻ).")
 def template_upload(request, doc_kind: str, note: Form[str] = "", file: File[UploadedFile | None] = None):
@@ -167,9 +167,9 @@ def template_upload(request, doc_kind: str, note: Form[str] = "", file: File[Upl
     return Status(201, _template_out(level, doc_kind))
 
 
-@router.post("/templates/{doc_kind}/revert", response={200: TemplateOut, **ERRORS},
+@router.post("/templates/{doc_kind}/revert", response={200: DocumentTemplateOut, **ERRORS},
              summary="Khôi phục về mẫu chung / mẫu mặc định", description=KIND_DOC)
-def template_revert(request, doc_kind: str, payload: NoteIn):
+def template_revert(request, doc_kind: str, payload: DocumentTemplateNoteIn):
     level = S.manager_level(request.auth)
     services.document_template_revert(actor=request.auth, kind=doc_kind, note=payload.note)
     return _template_out(level, doc_kind)

@@ -163,14 +163,14 @@ def _party(w: _Writer, ctx: dict, numbers: tuple[str, str]) -> None:
     if party.admission_decision_no:
         extra += [", quyết định số ", party.admission_decision_no]
     if party.admission_org:
-        extra += ["; tại chi bộ: ", party.admission_org]
+        extra += ["; tại: ", party.admission_org]
     if party.ceremony_on:
         extra += [f"; lễ kết nạp ngày {_d(party.ceremony_on)}", ""]
     w.item(numbers[0], "Ngày vào Đảng (quyết định kết nạp): ", _d(party.admitted_on) or "—", *extra)
     w.item("", "Người giới thiệu: ", "; ".join(party.introducers) or "—")
     official = ["Ngày chính thức: ", _d(party.official_on) or "—"]
     if party.recognition_org:
-        official += ["; tại chi bộ: ", party.recognition_org]
+        official += ["; tại: ", party.recognition_org]
     if party.readmitted_on:
         official += [f"; kết nạp lại ngày {_d(party.readmitted_on)}", ""]
     w.item(numbers[1], *official)
