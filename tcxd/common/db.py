@@ -34,7 +34,9 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str
     """Columns for ``fields`` plus any field the generator does not know (added to the model later),
     with that field's default so a new column with a default does not break the load."""
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    extra = [f for name, f in by_attname.items() if name not in fields]
+    # an auto primary key left out is the database's to number
+    extra = [f for name, f in by_attname.items() if name not in fields
+             and not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField | models.SmallAutoField))]
     columns = [by_attname[name].column for name in fields] + [f.column for f in extra]
     return columns, tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
 

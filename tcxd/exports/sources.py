@@ -157,9 +157,42 @@ def _cadres(actor, params: dict) -> Prepared:
     return Prepared(qs, convert, "; ".join(_describe(form)), org or getattr(actor, "org", None))
 
 
+# -- the members in the layout of CSDL đảng viên 3.0 (tcxd.imports.csdl3): data flows both ways ---------------------
+def _csdl3_columns() -> tuple[Column, ...]:
+    from tcxd.imports.csdl3 import HEADERS
+
+    return tuple(Column(h, 24 if h in ("Họ và tên", "Quê quán", "Nơi thường trú", "Nơi ở hiện nay") else 14)
+                 for h in HEADERS)
+
+
+def _members_csdl3(actor, params: dict) -> Prepared:
+    """The member list's rows (same filters and scope) in the CSDL 3.0 column layout; choices as their labels,
+    the unit as its code, the CCCD in full only for roles that may see it (else masked: not matchable)."""
+    from tcxd.imports.csdl3 import CHOICE_FIELDS, DB_FIELDS, FIELDS
+    from tcxd.members import selectors as MS
+    from tcxd.members.models import Member
+
+    base = _members(actor, params)
+    qs = base.queryset.values_list(*DB_FIELDS)
+    labels = [_labels(Member, f) if f in CHOICE_FIELDS else None for f in FIELDS]
+    cccd_at = FIELDS.index("cccd")
+    full_cccd = MS.can_see_sensitive(actor)
+
+    def convert(r: tuple) -> tuple:
+        row = [(labels[i].get(v, v) if labels[i] is not None else v) if v not in ("", None) else None
+               for i, v in enumerate(r)]
+        if not full_cccd and row[cccd_at]:
+            row[cccd_at] = mask_cccd(row[cccd_at])
+        return tuple(row)
+
+    return Prepared(qs, convert, base.filters_label, base.scope_org)
+
+
 SOURCES: dict[str, Source] = {s.slug: s for s in (
     Source("dang-vien", "Danh sách đảng viên", "danh-sach-dang-vien", "Danh sách", MEMBER_COLUMNS, True,
            "members:list", _members),
+    Source("dang-vien-csdl3", "Danh sách đảng viên theo bố cục CSDL đảng viên 3.0", "dang-vien-csdl3", "Đảng viên",
+           _csdl3_columns(), True, "members:list", _members_csdl3),
     Source("can-bo", "Sổ quyết định công tác cán bộ", "cong-tac-can-bo", "Công tác cán bộ", CADRE_COLUMNS, True,
            "cadres:list", _cadres),
 )}
