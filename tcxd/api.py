@@ -16,6 +16,7 @@ from tcxd.common.errors import DomainError
 from tcxd.documents.api import router as documents_router
 from tcxd.exports.api import router as exports_router
 from tcxd.fees.api import router as fees_router
+from tcxd.imports.api import router as imports_router
 from tcxd.meetings.api import router as meetings_router
 from tcxd.members.api import router as members_router
 from tcxd.members.dossier_api import router as member_dossier_router
@@ -90,5 +91,6 @@ api.add_router("/reports", reports_dashboard_router)
 api.add_router("/reports", reports_forms_router)
 api.add_router("/reports", reports_packages_router)
 api.add_router("/restructure", restructure_router)
+api.add_router("/imports", imports_router)
 api.add_router("/documents", documents_router)
 api.add_router("/exports", exports_router)

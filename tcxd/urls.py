@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tcxd.reports.urls")),
     path("", include("tcxd.geo.urls")),
     path("", include("tcxd.restructure.urls")),
+    path("", include("tcxd.imports.urls")),
     path("", include("tcxd.documents.urls")),
     path("", include("tcxd.exports.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),

@@ -100,6 +100,13 @@ OWN_PAGES = {"exports:start", "exports:detail", "exports:progress", "exports:dow
 ADMIN_PAGES = {"reports:form_create", "reports:form_edit", "reports:package_templates",
                "reports:package_template_create", "reports:package_template_edit", "reports:package_template_docx"}
 
+# Imports (nhập dữ liệu): a batch is scoped by its receiving unit (root), a row by its batch's.
+PK_PAGES.update({
+    "imports:detail": ("batch", False), "imports:progress": ("batch", False), "imports:report": ("batch", False),
+    "imports:map": ("batch", True), "imports:apply": ("batch", True), "imports:row": ("import_row", True)})
+LIST_PAGES |= {"imports:list", "imports:org_suggest"}  # import batches in scope; the receiving-unit picker
+WRITE_PAGES |= {"imports:upload"}  # the receiving unit is picked in the form, within scope
+
 
 def _walk(patterns, prefix="", namespace=None):
     for p in patterns:
@@ -168,7 +175,7 @@ def objects(tree, users, settings, tmp_path):
         actor=tree.admin, member=cadre, managing_org=committee, kind="dieu_dong", effective_on=dt.date(2026, 3, 1),
         decision_no="7-QĐ/ĐU", decision_date=dt.date(2026, 2, 20), to_unit="Văn phòng Đảng ủy")
         for cadre, committee in ((cadre_in, tree.commune_a), (cadre_out, tree.commune_b)))
-    return {
+    objs = {
         "in": {"org": tree.cell_a1, "seat": seat_in, "congress": congress_in, "member": member_in, "event": event_in,
                "meeting": meeting_in, "row": row_in, "attachment": attachment_in, "package": package_in,
                "operation": operation_in, "plan": plan_in, "cadre_move": move_in, "cadre_member": cadre_in},
@@ -177,6 +184,32 @@ def objects(tree, users, settings, tmp_path):
                 "package": package_out, "operation": operation_out, "plan": plan_out, "cadre_move": move_out,
                 "cadre_member": cadre_out},
     }
+    for side, cell in (("in", tree.cell_a1), ("out", tree.cell_b1)):
+        batch = _import_batch(tree, cell)
+        objs[side].update(batch=batch, import_row=batch.rows.first())
+    return objs
+
+
+def _import_batch(tree, cell):
+    """A checked import batch received by ``cell`` (one new row)."""
+    from django.test import TestCase
+
+    from tcxd.imports import services as import_services
+    from tcxd.imports.tests.conftest import person, xlsx_bytes
+
+    batch = import_services.import_batch_upload(actor=tree.admin, root=cell, filename="ds.xlsx",
+                                                data=xlsx_bytes([person(1, org=cell.name)]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        import_services.import_batch_map(actor=tree.admin, batch=batch,
+                                         mapping={int(c): k for c, k in batch.mapping.items()})
+    batch.refresh_from_db()
+    return batch
+
+
+def _xlsx() -> bytes:
+    from tcxd.imports.tests.conftest import person, xlsx_bytes
+
+    return xlsx_bytes([person(2)])
 
 
 def _png() -> bytes:
@@ -198,6 +231,10 @@ def _org_of(kind, obj):
         return obj.scope_org
     if kind == "cadre_move":
         return obj.managing_org
+    if kind == "batch":
+        return obj.root
+    if kind == "import_row":
+        return obj.batch.root
     return obj.org
 
 
@@ -368,6 +405,13 @@ NO_ORG |= {"/api/exports", "/api/exports/{job_id}", "/api/exports/{job_id}/file"
            "/api/exports/sources/{source}/file"}
 # Operations on a cadre decision (or creating one) are scoped by its managing committee.
 CADRE_OPERATIONS = {("POST", "/api/cadres"), ("GET", "/api/cadres/{move_id}"), ("POST", "/api/cadres/{move_id}/void")}
+# Imports: the field catalogue and the batches (filtered by scope); an upload names its receiving unit (root_id).
+NO_ORG |= {"/api/imports/fields", "/api/imports/batches"}
+EXAMPLES[("POST", "/api/imports/batches")] = lambda o: None  # multipart, below
+EXAMPLES[("PUT", "/api/imports/batches/{batch_id}/mapping")] = lambda o: {"mapping": {"1": "full_name", "4": "cccd"}}
+EXAMPLES[("POST", "/api/imports/batches/{batch_id}/apply")] = lambda o: {"mode": "accepted"}
+MULTIPART[("POST", "/api/imports/batches")] = lambda o: {"root_id": o["org"].pk, "kind": "members",
+                                                         "file": SimpleUploadedFile("ds.xlsx", _xlsx())}
 
 
 def _url(path, objs):
@@ -386,7 +430,9 @@ def _url(path, objs):
             .replace("{operation_id}", str(objs["operation"].pk))
             .replace("{plan_id}", str(objs["plan"].pk))
             .replace("{move_id}", str(objs["cadre_move"].pk))
-            .replace("{doc_kind}", "ket_nap"))
+            .replace("{doc_kind}", "ket_nap")
+            .replace("{batch_id}", str(objs["batch"].pk))
+            .replace("{import_row_id}", str(objs["import_row"].pk)))
 
 
 def test_every_api_operation_documents_its_errors():
