@@ -13,4 +13,7 @@ class ImportsConfig(AppConfig):
             "import.upload": "Tải lên tệp nhập dữ liệu",
             "import.apply": "Áp dụng lô nhập dữ liệu",
             "import.mapping_save": "Lưu cách ghép cột",
+            "import.map": "Ghép cột tệp nhập dữ liệu",
+            "import.row_decide": "Chọn dòng, trường áp dụng khi nhập dữ liệu",
+            "import.queue": "Yêu cầu áp dụng lô nhập dữ liệu",
         })

@@ -157,6 +157,8 @@ def import_batch_map(*, actor, batch: ImportBatch, mapping: dict[int, str], save
     batch.status = BatchStatus.CHECKING
     batch.error = ""
     batch.save(update_fields=["mapping", "status", "error"])
+    audit_record(actor=actor, action="import.map", obj=batch, org=batch.root,
+                 after={"mapping": {batch.headers[c]: k for c, k in mapping.items()}})
     save_as = (save_as or "").strip()[:120]
     if save_as:
         by_header = {F.header_key(batch.headers[c]): k for c, k in mapping.items()}
@@ -241,9 +243,12 @@ def import_row_decide(*, actor, row: ImportRow, skip: bool, declined: list[str] 
     unknown = [f for f in declined if f not in fields_of_diff]
     if unknown:
         raise ValidationFailed({"declined": [f"Dòng {row.row_no} không có thay đổi ở trường: {', '.join(unknown)}."]})
+    before = {"skip": row.skip, "declined": row.declined}
     row.skip = bool(skip)
     row.declined = declined
     row.save(update_fields=["skip", "declined"])
+    audit_record(actor=actor, action="import.row_decide", obj=batch, org=batch.root, before=before,
+                 after={"row": row.row_no, "skip": row.skip, "declined": row.declined})
     return row
 
 
@@ -267,6 +272,7 @@ def import_batch_apply(*, actor, batch: ImportBatch, mode: str) -> ImportBatch:
     batch.status = BatchStatus.QUEUED
     batch.error = ""
     batch.save(update_fields=["mode", "status", "error"])
+    audit_record(actor=actor, action="import.queue", obj=batch, org=batch.root, after={"mode": mode})
     from .tasks import apply_batch
 
     batch_id = batch.pk
@@ -338,11 +344,11 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     step = _chunk()
     for start in range(0, len(new), step):
         chunk = new[start:start + step]
-        created = members_bulk.members_bulk_insert(actor=actor, accepted=[r.checked for r in chunk], audit=False)
+        created = members_bulk.members_bulk_insert(actor=actor, accepted=[r.checked for r in chunk], audit=False,
+                                                   source=source, ref=ref)
         for result, member in zip(chunk, created, strict=True):
             result.member_id = member.pk
             applied.add(result.row_no)
-        members_bulk.field_sources_set(member_ids=[r.member_id for r in chunk], source=source, ref=ref)
         done += len(chunk)
         progress.report(key, "Đang ghi hồ sơ mới", done, total)
         _pause()

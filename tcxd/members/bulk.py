@@ -135,9 +135,11 @@ def members_bulk_load(*, actor, records: Iterable[MemberRecord], all_or_nothing:
 
 
 def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, list[M.Event]]],
-                        result: BulkResult | None = None, audit: bool = True) -> list[Member]:
+                        result: BulkResult | None = None, audit: bool = True, source: str = "",
+                        ref: str = "") -> list[Member]:
     """Insert records already judged by ``check_record`` (inside the caller's transaction): dossiers,
-    events, spells, name words, tallies, headcounts; one audit row for the load."""
+    events, spells, name words, tallies, headcounts; one audit row for the load (``audit=False``: the caller
+    writes its own). ``source``: the outside source that set every field of these dossiers (an import)."""
     result = result if result is not None else BulkResult()
     created: list[Member] = []
     touched: set[int] = set()
@@ -153,7 +155,7 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
                    [(m.pk, *(r.sensitive.get(f, "") for f in SENSITIVE_ROW[1:]))
                     for m, (r, _, _) in zip(members, chunk, strict=True)])
         now = timezone.now()
-        events = [(m.pk, spec.kind.value, spec.on, seq, spec.org_id, spec.target_org_id, spec.decision_no,
+        events = [(m.pk, M.EventKind(spec.kind).value, spec.on, seq, spec.org_id, spec.target_org_id, spec.decision_no,
                    spec.decision_date, spec.data, now)
                   for m, (r, _, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
         write_rows(MemberEvent, EVENT_ROW, [(*e[:8], _json(e[8]), e[9]) for e in events])
@@ -161,6 +163,9 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
                                                                                                    strict=True)]
         write_rows(MemberSpell, SPELL_ROW, [row for rows in spells for row in rows])
         tallies.apply(tallies.deltas([None] * len(spells), [open_of(rows) for rows in spells]))
+        if source:  # one row per dossier under "*" (a field corrected later gets its own row)
+            write_rows(MemberFieldSource, ("member_id", "field", "source", "ref", "set_at"),
+                       [(m.pk, ALL_FIELDS, source, ref, now) for m in members])
         result.events += len(events)
         created.extend(members)
         touched.update(m.org_id for m in members)
@@ -240,11 +245,3 @@ def members_bulk_update(*, actor, changes: list[tuple[int, dict[str, Any]]], sou
                                               unique_fields=["member", "field"],
                                               update_fields=["source", "ref", "set_at"])
     return updated
-
-
-def field_sources_set(*, member_ids: Iterable[int], source: str, ref: str) -> None:
-    """Record that ``source`` set every field of newly created dossiers (an import's new rows): one row per
-    dossier under the field "*" (a field corrected later gets its own row)."""
-    now = timezone.now()
-    write_rows(MemberFieldSource, ("member_id", "field", "source", "ref", "set_at"),
-               [(pk, ALL_FIELDS, source, ref, now) for pk in member_ids])

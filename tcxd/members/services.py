@@ -189,7 +189,7 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     for key, value in fields.items():
         setattr(member, key, value)
     if changed:  # corrected in TCXD: no longer as the outside source last set it
-        field_sources_corrected(member, changed)
+        _field_sources_corrected(member, changed)
     old_name_norm = member.name_norm
     member.name_norm = fold(member.full_name)
     member.given_name_norm = member.name_norm.split(" ")[-1]
@@ -206,7 +206,7 @@ def member_update(*, actor, member: Member, sensitive: dict | None = None, **fie
     return member
 
 
-def field_sources_corrected(member: Member, fields: list[str]) -> None:
+def _field_sources_corrected(member: Member, fields: list[str]) -> None:
     """Fields just corrected in TCXD: TCXD is now their source."""
     MemberFieldSource.objects.filter(member=member, field__in=fields).delete()
     if MemberFieldSource.objects.filter(member=member, field=ALL_FIELDS).exists():

@@ -18,6 +18,7 @@ from tcxd.documents import services as document_services
 from tcxd.exports import services as export_services
 from tcxd.fees import services as fee_services
 from tcxd.fees.tests.factories import make_member
+from tcxd.imports import services as import_services
 from tcxd.meetings import services as meeting_services
 from tcxd.members import bulk as member_bulk
 from tcxd.members import dossier_services, reassign, search_services
@@ -42,6 +43,9 @@ READERS = {"snapshot", "api_token_user", "rule_parameter_value_errors", "holiday
            "reassign_blockers", "members_at", "members_registered", "spec_org_ids", "dry_run", "restructure_run"}
 READERS |= {"lookup", "snapshot"}  # cadres.services: the rule lookup and the audit snapshot
 MODULES.append(document_services)  # decision templates: upload, revert
+MODULES.append(import_services)  # imports: upload, map, decide, queue (the task bodies audit the apply)
+READERS |= {"check_record", "dossier_problems", "field_source", "progress_key", "batch_table", "saved_mapping_for",
+            "same_file_applied", "mapping_errors", "import_check_run", "interrupted", "import_apply_run"}
 READERS |= {"source_get", "clean_params", "write_file", "content_type", "job_path"}  # exports.services: helpers
 
 
@@ -68,6 +72,43 @@ def _bulk(t):
         dossier={"full_name": "Hà Văn Lô", "sex": "M", "birth_date": D(1990, 1, 1), "cccd": "020090000555"},
         events=[member_bulk.EventSpec(kind="candidate", on=D(2024, 1, 5), org_id=t.cell_a1.id)])
     return member_bulk.members_bulk_load(actor=t.admin, records=[record])
+
+
+def _bulk_insert(t):
+    from tcxd.members import lifecycle
+
+    record = member_bulk.MemberRecord(
+        dossier={"full_name": "Hà Văn Chèn", "sex": "M", "birth_date": D(1990, 1, 1), "cccd": "020090000556"},
+        events=[member_bulk.EventSpec(kind="candidate", on=D(2024, 1, 5), org_id=t.cell_a1.id)])
+    problems, state, history = member_bulk.check_record(record, lifecycle.lookup, lifecycle.calendar())
+    assert not problems
+    return member_bulk.members_bulk_insert(actor=t.admin, accepted=[(record, state, history)])
+
+
+_IMPORT_MAPPING = {1: "full_name", 2: "birth_date", 3: "sex", 4: "cccd", 7: "org", 8: "admitted_on"}
+
+
+def _import_upload(t):
+    from tcxd.imports.tests.conftest import person, xlsx_bytes
+
+    return import_services.import_batch_upload(actor=t.admin, root=t.commune_a, filename="a.xlsx",
+                                               data=xlsx_bytes([person(1, occupation="Kỹ sư")]))
+
+
+def _import_checked(t):
+    from django.test import TestCase
+
+    from tcxd.imports.models import ImportBatch
+
+    batch = _import_upload(t)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        import_services.import_batch_map(actor=t.admin, batch=batch, mapping=_IMPORT_MAPPING)
+    return ImportBatch.objects.get(pk=batch.pk)
+
+
+def _import_decide(t):
+    batch = _import_checked(t)
+    return import_services.import_row_decide(actor=t.admin, row=batch.rows.get(), skip=True)
 
 
 def _official(t):
@@ -226,6 +267,16 @@ INVOKERS = {
             actor=t.admin, member=new_candidate(t, serial=504), kind="application", on=D(2024, 2, 1)),
         reason="nhầm"),
     "members_bulk_load": _bulk,
+    "members_bulk_insert": _bulk_insert,
+    "members_bulk_update": lambda t: member_bulk.members_bulk_update(
+        actor=t.admin, changes=[(new_candidate(t, serial=506).pk, {"occupation": "Kỹ sư"})], source="import",
+        ref="lô #1"),
+    "import_batch_upload": _import_upload,
+    "import_batch_map": lambda t: import_services.import_batch_map(actor=t.admin, batch=_import_upload(t),
+                                                                   mapping=_IMPORT_MAPPING),
+    "import_row_decide": _import_decide,
+    "import_batch_apply": lambda t: import_services.import_batch_apply(actor=t.admin, batch=_import_checked(t),
+                                                                       mode="accepted"),
     "members_reassign": _reassign,
     "restructure_draft": _restructure,
     "restructure_update": lambda t: _restructure(t, step="update"),
