@@ -227,20 +227,27 @@ def judge(*, actor, root: Org, table: Table, mapping: dict[int, str], kind: str 
             _judge_existing(row, member, orgs, by_cccd, by_profile, by_card, scope, decisions.get(row.row_no),
                             today)
         else:
-            _judge_new(row, orgs, by_profile, by_card, lookup, calendar, probation_months, today)
+            _judge_new(row, orgs, by_profile, by_card, lookup, calendar, probation_months, today, scope)
     if progress:
         progress(len(rows), len(rows))
     return rows
 
 
-def _judge_new(row: RowResult, orgs, by_profile, by_card, lookup, calendar, probation_months, today) -> None:
+def _who(member: Member, scope) -> str:
+    """Another dossier, named only when it lies in the user's scope (no personal data beyond it)."""
+    if scope.contains(member.org.path):
+        return f"hồ sơ {member.full_name} (sinh ngày {fmt_date(member.birth_date)})"
+    return "một hồ sơ ngoài phạm vi của bạn"
+
+
+def _judge_new(row: RowResult, orgs, by_profile, by_card, lookup, calendar, probation_months, today,
+               scope) -> None:
     v = row.values
     for key, label in (("profile_no", "Số lý lịch"), ("card_no", "Số thẻ đảng viên")):
         other = (by_profile if key == "profile_no" else by_card).get(v.get(key, ""))
         if other is not None:
             row.verdict = Verdict.CONFLICT
-            row.reasons.append(f"{label} {v[key]} đã thuộc hồ sơ {other.full_name} (sinh ngày "
-                               f"{fmt_date(other.birth_date)}) với số CCCD khác.")
+            row.reasons.append(f"{label} {v[key]} đã thuộc {_who(other, scope)} với số CCCD khác.")
     if row.verdict == Verdict.CONFLICT:
         return
     missing = [F.BY_KEY[k].label for k in F.REQUIRED_NEW if k not in v]
@@ -294,8 +301,7 @@ def _judge_existing(row: RowResult, member: Member, orgs, by_cccd, by_profile, b
         other = index.get(v.get(key, ""))
         if other is not None and other.pk != member.pk:
             row.verdict = Verdict.CONFLICT
-            row.reasons.append(f"{label} {v[key]} đã thuộc hồ sơ khác ({other.full_name}, sinh ngày "
-                               f"{fmt_date(other.birth_date)}).")
+            row.reasons.append(f"{label} {v[key]} đã thuộc {_who(other, scope)}.")
     if "org" in v:
         match = orgs.get(v["org"])
         if match is None or match.org is None or match.org.pk != member.org_id:

@@ -110,7 +110,7 @@ def test_conflicts_with_existing_records(tree, officer):
     assert verdicts(batch) == {2: Verdict.CONFLICT, 3: Verdict.CONFLICT, 4: Verdict.CONFLICT,
                                5: Verdict.DUPLICATE}
     assert "cả họ tên và ngày sinh trong tệp đều khác" in reasons(batch, 2)
-    assert "Số thẻ đảng viên 30000002 đã thuộc hồ sơ Nguyễn Văn Nhập 2" in reasons(batch, 3)
+    assert "Số thẻ đảng viên 30000002 đã thuộc hồ sơ Nguyễn Văn Nhập 2 (sinh ngày 15/03/1980)" in reasons(batch, 3)
     assert "Ngày vào Đảng trong tệp (11/05/2005) khác hồ sơ (10/05/2005)" in reasons(batch, 4)
 
 
