@@ -104,7 +104,7 @@ def test_bench_prints_one_json_line_per_benchmark(xs_members):
     assert [r["bench"] for r in lines] == list(REGISTRY)
     province = biggest_province()
     for r in lines:
-        assert list(r) == KEYS
+        assert list(r)[:len(KEYS)] == KEYS  # then a benchmark's own fields (rows/s, memory)
         assert r["backend"] == connection.vendor and r["size"] == "XS"
         assert r["n"] > 0 and 0 < r["median_s"] <= r["p95_s"] and r["floor_s"] > 0
         assert r["ratio"] == r["median_s"] / r["floor_s"]
