@@ -41,6 +41,13 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str
     return columns, tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
 
 
+def json_text(value) -> str:
+    """A JSON column's value for ``write_rows`` (PostgreSQL's COPY and sqlite3 both take the text)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def write_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
     """Insert ``rows`` (tuples in ``fields`` order, attnames) into ``model``'s table."""
     if not rows:

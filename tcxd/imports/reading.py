@@ -225,6 +225,11 @@ def _table(cells: list[list], name: str, notes: list[str], sheets: list[str],
         width -= 1  # trailing columns with neither a header nor a value
     headers = (raw_headers + [""] * width)[:width]
     headers = [h or f"Cột {_cell_name(0, i)[:-1]}" for i, h in enumerate(headers)]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers):  # two columns named alike ("Ghi chú" twice) stay apart: "Ghi chú (2)"
+        seen[h] = seen.get(h, 0) + 1
+        if seen[h] > 1:
+            headers[i] = f"{h} ({seen[h]})"
     rows: list[tuple[int, list]] = []
     empty = 0
     for index in range(header_index + 1, len(cells)):

@@ -22,6 +22,7 @@ from tcxd.audit.services import audit_record
 from tcxd.authz.guards import require_write
 from tcxd.authz.scope import scope_for
 from tcxd.common import progress
+from tcxd.common.db import json_text, write_rows
 from tcxd.common.errors import Conflict, ValidationFailed
 from tcxd.members import bulk as members_bulk
 from tcxd.members.models import FieldSource
@@ -173,21 +174,21 @@ def import_batch_map(*, actor, batch: ImportBatch, mapping: dict[int, str], save
     return batch
 
 
-def _row_model(batch: ImportBatch, result: J.RowResult, *, applied: bool = False,
-               decision: tuple[bool, list[str]] | None = None) -> ImportRow:
-    skip, declined = decision or (False, [])
-    return ImportRow(batch=batch, row_no=result.row_no, verdict=result.verdict, member_id=result.member_id,
-                     values=result.raw, diff=result.diff, reasons=result.reasons, notes=result.notes,
-                     skip=skip, declined=declined, applied=applied)
+ROW_FIELDS = ("batch_id", "row_no", "verdict", "member_id", "values", "diff", "reasons", "notes", "skip", "declined",
+              "applied")
 
 
 def _store_rows(batch: ImportBatch, results: list[J.RowResult], decisions=None, applied: set[int] = frozenset()):
+    """The verdict rows of the batch (replacing any earlier ones), through the bulk writer."""
     ImportRow.objects.filter(batch=batch).delete()
     decisions = decisions or {}
     for start in range(0, len(results), ROW_CHUNK):
-        ImportRow.objects.bulk_create([_row_model(batch, r, applied=r.row_no in applied,
-                                                  decision=decisions.get(r.row_no))
-                                       for r in results[start:start + ROW_CHUNK]])
+        rows = []
+        for r in results[start:start + ROW_CHUNK]:
+            skip, declined = decisions.get(r.row_no, (False, []))
+            rows.append((batch.pk, r.row_no, r.verdict, r.member_id, json_text(r.raw), json_text(r.diff),
+                         json_text(r.reasons), json_text(r.notes), skip, json_text(declined), r.row_no in applied))
+        write_rows(ImportRow, ROW_FIELDS, rows)
 
 
 def import_check_run(batch_id: int) -> ImportBatch:

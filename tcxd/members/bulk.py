@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from tcxd.audit.services import audit_record
 from tcxd.common import cccd as cccd_rules
-from tcxd.common.db import write_rows
+from tcxd.common.db import json_text, write_rows
 from tcxd.common.text import fold
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
+from tcxd.rules.pure.membership.derive import Track, step, track_of
 
 from . import lifecycle as services
 from . import tallies
@@ -36,20 +37,13 @@ from .namewords import ROW_FIELDS as WORD_ROW
 from .namewords import slots_of as _word_slots
 from .namewords import word_rows
 from .spells import ROW_FIELDS as SPELL_ROW
-from .spells import dossier_values, open_of
+from .spells import dossier_values
 from .spells import rows_of as spell_rows
 
 BATCH = 2000
 EVENT_ROW = ("member_id", "kind", "on", "seq", "org_id", "target_org_id", "decision_no", "decision_date", "data",
              "created_at")
 SENSITIVE_ROW = ("member_id", "family_political_notes", "personal_history_notes", "economic_situation")
-
-
-def _json(data: dict) -> str:
-    """A JSON column's value for the bulk writer (psycopg's COPY and sqlite3 take the text)."""
-    import json
-
-    return json.dumps(data, ensure_ascii=False)
 
 
 @dataclass
@@ -89,6 +83,7 @@ def check_record(record: MemberRecord, lookup, calendar, *, seen_cccd: frozenset
     facts = M.Facts(birth_date=d["birth_date"], sex=d["sex"],
                     lower_secondary_done=d.get("general_education", "thpt") in ("thcs", "thpt"))
     today = dt.date.today()
+    track = Track()  # the fold of ``history`` kept along (not derived again for each event)
     for seq, spec in enumerate(record.events):
         if spec.on > today:  # as the services: only what has happened is recorded
             problems.append(f"{EVENT_LABELS[spec.kind]} {spec.on:%d/%m/%Y}: ngày ở tương lai — chỉ ghi nhận sự việc "
@@ -96,13 +91,15 @@ def check_record(record: MemberRecord, lookup, calendar, *, seen_cccd: frozenset
             break
         event = M.Event(kind=spec.kind, on=spec.on, org=spec.org_id, target_org=spec.target_org_id,
                         decision_no=spec.decision_no, decision_date=spec.decision_date, data=spec.data, seq=seq)
-        found = M.validate(history, event, facts, lookup, calendar)
+        in_order = not history or (history[-1].on, history[-1].seq) <= (event.on, event.seq)
+        found = M.validate(history, event, facts, lookup, calendar, track=track if in_order else None)
         if found:
             problems.extend(f"{EVENT_LABELS[spec.kind]} {spec.on:%d/%m/%Y}: {p.message}" for p in found)
             break
         history.append(event)
-    today = max((e.on for e in history), default=dt.date.today())
-    return problems, M.state_on(history, today), history
+        track = step(track, event) if in_order else track_of(history)
+    # the state at the end of the last event's day: the fold of the whole (ordered) history
+    return problems, track.state, history
 
 
 @transaction.atomic
@@ -158,11 +155,11 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
         events = [(m.pk, M.EventKind(spec.kind).value, spec.on, seq, spec.org_id, spec.target_org_id, spec.decision_no,
                    spec.decision_date, spec.data, now)
                   for m, (r, _, _) in zip(members, chunk, strict=True) for seq, spec in enumerate(r.events)]
-        write_rows(MemberEvent, EVENT_ROW, [(*e[:8], _json(e[8]), e[9]) for e in events])
+        write_rows(MemberEvent, EVENT_ROW, [(*e[:8], json_text(e[8]), e[9]) for e in events])
         spells = [spell_rows(m.pk, dossier_values(m), history) for m, (_, _, history) in zip(members, chunk,
                                                                                                    strict=True)]
         write_rows(MemberSpell, SPELL_ROW, [row for rows in spells for row in rows])
-        tallies.apply(tallies.deltas([None] * len(spells), [open_of(rows) for rows in spells]))
+        tallies.add_members([m.pk for m in members])
         if source:  # one row per dossier under "*" (a field corrected later gets its own row)
             write_rows(MemberFieldSource, ("member_id", "field", "source", "ref", "set_at"),
                        [(m.pk, ALL_FIELDS, source, ref, now) for m in members])

@@ -145,6 +145,24 @@ def apply(changes: Counter) -> None:
                        touched)
 
 
+def add_members(member_ids: Sequence[int]) -> None:
+    """Add the open spells of members just written (a bulk load) to the tallies of every unit above them, summed
+    in SQL: one statement instead of a −1/+1 per key and unit (``apply``), whose keys grow with the members."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return
+    qn = connection.ops.quote_name
+    table = qn(MemberTally._meta.db_table)
+    key_cols = ", ".join(qn(f) for f in KEY_FIELDS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start:start + 2000]
+            sql, params = _grouped(f"s.member_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            # WHERE true: SQLite's upsert from a SELECT needs it to parse
+            cursor.execute(f"INSERT INTO {table} ({key_cols}, n) SELECT * FROM ({sql}) AS g WHERE 1 = 1 "
+                           f"ON CONFLICT ({key_cols}) DO UPDATE SET n = {table}.n + excluded.n", params)
+
+
 # -- from the spells, in SQL -------------------------------------------------------------------------
 def _grouped(unit_filter: str, filter_params: list) -> tuple[str, list]:
     """Every tally row (``KEY_FIELDS`` + n) of the units matched by ``unit_filter`` (on ``u``, with

@@ -199,3 +199,21 @@ def test_applied_rows_hold_the_cleaned_values(tree, officer, django_capture_on_c
     assert member.status == "official" and member.card_no == "30000002"
     assert member.admitted_on == D(2005, 5, 10) and member.official_on == D(2006, 5, 10)
     assert HEADERS  # the shared layout
+
+
+def test_two_columns_with_the_same_header_both_keep_their_values(tree, officer):
+    headers = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Chi bộ", "Ngày vào Đảng", "Ghi chú", "Ghi chú"]
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    ws.append(["Lê Văn Hai", "15/03/1980", "Nam", cccd(1), "Chi bộ Khối 1", "10/05/2005", "một", "hai"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    batch = upload_and_check(officer, tree.commune_a, buffer.getvalue())
+    assert batch.headers[-2:] == ["Ghi chú", "Ghi chú (2)"]
+    row = batch.rows.get()
+    assert (row.values["Ghi chú"], row.values["Ghi chú (2)"], row.verdict) == ("một", "hai", Verdict.NEW)

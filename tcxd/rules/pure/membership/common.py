@@ -89,14 +89,16 @@ def working_day_after(calendar: Calendar, start: date, n: int) -> date:
 class Ctx:
     """Everything one ``validate`` call needs; collects the problems."""
 
-    def __init__(self, history: Sequence[Event], new: Event, facts: Facts, lookup: Lookup, calendar: Calendar):
+    def __init__(self, history: Sequence[Event], new: Event, facts: Facts, lookup: Lookup, calendar: Calendar,
+                 track: Track | None = None):
         self.events = ordered(history)
         self.new = new
         self.data = new.data
         self.facts = facts
         self.lookup = lookup
         self.calendar = calendar
-        self.track: Track = track_of(self.events)
+        # ``track``: the caller's fold of ``history`` when it already has it (a loader validating event after event)
+        self.track: Track = track if track is not None else track_of(self.events)
         self.problems: list[Problem] = []
 
     @property

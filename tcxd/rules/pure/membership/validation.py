@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from . import admission, badges, member, screening
 from .codes import KIND_LABELS, fmt, qd, status_label
 from .common import Ctx
-from .derive import EXIT_STATUSES, latest, probation_end
+from .derive import EXIT_STATUSES, Track, latest, probation_end
 from .types import Calendar, Event, EventKind, Facts, Lookup, Problem, Status
 
 K, S = EventKind, Status
@@ -102,13 +102,15 @@ CHECKS: dict[EventKind, Callable[[Ctx], None]] = {
 }
 
 
-def validate(history: Sequence[Event], new: Event, facts: Facts, lookup: Lookup, calendar: Calendar) -> list[Problem]:
-    """All problems with recording ``new`` after ``history`` (empty list = valid)."""
+def validate(history: Sequence[Event], new: Event, facts: Facts, lookup: Lookup, calendar: Calendar,
+             track: Track | None = None) -> list[Problem]:
+    """All problems with recording ``new`` after ``history`` (empty list = valid). ``track``: ``track_of(history)``
+    when the caller keeps it while appending events in order (it is not derived again)."""
     try:
         kind = EventKind(new.kind)
     except ValueError:
         return [Problem("unknown_kind", f"Loại sự kiện không hợp lệ: {new.kind!r}.", field="kind")]
-    ctx = Ctx(history, new, facts, lookup, calendar)
+    ctx = Ctx(history, new, facts, lookup, calendar, track)
     _check_order(ctx)
     if new.data.get("historical"):
         _check_historical(ctx, kind)
