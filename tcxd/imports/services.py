@@ -28,6 +28,7 @@ from tcxd.members import bulk as members_bulk
 from tcxd.members.models import FieldSource
 from tcxd.orgs.models import Org
 
+from . import checked
 from . import fields as F
 from . import judge as J
 from .models import BatchStatus, ColumnMapping, ImportBatch, ImportRow, Kind, Mode, Verdict
@@ -206,6 +207,7 @@ def import_check_run(batch_id: int) -> ImportBatch:
                                   progress=lambda d, t: progress.report(key, "Đang kiểm tra từng dòng", d, t))
                 progress.report(key, "Đang lưu kết quả kiểm tra", len(results), len(results))
                 _store_rows(batch, results)
+                checked.save(batch, results)
                 batch.counts = J.counts(results)
                 batch.rows_total = len(results)
                 batch.status = BatchStatus.READY
@@ -320,10 +322,17 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     progress.report(key, "Đang đọc tệp", 0, batch.rows_total)
     decisions = {r: (s, d) for r, s, d in ImportRow.objects.filter(batch=batch).filter(
         _decided()).values_list("row_no", "skip", "declined")}
-    table = batch_table(batch)
-    results = J.judge(actor=actor, root=batch.root, table=table, mapping=_mapping(batch), kind=batch.kind,
-                      today=timezone.localdate(), decisions=decisions,
-                      progress=lambda d, t: progress.report(key, "Đang kiểm tra lại từng dòng", d, t))
+    results = checked.load(batch)  # nothing written since the check: its verdicts hold
+    if results is not None:
+        for r in results:  # the user's choices since the check
+            if r.verdict == Verdict.UPDATE:
+                skip, declined = decisions.get(r.row_no, (False, []))
+                r.changes = {} if skip else {d[0]: r.values[d[0]] for d in r.diff if d[0] not in declined}
+    else:
+        table = batch_table(batch)
+        results = J.judge(actor=actor, root=batch.root, table=table, mapping=_mapping(batch), kind=batch.kind,
+                          today=timezone.localdate(), decisions=decisions,
+                          progress=lambda d, t: progress.report(key, "Đang kiểm tra lại từng dòng", d, t))
     counts = J.counts(results)
     rejected = sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
     batch.counts = counts
@@ -368,6 +377,7 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     batch.status = BatchStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.save()
+    transaction.on_commit(lambda: checked.forget(batch))
     audit_record(actor=actor, action="import.apply", obj=batch, org=batch.root,
                  after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
     return batch

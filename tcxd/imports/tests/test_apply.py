@@ -180,3 +180,45 @@ def test_csdl3_rows_are_matched_by_cccd_then_profile_then_card(tree, officer):
     member = Member.objects.get(cccd=cccd(1))
     assert member.occupation == "Kỹ sư"
     assert MemberFieldSource.objects.get(member=member, field="occupation").source == FieldSource.CSDL3
+
+
+def test_the_apply_uses_the_checks_verdicts_when_nothing_was_written_since(tree, officer, monkeypatch):
+    from tcxd.imports import judge
+
+    batch = upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1), person(2)]))
+    S.import_row_decide(actor=officer, row=batch.rows.get(row_no=3), skip=True)  # the batch's own writes
+
+    def judged_again(**kwargs):
+        raise AssertionError("judged again although nothing changed")
+
+    monkeypatch.setattr(judge, "judge", judged_again)
+    batch = apply(officer, batch)
+    assert batch.status == BatchStatus.APPLIED and batch.result["created"] == 1  # row 3 left out
+    assert list(Member.objects.values_list("cccd", flat=True)) == [cccd(1)]
+
+
+def test_a_write_after_the_check_makes_the_apply_judge_again(tree, officer, users):
+    batch = upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1), person(2)]))
+    assert verdicts(batch) == {2: Verdict.NEW, 3: Verdict.NEW}
+    # meanwhile the province records member 1 by hand, in the same cell
+    MS.member_create(actor=users["province_officer"], org=tree.cell_a1, on=D(2024, 1, 10),
+                     full_name="Nguyễn Văn Nhập 1", sex="M", birth_date=D(1980, 3, 15), cccd=cccd(1))
+    batch = apply(officer, batch)
+    assert batch.status == BatchStatus.APPLIED
+    assert batch.result["created"] == 1 and verdicts(batch)[2] == Verdict.CONFLICT  # not a second dossier
+    assert Member.objects.filter(cccd=cccd(1)).count() == 1
+
+
+def test_a_tampered_verdict_file_is_not_trusted(tree, officer, monkeypatch):
+    from tcxd.imports import checked, judge
+
+    batch = upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1)]))
+    path = checked._path(batch)
+    blob = bytearray(path.read_bytes())
+    blob[-5] ^= 0xFF
+    path.write_bytes(bytes(blob))
+    calls = []
+    real = judge.judge
+    monkeypatch.setattr(judge, "judge", lambda **kw: calls.append(1) or real(**kw))
+    batch = apply(officer, batch)
+    assert calls and batch.result["created"] == 1
