@@ -148,7 +148,8 @@ def import_batch_map(*, actor, batch: ImportBatch, mapping: dict[int, str], save
     """Set the column mapping (optionally saved for reuse) and queue the check of every row."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     require_write(actor, batch.root.path)
-    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.READY, BatchStatus.REFUSED, BatchStatus.FAILED):
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.READY, BatchStatus.REFUSED,
+                            BatchStatus.FAILED) and not interrupted(batch):
         raise Conflict("batch_busy", f"Lô đang ở trạng thái «{batch.get_status_display()}»: không ghép cột lại "
                                         "được.")
     mapping = {int(c): k for c, k in mapping.items() if k}
@@ -284,8 +285,9 @@ def import_batch_apply(*, actor, batch: ImportBatch, mode: str) -> ImportBatch:
 
 
 def interrupted(batch: ImportBatch) -> bool:
-    """Queued, yet nobody runs it and it has waited long enough: its worker was killed (nothing was kept)."""
-    return (batch.status == BatchStatus.QUEUED and not progress.alive(progress_key(batch.pk))
+    """Checking or applying, yet nobody runs it although it had started: its worker was killed (its transaction
+    rolled back, nothing was kept); the check or the apply may be run again."""
+    return (batch.status in (BatchStatus.CHECKING, BatchStatus.QUEUED) and not progress.alive(progress_key(batch.pk))
             and progress.read(progress_key(batch.pk)) is not None)
 
 

@@ -102,7 +102,7 @@ def batch_map(request, pk):
     columns = Sel.mapping_columns(batch)
     form = MappingForm(request.POST if request.method == "POST" else None, columns=columns)
     problems: list[str] = []
-    mappable = batch.status in MAPPABLE
+    mappable = batch.status in MAPPABLE or S.interrupted(batch)  # an interrupted check may be run again
     if request.method == "POST" and form.is_valid():
         try:
             S.import_batch_map(actor=request.user, batch=batch, mapping=form.mapping(),

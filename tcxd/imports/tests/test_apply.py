@@ -222,3 +222,24 @@ def test_a_tampered_verdict_file_is_not_trusted(tree, officer, monkeypatch):
     monkeypatch.setattr(judge, "judge", lambda **kw: calls.append(1) or real(**kw))
     batch = apply(officer, batch)
     assert calls and batch.result["created"] == 1
+
+
+def test_an_interrupted_check_can_be_run_again(tree, officer):
+    from tcxd.common import progress
+
+    batch = S.import_batch_upload(actor=officer, root=tree.commune_a, filename="a.xlsx",
+                                  data=xlsx_bytes([person(1)]))
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=False):  # queued; no worker has taken it yet
+        S.import_batch_map(actor=officer, batch=batch, mapping={int(c): k for c, k in batch.mapping.items()})
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CHECKING and not S.interrupted(batch)  # queued, not started
+    with pytest.raises(Conflict):
+        S.import_batch_map(actor=officer, batch=batch, mapping={int(c): k for c, k in batch.mapping.items()})
+    progress.report(S.progress_key(batch.pk), "Đang kiểm tra từng dòng", 10, 100)  # it had started, then died
+    assert S.interrupted(batch)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        S.import_batch_map(actor=officer, batch=batch, mapping={int(c): k for c, k in batch.mapping.items()})
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.READY and verdicts(batch) == {2: Verdict.NEW}
