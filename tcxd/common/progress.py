@@ -24,7 +24,12 @@ TTL = 24 * 3600
 
 
 def report(key: str, label: str, done: int, total: int) -> None:
-    caches["progress"].set(key, {"label": label, "done": done, "total": total, "at": time.time()}, TTL)
+    store(key, {"label": label, "done": done, "total": total, "at": time.time()})
+
+
+def store(key: str, value: dict) -> None:
+    """A job's own progress record (``report`` writes the usual one)."""
+    caches["progress"].set(key, value, TTL)
 
 
 def read(key: str) -> dict | None:
