@@ -22,3 +22,12 @@ def read(job_id: int) -> dict | None:
 
 def clear(job_id: int) -> None:
     common.clear(_key(job_id))
+
+
+def running(job_id: int):
+    """Held by the worker for as long as it writes the job's file (released however its process ends)."""
+    return common.running(f"export-run:{job_id}")
+
+
+def alive(job_id: int) -> bool:
+    return common.alive(f"export-run:{job_id}")

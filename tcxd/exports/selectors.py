@@ -47,6 +47,10 @@ def job_progress(job: ExportJob) -> dict:
     """What the progress bar shows: rows written of the total, a percentage, finished or not, the error."""
     done, total = job.rows_done, job.rows_total
     if job.status == ExportStatus.RUNNING:
+        if not progress.alive(job.pk):  # its worker was killed: nothing more will come
+            return {"status": ExportStatus.FAILED, "status_label": "Bị ngắt giữa chừng", "done": done,
+                    "total": total, "percent": 0, "finished": True,
+                    "error": "Tiến trình chạy nền đã dừng trước khi xuất xong; không có tệp. Hãy xuất lại."}
         live = progress.read(job.pk) or {}
         done, total = live.get("done", 0), live.get("total", total)
     if job.status == ExportStatus.DONE:

@@ -122,6 +122,13 @@ def _fail(job: ExportJob, message: str) -> ExportJob:
 
 
 def export_job_run(job_id: int, *, sheet_rows: int | None = None) -> ExportJob:
+    """The background task's body, holding the job's lock file while it runs (a killed worker releases it: the
+    page then says the export was cut off)."""
+    with progress.running(job_id):
+        return _run(job_id, sheet_rows=sheet_rows)
+
+
+def _run(job_id: int, *, sheet_rows: int | None = None) -> ExportJob:
     """The background task's body: read the rows as the job's owner sees them now, write the file under
     EXPORTS["ROOT"], record the outcome and audit the export. A failure leaves no file and a Vietnamese message."""
     job = ExportJob.objects.select_related("actor").get(pk=job_id)

@@ -289,3 +289,19 @@ def test_report_form_and_consolidation_downloads_are_audited(tree, users):
                    {"template": "BC-NAM", "year": 2025}).status_code == 200
     assert api.get(f"/api/reports/orgs/{tree.province.pk}/forms/3-TCTW/xlsx").status_code == 200
     assert AuditEntry.objects.filter(action="export").count() == before + 2
+
+
+def test_a_job_whose_worker_was_killed_says_so(db):
+    """Running, but nobody holds its lock: the worker died (kill -9) and no file will come."""
+    from types import SimpleNamespace
+
+    from tcxd.exports import progress as export_progress
+    from tcxd.exports.models import ExportStatus
+    from tcxd.exports.selectors import job_progress
+
+    job = SimpleNamespace(pk=987654, status=ExportStatus.RUNNING, rows_done=0, rows_total=50_000, finished=False,
+                          error="", get_status_display=lambda: "Đang xuất")
+    shown = job_progress(job)
+    assert shown["finished"] and "dừng trước khi xuất xong" in shown["error"]
+    with export_progress.running(job.pk):  # a live worker: the bar goes on
+        assert not job_progress(job)["finished"]
