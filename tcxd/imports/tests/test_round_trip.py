@@ -36,3 +36,25 @@ def test_export_then_import_is_unchanged_for_every_row(tree, officer, tmp_path, 
 
 def verdicts_of(batch):
     return list(batch.rows.values_list("verdict", flat=True))
+
+
+def test_the_member_list_offers_the_csdl3_layout_and_it_downloads(tree, users):
+    import io
+
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    officer = users["commune_officer"]
+    apply(officer, upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1)])))
+    client = Client()
+    client.force_login(officer)
+    page = client.get(reverse("members:list")).content.decode()
+    url = reverse("exports:start", args=["dang-vien-csdl3"])
+    assert 'data-testid="export-csdl3"' in page and url in page
+    response = client.get(url, {"tai": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(csdl3.HEADERS)
+    assert rows[1][csdl3.FIELDS.index("cccd")] == person(1)["Số CCCD"]  # an officer sees the whole CCCD
