@@ -184,9 +184,10 @@ def _fresh(batch: ImportBatch) -> ImportBatch:
 # -- endpoints ----------------------------------------------------------------------------------------------------
 @router.get("/fields", response={200: list[FieldOut], **READ_ERRORS},
             summary="Danh mục trường nhận dữ liệu (để ghép cột)")
-def field_list(request):
-    return [{"key": f.key, "label": f.label, "kind": f.kind, "required_new": f.key in F.REQUIRED_NEW,
-             "event": f.event} for f in F.MEMBER_FIELDS]
+def field_list(request, kind: str = "members"):
+    required = F.REQUIRED_NEW_ORG if kind == F.ORGS else F.REQUIRED_NEW
+    return [{"key": f.key, "label": f.label, "kind": f.kind, "required_new": f.key in required,
+             "event": f.event} for f in F.catalogue(kind)]
 
 
 @router.get("/batches", response={200: BatchPageOut, **READ_ERRORS},

@@ -107,10 +107,44 @@ def _members_fields() -> tuple[Field, ...]:
     )
 
 
+def _org_fields() -> tuple[Field, ...]:
+    from tcxd.orgs.kinds import GrassrootsType, OrgKind
+
+    return (
+        Field("code", "Mã tổ chức", TEXT, ("ma to chuc", "ma", "ma don vi", "ma so", "ma to chuc dang"), max_length=40),
+        Field("name", "Tên tổ chức", TEXT, ("ten to chuc", "ten", "ten don vi", "ten to chuc dang", "to chuc dang")),
+        Field("short_name", "Tên ngắn", TEXT, ("ten ngan", "ten viet tat", "ten goi tat"), max_length=120),
+        Field("kind", "Loại tổ chức", CHOICE, ("loai to chuc", "loai", "loai to chuc dang", "cap to chuc"),
+              choices=_choices(OrgKind, {"chi bo": "cell", "chi bo truc thuoc": "cell", "chi bo co so":
+                                         "grassroots_cell", "dang bo co so": "grassroots_committee",
+                                         "dang bo bo phan": "sub_committee", "to dang": "group",
+                                         "dang bo xa": "commune", "dang bo phuong": "commune"})),
+        Field("grassroots_type", "Loại hình cơ sở", CHOICE, ("loai hinh co so", "loai hinh", "loai hinh to chuc co so"),
+              choices=_choices(GrassrootsType)),
+        Field("parent", "Tổ chức cấp trên", TEXT, ("to chuc cap tren", "cap tren", "truc thuoc", "ma cap tren",
+                                                   "ma to chuc cap tren", "don vi cap tren", "thuoc")),
+        Field("valid_from", "Ngày thành lập", DATE, ("ngay thanh lap", "thanh lap ngay", "hieu luc tu ngay",
+                                                     "ngay hieu luc", "ngay quyet dinh thanh lap")),
+    )
+
+
 MEMBER_FIELDS: tuple[Field, ...] = _members_fields()
+ORG_FIELDS: tuple[Field, ...] = _org_fields()
 BY_KEY: dict[str, Field] = {f.key: f for f in MEMBER_FIELDS}
+ORG_BY_KEY: dict[str, Field] = {f.key: f for f in ORG_FIELDS}
 REQUIRED_NEW = ("full_name", "birth_date", "sex", "cccd", "org", "admitted_on")
+REQUIRED_NEW_ORG = ("code", "name", "kind", "parent", "valid_from")
+ORGS = "orgs"  # the kind of batch that imports organizations (imports.models.Kind.ORGS)
 _PUNCT = re.compile(r"[^\w/ ]+")
+
+
+def catalogue(kind: str = "") -> tuple[Field, ...]:
+    """The fields a batch of ``kind`` fills (members, and CSDL 3.0's member list, share one)."""
+    return ORG_FIELDS if kind == ORGS else MEMBER_FIELDS
+
+
+def by_key(kind: str = "") -> dict[str, Field]:
+    return ORG_BY_KEY if kind == ORGS else BY_KEY
 
 
 def header_key(text: str) -> str:
@@ -121,42 +155,53 @@ def header_key(text: str) -> str:
     return " ".join(folded.split())
 
 
-_ALIASES: dict[str, str] = {}
-for _f in MEMBER_FIELDS:
-    for _spelling in (_f.label, _f.key, *_f.aliases):
-        _ALIASES.setdefault(header_key(_spelling), _f.key)
-_BY_LENGTH = sorted(_ALIASES, key=len, reverse=True)
+def _aliases(fields: tuple[Field, ...]) -> tuple[dict[str, str], list[str]]:
+    aliases: dict[str, str] = {}
+    for f in fields:
+        for spelling in (f.label, f.key, *f.aliases):
+            aliases.setdefault(header_key(spelling), f.key)
+    return aliases, sorted(aliases, key=len, reverse=True)
 
 
-def guess(header: str) -> str | None:
+_ALIASES = {kind: _aliases(catalogue(kind)) for kind in ("", ORGS)}
+
+
+def guess(header: str, kind: str = "") -> str | None:
     """The field a header names, or None: exact (folded) spellings first, then the longest known spelling
     found as whole words inside the header ("Ngày sinh (dd/mm/yyyy)" → birth_date)."""
     key = header_key(header)
     if not key:
         return None
-    if key in _ALIASES:
-        return _ALIASES[key]
+    aliases, by_length = _ALIASES[ORGS if kind == ORGS else ""]
+    if key in aliases:
+        return aliases[key]
     padded = f" {key} "
-    for alias in _BY_LENGTH:
+    for alias in by_length:
         if len(alias) >= 4 and f" {alias} " in padded:
-            return _ALIASES[alias]
+            return aliases[alias]
     return None
 
 
-def guess_mapping(headers: Sequence[str]) -> dict[int, str]:
+def guess_mapping(headers: Sequence[str], kind: str = "") -> dict[int, str]:
     """Column index → field key; a field named by two columns goes to the first."""
     out: dict[int, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        key = guess(header)
+        key = guess(header, kind)
         if key and key not in used:
             out[index] = key
             used.add(key)
     return out
 
 
-def header_score(cells: Sequence) -> int:
-    return sum(1 for c in cells if isinstance(c, str) and c and header_key(c) in _ALIASES)
+def header_score(cells: Sequence, kind: str = "") -> int:
+    aliases = _ALIASES[ORGS if kind == ORGS else ""][0]
+    return sum(1 for c in cells if isinstance(c, str) and c and header_key(c) in aliases)
+
+
+def scorer(kind: str):
+    """The header scorer of a batch's kind (for ``reading.read_table``)."""
+    return lambda cells: header_score(cells, kind)
 
 
 # ---- cleaning ---------------------------------------------------------------------------------------

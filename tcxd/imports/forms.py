@@ -70,9 +70,9 @@ class MappingForm(BootstrapFormMixin, forms.Form):
     save_as = forms.CharField(label="Lưu cách ghép cột này với tên", required=False, max_length=120,
                               help_text="Không bắt buộc. Lần sau, tệp có cùng các tiêu đề cột được ghép sẵn như vậy.")
 
-    def __init__(self, *args, columns: list[Sel.ColumnChoice], **kwargs):
+    def __init__(self, *args, columns: list[Sel.ColumnChoice], kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [NOT_IMPORTED, *Sel.field_choices()]
+        choices = [NOT_IMPORTED, *Sel.field_choices(kind)]
         self.columns = columns
         for column in columns:
             self.fields[f"col_{column.index}"] = forms.ChoiceField(

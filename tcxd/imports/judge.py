@@ -127,13 +127,15 @@ def shown(key: str, value) -> str:
 
 # ---- the rows ---------------------------------------------------------------------------------------
 
-def _clean_rows(table: Table, mapping: dict[int, str]) -> list[RowResult]:
+def clean_rows(table: Table, mapping: dict[int, str], kind: str = "") -> list[RowResult]:
+    """Every row of the table with its mapped cells cleaned (a cell that cannot be read: a reason)."""
     results = []
     headers = table.headers
+    fields = F.by_key(kind)
     for row_no, cells in table.rows:
         result = RowResult(row_no=row_no, raw={headers[i]: F.text_of(v) for i, v in enumerate(cells)})
         for col, key in mapping.items():
-            f = F.BY_KEY[key]
+            f = fields[key]
             try:
                 value, notes = F.clean(f, cells[col])
             except F.CellError as exc:
@@ -188,7 +190,7 @@ def judge(*, actor, root: Org, table: Table, mapping: dict[int, str], kind: str 
     """A verdict for every row; ``decisions`` (row number → (skip, declined fields)) are the user's
     choices on the preview, applied to updates."""
     decisions = decisions or {}
-    rows = _clean_rows(table, mapping)
+    rows = clean_rows(table, mapping)
     scope = scope_for(actor)
     orgs = resolve_orgs(actor=actor, root=root, texts={r.values.get("org", "") for r in rows})
     by_cccd = _existing("cccd", {r.values.get("cccd", "") for r in rows})

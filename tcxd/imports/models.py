@@ -15,6 +15,7 @@ from django.db import models
 class Kind(models.TextChoices):
     MEMBERS = "members", "Danh sách đảng viên"
     CSDL3 = "csdl3", "Đối chiếu với CSDL đảng viên 3.0"
+    ORGS = "orgs", "Danh sách tổ chức đảng"
 
 
 class BatchStatus(models.TextChoices):

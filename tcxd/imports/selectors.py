@@ -205,16 +205,16 @@ def mapping_columns(batch: ImportBatch, *, samples: int = 3) -> list[ColumnChoic
             if len(values) >= samples:
                 break
         out.append(ColumnChoice(index, column_letter(index), header, values, batch.mapping.get(str(index), ""),
-                                F.guess(header) or ""))
+                                F.guess(header, batch.kind) or ""))
     return out
 
 
-def field_choices() -> list[tuple[str, str]]:
-    return [(f.key, f.label) for f in F.MEMBER_FIELDS]
+def field_choices(kind: str = "") -> list[tuple[str, str]]:
+    return [(f.key, f.label) for f in F.catalogue(kind)]
 
 
-def field_labels() -> dict[str, str]:
-    return {f.key: f.label for f in F.MEMBER_FIELDS}
+def field_labels(kind: str = "") -> dict[str, str]:
+    return {f.key: f.label for f in F.catalogue(kind)}
 
 
 def same_file_applied(batch: ImportBatch) -> ImportBatch | None:

@@ -32,6 +32,7 @@ from . import checked
 from . import fields as F
 from . import judge as J
 from .models import BatchStatus, ColumnMapping, ImportBatch, ImportRow, Kind, Mode, Verdict
+from .orgjudge import judge_orgs
 from .reading import ReadError, Table, read_table
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def _chunk() -> int:
 def batch_table(batch: ImportBatch) -> Table:
     with batch.file.open("rb") as fh:
         data = fh.read()
-    return read_table(data, batch.filename, sheet=batch.sheet or None, score=F.header_score)
+    return read_table(data, batch.filename, sheet=batch.sheet or None, score=F.scorer(batch.kind))
 
 
 def _mapping(batch: ImportBatch) -> dict[int, str]:
@@ -90,7 +91,7 @@ def import_batch_upload(*, actor, root: Org, filename: str, data: bytes, kind: s
     if len(data) > _max_bytes():
         raise ValidationFailed({"file": [f"Tệp lớn hơn {_max_bytes() // (1024 * 1024)} MB."]})
     try:
-        table = read_table(data, filename, sheet=sheet or None, score=F.header_score)
+        table = read_table(data, filename, sheet=sheet or None, score=F.scorer(kind))
     except ReadError as exc:
         raise ValidationFailed({"file": [exc.message]}) from None
     saved = saved_mapping_for(actor=actor, kind=kind, headers=table.headers)
@@ -99,7 +100,7 @@ def import_batch_upload(*, actor, root: Org, filename: str, data: bytes, kind: s
                    if F.header_key(h) in saved.by_header}
         notes = [*table.notes, f"Dùng cách ghép cột đã lưu «{saved.name}»."]
     else:
-        mapping, notes = F.guess_mapping(table.headers), table.notes
+        mapping, notes = F.guess_mapping(table.headers, kind), table.notes
     digest = hashlib.sha256(data).hexdigest()
     batch = ImportBatch(kind=kind, actor=actor, root=root, filename=filename[:255], sha256=digest, size=len(data),
                         sheet=table.sheet if table.sheets else "", header_row=table.header_row,
@@ -124,16 +125,21 @@ def same_file_applied(batch: ImportBatch) -> ImportBatch | None:
 
 def mapping_errors(kind: str, mapping: dict[int, str], width: int) -> list[str]:
     errors = []
+    fields = F.by_key(kind)
     keys = list(mapping.values())
-    unknown = [k for k in keys if k not in F.BY_KEY]
+    unknown = [k for k in keys if k not in fields]
     if unknown:
         errors.append(f"Trường không có trong danh mục: {', '.join(unknown)}.")
-    twice = sorted({F.BY_KEY[k].label for k in keys if k in F.BY_KEY and keys.count(k) > 1})
+    twice = sorted({fields[k].label for k in keys if k in fields and keys.count(k) > 1})
     if twice:
         errors.append(f"Mỗi trường chỉ ghép với một cột; ghép nhiều cột: {', '.join(twice)}.")
     if any(not 0 <= c < width for c in mapping):
         errors.append("Cột không có trong tệp.")
-    if kind == Kind.CSDL3:
+    if kind == Kind.ORGS:
+        missing = [fields[k].label for k in ("code", "name") if k not in keys]
+        if missing:
+            errors.append(f"Chưa ghép cột {' và '.join(missing)}: mỗi tổ chức được nhận biết bằng mã tổ chức.")
+    elif kind == Kind.CSDL3:
         if not {"cccd", "profile_no", "card_no"} & set(keys):
             errors.append("Cần ít nhất một cột để đối chiếu: Số CCCD, Số lý lịch hoặc Số thẻ đảng viên.")
     elif "cccd" not in keys:
@@ -203,12 +209,19 @@ def import_check_run(batch_id: int) -> ImportBatch:
                 if batch.status != BatchStatus.CHECKING:
                     return batch
                 table = batch_table(batch)
-                results = J.judge(actor=batch.actor, root=batch.root, table=table, mapping=_mapping(batch),
-                                  kind=batch.kind, today=timezone.localdate(),
-                                  progress=lambda d, t: progress.report(key, "Đang kiểm tra từng dòng", d, t))
+                report = lambda d, t: progress.report(key, "Đang kiểm tra từng dòng", d, t)  # noqa: E731
+                if batch.kind == Kind.ORGS:  # a dry run of the founding, rolled back
+                    with transaction.atomic():
+                        results = judge_orgs(actor=batch.actor, root=batch.root, table=table,
+                                             mapping=_mapping(batch), today=timezone.localdate(), progress=report)
+                        transaction.set_rollback(True)
+                else:
+                    results = J.judge(actor=batch.actor, root=batch.root, table=table, mapping=_mapping(batch),
+                                      kind=batch.kind, today=timezone.localdate(), progress=report)
                 progress.report(key, "Đang lưu kết quả kiểm tra", len(results), len(results))
                 _store_rows(batch, results)
-                checked.save(batch, results)
+                if batch.kind != Kind.ORGS:  # an orgs batch is founded again at the apply, in order
+                    checked.save(batch, results)
                 batch.counts = J.counts(results)
                 batch.rows_total = len(results)
                 batch.status = BatchStatus.READY
@@ -324,6 +337,8 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     progress.report(key, "Đang đọc tệp", 0, batch.rows_total)
     decisions = {r: (s, d) for r, s, d in ImportRow.objects.filter(batch=batch).filter(
         _decided()).values_list("row_no", "skip", "declined")}
+    if batch.kind == Kind.ORGS:
+        return _apply_orgs(batch, key, decisions)
     results = checked.load(batch)  # nothing written since the check: its verdicts hold
     if results is not None:
         for r in results:  # the user's choices since the check
@@ -381,6 +396,38 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
     batch.save()
     transaction.on_commit(lambda: checked.forget(batch))
     audit_record(actor=actor, action="import.apply", obj=batch, org=batch.root,
+                 after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
+    return batch
+
+
+def _apply_orgs(batch: ImportBatch, key: str, decisions: dict) -> ImportBatch:
+    """Found the batch's units through the orgs service, in file order (all-or-nothing: a rejected row rolls the
+    whole run back)."""
+    sid = transaction.savepoint()
+    results = judge_orgs(actor=batch.actor, root=batch.root, table=batch_table(batch), mapping=_mapping(batch),
+                         today=timezone.localdate(), decisions=decisions,
+                         progress=lambda d, t: progress.report(key, "Đang lập các tổ chức", d, t))
+    counts = J.counts(results)
+    rejected = sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
+    batch.counts = counts
+    skipped = {r for r, (s, _) in decisions.items() if s}
+    if batch.mode == Mode.ALL_OR_NOTHING and rejected:
+        transaction.savepoint_rollback(sid)
+        batch.status = BatchStatus.REFUSED
+        batch.error = (f"Không áp dụng: còn {rejected} dòng bị từ chối, chế độ «tất cả hoặc không». Sửa tệp theo "
+                       "báo cáo lỗi rồi tải lên lại, hoặc chọn «chỉ các dòng hợp lệ».")
+        _store_rows(batch, results, decisions)
+        batch.save()
+        return batch
+    transaction.savepoint_commit(sid)
+    applied = {r.row_no for r in results if r.verdict == Verdict.NEW and r.row_no not in skipped}
+    _store_rows(batch, results, decisions, applied)
+    batch.result = {"created": len(applied), "updated": 0, "unchanged": counts[Verdict.UNCHANGED],
+                    "rejected": rejected, "skipped": len(skipped)}
+    batch.status = BatchStatus.APPLIED
+    batch.applied_at = timezone.now()
+    batch.save()
+    audit_record(actor=batch.actor, action="import.apply", obj=batch, org=batch.root,
                  after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
     return batch
 

@@ -100,7 +100,7 @@ def batch_upload(request):
 def batch_map(request, pk):
     batch = _writable(request, pk)
     columns = Sel.mapping_columns(batch)
-    form = MappingForm(request.POST if request.method == "POST" else None, columns=columns)
+    form = MappingForm(request.POST if request.method == "POST" else None, columns=columns, kind=batch.kind)
     problems: list[str] = []
     mappable = batch.status in MAPPABLE or S.interrupted(batch)  # an interrupted check may be run again
     if request.method == "POST" and form.is_valid():
@@ -122,7 +122,7 @@ def batch_map(request, pk):
         problems = [f"Lô đang ở trạng thái «{batch.get_status_display()}»: không ghép cột lại được."]
     return render(request, "imports/map.html", {
         "batch": batch, "form": form, "problems": problems, "mappable": mappable,
-        "labels": Sel.field_labels()})
+        "labels": Sel.field_labels(batch.kind)})
 
 
 # -- one batch: check, preview, result ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def batch_detail(request, pk):
         "batch": batch, "can_write": writable, "progress": progress, "running": not progress.finished,
         "interrupted": progress.interrupted, "problems": problems,
         "counts": Sel.verdict_counts(batch) if batch.counts else [], "rows": rows, "verdict": verdict,
-        "query": query, "filters": ROW_FILTERS, "labels": Sel.field_labels(),
+        "query": query, "filters": ROW_FILTERS, "labels": Sel.field_labels(batch.kind),
         "mapped": {int(c): k for c, k in (batch.mapping or {}).items()},
         "decidable": writable and batch.status == BatchStatus.READY,
         "applicable": writable and batch.status in APPLICABLE,
@@ -188,7 +188,7 @@ def row_decide(request, pk):
                 messages.error(request, p)
             return redirect(_detail_url(batch) + f"#dong-{row.row_no}")
     return render(request, "imports/_row.html", {
-        "row": row, "batch": batch, "headers": batch.headers, "labels": Sel.field_labels(),
+        "row": row, "batch": batch, "headers": batch.headers, "labels": Sel.field_labels(batch.kind),
         "decidable": can_write(request.user, batch.root.path) and batch.status == BatchStatus.READY,
         "row_problems": problems})
 
