@@ -187,3 +187,38 @@ def test_upload_map_check_apply_and_the_error_report(app, page: Page, tree, user
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="Nhập dữ liệu").click()
     expect(page.locator(f'tr[data-batch="{batch.pk}"]')).to_contain_text("Đã áp dụng")
     shot(page, "11-list")
+
+
+def test_organizations_import_in_the_browser(app, page: Page, tree, users, queued_tasks, tmp_path):
+    """A list of party units: mapped to the organization fields, checked (nothing founded), applied in order."""
+    from tcxd.imports.tests.test_orgs import HEADERS as ORG_HEADERS
+    from tcxd.imports.tests.test_orgs import ROWS as ORG_ROWS
+    from tcxd.orgs.models import Org
+
+    path = tmp_path / "to-chuc.xlsx"
+    path.write_bytes(xlsx_bytes(ORG_ROWS, headers=ORG_HEADERS))
+    app.login("xa")
+    app.goto("/nhap-du-lieu/")
+    page.get_by_test_id("upload-link").click()
+    page.get_by_label("Danh sách tổ chức đảng").check()
+    page.get_by_label("Tệp dữ liệu").set_input_files(str(path))
+    page.get_by_test_id("upload-button").click()
+    expect(page.get_by_label("Tổ chức cấp trên", exact=True)).to_have_value("parent")
+    expect(page.get_by_label("Mã tổ chức", exact=True)).to_have_value("code")
+    shot(page, "12-orgs-mapping")
+    page.get_by_test_id("check-button").click()
+    batch = ImportBatch.objects.get(kind="orgs")
+    S.import_check_run(batch.pk)
+    expect(page.get_by_test_id("verdict-counts")).to_be_visible(timeout=15_000)
+    for verdict, n in (("new", "3"), ("unchanged", "1"), ("conflict", "1"), ("duplicate", "1"),
+                       ("out_of_scope", "1"), ("invalid", "3")):
+        expect(page.get_by_test_id(f"count-{verdict}")).to_have_text(n)
+    assert not Org.objects.filter(code="XA9").exists()  # the check founds nothing
+    shot(page, "13-orgs-preview")
+    page.get_by_test_id("apply-link").click()
+    page.get_by_test_id("confirm-apply").click()
+    S.import_apply_run(batch.pk)
+    expect(page.get_by_test_id("batch-result")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("result-created")).to_have_text("3")
+    shot(page, "14-orgs-applied")
+    assert Org.objects.filter(code__in=["XA9", "XA-DN", "XA-DN1"]).count() == 3

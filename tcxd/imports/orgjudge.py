@@ -54,7 +54,13 @@ def _labelled(errors: dict[str, list[str]]) -> list[str]:
     labels = {"valid_from": "Ngày thành lập", "valid_to": "Ngày kết thúc", "code": "Mã tổ chức",
               "name": "Tên tổ chức", "kind": "Loại tổ chức", "grassroots_type": "Loại hình cơ sở",
               "parent": "Tổ chức cấp trên"}
-    return [f"{labels.get(field, field)}: {message}" for field, messages in errors.items() for message in messages]
+    out = []
+    for field, messages in errors.items():
+        label = labels.get(field, field)
+        # the service's message often names its field already ("Ngày thành lập trước …")
+        out.extend(message if message.lower().startswith(label.lower()) else f"{label}: {message}"
+                   for message in messages)
+    return out
 
 
 def judge_orgs(*, actor, root: Org, table: Table, mapping: dict[int, str], today: dt.date,
