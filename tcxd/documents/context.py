@@ -11,7 +11,8 @@ import datetime as dt
 
 from tcxd.common.fmt import fmt_date
 from tcxd.orgs.kinds import OrgKind
-from tcxd.orgs.models import Org
+from tcxd.orgs.models import Org, OrgVersion
+from tcxd.orgs.selectors import org_version_on, version_valid_on
 from tcxd.rules.pure.membership import EventKind as K
 
 from .kinds import DocumentKind
@@ -92,10 +93,27 @@ def placeholders(kind: str) -> dict[str, str]:
 
 
 # -- values from the record -----------------------------------------------------------------------------
-def _chain(org: Org) -> list[Org]:
-    """``org`` and its ancestors, the root first."""
+def _chain(org: Org, day: dt.date | None = None) -> list:
+    """``org`` and its ancestors, the root first, as they stood on ``day`` (their names, kinds, places and
+    positions of that day, from the org versions: a document signed before a merger or a renaming names the
+    units of its time); today's tree when ``day`` is None or the record holds no version for it."""
+    if day is not None:
+        version = org_version_on(org=org, day=day)
+        if version is not None:
+            paths = [version.path[:end] for end in range(org.steplen, len(version.path), org.steplen)]
+            above: dict[int, object] = {}
+            for v in (OrgVersion.objects.filter(version_valid_on(day), path__in=paths)
+                      .select_related("admin_unit").order_by("depth", "valid_from", "id")):
+                above[v.depth] = v  # on a day of change the version starting that day wins
+            if len(above) == len(paths):
+                return [*(above[d] for d in sorted(above)), version]
     paths = [org.path[:end] for end in range(org.steplen, len(org.path), org.steplen)]
     return [*Org.objects.filter(path__in=paths).select_related("admin_unit").order_by("depth"), org]
+
+
+def _name_on(org: Org, day: dt.date) -> str:
+    version = org_version_on(org=org, day=day)
+    return version.name if version is not None else org.name
 
 
 def committee_name(org: Org) -> str:
@@ -144,9 +162,9 @@ def decision_context(*, member, event, facts, party) -> dict[str, str]:
 
     kind = KIND_OF_EVENT[event.kind]
     cell = event.org or member.org
-    chain = _chain(cell)
-    issuer, above = _issuer(chain, kind)
     signed = event.decision_date or event.on
+    chain = _chain(cell, event.on)  # the units as they stood when the event took effect
+    issuer, above = _issuer(chain, kind)
     parent = chain[-2] if len(chain) > 1 and chain[-2].kind != OrgKind.CENTRAL else None
     official = member.official_on is not None and member.official_on <= event.on
     values = {
@@ -164,7 +182,7 @@ def decision_context(*, member, event, facts, party) -> dict[str, str]:
         "so_ly_lich": _or_gap(member.profile_no), "so_the": _or_gap(member.card_no),
         "ngay_vao_dang": _d(party.admitted_on), "ngay_chinh_thuc": _d(party.official_on),
         "loai_dang_vien": "chính thức" if official else "dự bị",
-        "chi_bo": cell.name, "dang_bo": parent.name if parent else GAP,
+        "chi_bo": chain[-1].name, "dang_bo": parent.name if parent else GAP,
         "cap_uy": committee_name(issuer) if issuer else GAP,
         "cap_uy_in_hoa": committee_name(issuer).upper() if issuer else GAP,
         "cap_tren_in_hoa": above.name.upper() if above else "",
@@ -185,8 +203,9 @@ def decision_context(*, member, event, facts, party) -> dict[str, str]:
         values["ngay_chinh_thuc"] = _d(event.on)
         values["loai_dang_vien"] = "chính thức"
     elif kind in (DocumentKind.TRANSFER, DocumentKind.TEMP_TRANSFER):
-        values["noi_di"] = cell.name
-        values["noi_den"] = event.target_org.name if event.target_org_id else _or_gap(data.get("destination"))
+        values["noi_di"] = chain[-1].name
+        values["noi_den"] = (_name_on(event.target_org, event.on) if event.target_org_id
+                             else _or_gap(data.get("destination")))
         if kind == DocumentKind.TEMP_TRANSFER:
             until = data.get("until")
             if isinstance(until, str):

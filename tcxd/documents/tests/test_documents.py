@@ -343,3 +343,20 @@ def test_api_decision_and_template_upload(tree, users, admitted):
     other = new_candidate(tree, org=tree.cell_b1, serial=46)
     assert client.get(f"/api/documents/members/{other.pk}/ly-lich/docx").status_code == 404
     assert AuditEntry.objects.filter(action="export", note__contains="(API").count() >= 2
+
+
+def test_a_decision_names_the_units_as_they_stood_when_it_took_effect(tree, users):
+    """The cell and the commune renamed after the admission: the decision keeps the names of its day."""
+    from tcxd.orgs import services as org_services
+
+    member = new_candidate(tree, serial=77, full_name="Lò Văn Sáng", on=D(2025, 8, 1))
+    admit(tree, member, start=D(2025, 8, 1))
+    event = MemberEvent.objects.get(member=member, kind="admission_decision")
+    later = D(2026, 6, 1)
+    assert event.on < later
+    org_services.org_update(actor=tree.admin, org=tree.cell_a1, effective_on=later, name="Chi bộ Khu phố Mới")
+    org_services.org_update(actor=tree.admin, org=tree.commune_a, effective_on=later,
+                            name="Đảng bộ phường Đông Kinh Mới")
+    text = docx_text(_decision(login(users), member).content)
+    assert "Chi bộ Khối 1" in text and "ĐẢNG ỦY PHƯỜNG ĐÔNG KINH" in text
+    assert "Khu phố Mới" not in text and "ĐÔNG KINH MỚI" not in text
