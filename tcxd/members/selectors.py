@@ -456,3 +456,25 @@ def dossier_rows(*, actor, member: Member, kind: str) -> list[dict]:
             values[name] = MASK if values[name] else ""
         out.append({"id": row.pk, "kind": kind, "data": values})
     return out
+
+
+@dataclass(frozen=True)
+class FieldSourceRow:
+    field: str  # the field's label, or "mọi trường" for a dossier created from the source
+    source: str  # the source's label
+    ref: str  # the import batch ("lô #12")
+    at: object  # when
+
+
+def field_sources(*, member: Member) -> list[FieldSourceRow]:
+    """Which outside source last set the dossier's fields (imports, CSDL 3.0), for the dossier page; fields set in
+    TCXD itself are not listed (a field corrected in TCXD after an import is listed as TCXD)."""
+    from .models import ALL_FIELDS, FieldSource, MemberFieldSource
+
+    labels = dict(FieldSource.choices)
+    rows = []
+    for r in MemberFieldSource.objects.filter(member=member).order_by("field"):
+        label = ("mọi trường của hồ sơ khi tạo" if r.field == ALL_FIELDS
+                 else str(Member._meta.get_field(r.field).verbose_name).capitalize())
+        rows.append(FieldSourceRow(label, labels.get(r.source, r.source), r.ref, r.set_at))
+    return sorted(rows, key=lambda r: (r.field != "mọi trường của hồ sơ khi tạo", r.field))

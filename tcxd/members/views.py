@@ -120,6 +120,8 @@ def member_detail(request, pk):
         ctx["attachments"] = member.attachments.select_related("event")
     if ctx["sensitive_ok"]:
         ctx["sensitive"] = MemberSensitive.objects.filter(member=member).first()
+    if tab == "ho-so":
+        ctx["field_sources"] = S.field_sources(member=member)
     return render(request, "members/detail.html", ctx)
 
 

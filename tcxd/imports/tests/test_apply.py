@@ -243,3 +243,18 @@ def test_an_interrupted_check_can_be_run_again(tree, officer):
         S.import_batch_map(actor=officer, batch=batch, mapping={int(c): k for c, k in batch.mapping.items()})
     batch.refresh_from_db()
     assert batch.status == BatchStatus.READY and verdicts(batch) == {2: Verdict.NEW}
+
+
+def test_the_dossier_page_shows_which_source_set_its_fields(tree, officer):
+    from django.test import Client
+    from django.urls import reverse
+
+    batch = apply(officer, upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1)])))
+    member = Member.objects.get(cccd=cccd(1))
+    MS.member_update(actor=officer, member=member, occupation="Hiệu trưởng")
+    client = Client()
+    client.force_login(officer)
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert 'data-testid="field-sources"' in html
+    assert f"Nhập từ tệp (lô #{batch.pk})" in html and "mọi trường của hồ sơ khi tạo" in html
+    assert "Nghề nghiệp hiện nay" in html and "Cập nhật trong TCXD" in html
