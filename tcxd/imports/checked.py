@@ -38,15 +38,24 @@ def _mark(batch: ImportBatch) -> tuple:
     return (last, timezone.localdate().isoformat(), actor.role, actor.org_id, actor.is_active, actor.is_superuser)
 
 
+def _signature(path: Path) -> bytes:
+    """HMAC of a file's bytes, read in chunks (the pickle of 100 000 rows is never held twice in memory)."""
+    mac = salted_hmac(SALT, b"")
+    mac = hmac.new(mac.digest(), digestmod="sha256")
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            mac.update(chunk)
+    return mac.digest()
+
+
 def save(batch: ImportBatch, results: list) -> None:
     """Keep the verdicts of a check that just ended (called inside its transaction)."""
     path = _path(batch)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps((_mark(batch), results), protocol=pickle.HIGHEST_PROTOCOL)
-    signature = salted_hmac(SALT, data).digest()
     temporary = path.with_suffix(".tmp")
     with open(temporary, "wb") as fh:
-        fh.write(signature + data)
+        pickle.dump((_mark(batch), results), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    path.with_suffix(".sig").write_bytes(_signature(temporary))
     os.replace(temporary, path)
 
 
@@ -54,14 +63,13 @@ def load(batch: ImportBatch) -> list | None:
     """The kept verdicts if they still hold (see the module's doc), else None."""
     path = _path(batch)
     try:
-        blob = path.read_bytes()
+        signature = path.with_suffix(".sig").read_bytes()
+        if not hmac.compare_digest(signature, _signature(path)):
+            return None
+        with open(path, "rb") as fh:
+            mark, results = pickle.load(fh)  # noqa: S301 (signed by this server above)
     except OSError:
         return None
-    size = len(salted_hmac(SALT, b"").digest())
-    signature, data = blob[:size], blob[size:]
-    if not hmac.compare_digest(signature, salted_hmac(SALT, data).digest()):
-        return None
-    mark, results = pickle.loads(data)  # noqa: S301 (signed by this server above)
     last, day, *actor = mark
     now = _mark(batch)
     if (day, *actor) != now[1:]:
@@ -73,7 +81,5 @@ def load(batch: ImportBatch) -> list | None:
 
 
 def forget(batch: ImportBatch) -> None:
-    try:
-        _path(batch).unlink()
-    except OSError:
-        pass
+    for path in (_path(batch), _path(batch).with_suffix(".sig")):
+        path.unlink(missing_ok=True)

@@ -43,7 +43,7 @@ HISTORICAL = {"historical": True, "source": "import"}
 class RowResult:
     row_no: int
     verdict: str = Verdict.NEW
-    raw: dict[str, str] = field(default_factory=dict)  # header → cell text, as in the file
+    raw: list[str] = field(default_factory=list)  # the cells' text as in the file, in the order of the headers
     values: dict[str, object] = field(default_factory=dict)  # field key → clean value
     diff: list[list[str]] = field(default_factory=list)  # [field, label, before, after]
     reasons: list[str] = field(default_factory=list)
@@ -133,7 +133,7 @@ def clean_rows(table: Table, mapping: dict[int, str], kind: str = "") -> list[Ro
     headers = table.headers
     fields = F.by_key(kind)
     for row_no, cells in table.rows:
-        result = RowResult(row_no=row_no, raw={headers[i]: F.text_of(v) for i, v in enumerate(cells)})
+        result = RowResult(row_no=row_no, raw=[F.text_of(v) for v in cells])
         for col, key in mapping.items():
             f = fields[key]
             try:

@@ -237,7 +237,11 @@ def _table(cells: list[list], name: str, notes: list[str], sheets: list[str],
         if all(_blank(v) for v in row):
             empty += 1
             continue
-        rows.append((index + 1, (list(row) + [""] * width)[:width]))
+        if len(row) < width:  # aligned with the headers in place (the grid is not copied)
+            row.extend([""] * (width - len(row)))
+        elif len(row) > width:
+            del row[width:]
+        rows.append((index + 1, row))
     if empty:
         notes.append(f"Bỏ qua {empty} dòng trống.")
     if header_index:

@@ -194,7 +194,8 @@ def _store_rows(batch: ImportBatch, results: list[J.RowResult], decisions=None, 
         rows = []
         for r in results[start:start + ROW_CHUNK]:
             skip, declined = decisions.get(r.row_no, (False, []))
-            rows.append((batch.pk, r.row_no, r.verdict, r.member_id, json_text(r.raw), json_text(r.diff),
+            values = dict(zip(batch.headers, r.raw, strict=False))  # header → cell text, as in the file
+            rows.append((batch.pk, r.row_no, r.verdict, r.member_id, json_text(values), json_text(r.diff),
                          json_text(r.reasons), json_text(r.notes), skip, json_text(declined), r.row_no in applied))
         write_rows(ImportRow, ROW_FIELDS, rows)
 
