@@ -330,6 +330,32 @@ def _pause() -> None:
         time.sleep(pause)
 
 
+def _rejected(counts: dict[str, int]) -> int:
+    return sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
+
+
+def _refuse(batch: ImportBatch, results: list, decisions: dict, rejected: int) -> ImportBatch:
+    """All-or-nothing with rejected rows: nothing written, the verdicts of this run shown."""
+    batch.status = BatchStatus.REFUSED
+    batch.error = (f"Không áp dụng: còn {rejected} dòng bị từ chối, chế độ «tất cả hoặc không». Sửa tệp theo "
+                   "báo cáo lỗi rồi tải lên lại, hoặc chọn «chỉ các dòng hợp lệ».")
+    _store_rows(batch, results, decisions)
+    batch.save()
+    return batch
+
+
+def _finish(batch: ImportBatch, results: list, decisions: dict, applied: set[int], result: dict) -> ImportBatch:
+    """The batch applied: its rows with what was written, its result, its audit row."""
+    _store_rows(batch, results, decisions, applied)
+    batch.result = result
+    batch.status = BatchStatus.APPLIED
+    batch.applied_at = timezone.now()
+    batch.save()
+    audit_record(actor=batch.actor, action="import.apply", obj=batch, org=batch.root,
+                 after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
+    return batch
+
+
 def _apply(batch_id: int, key: str) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().select_related("root", "actor").get(pk=batch_id)
     if batch.status != BatchStatus.QUEUED:
@@ -352,15 +378,10 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
                           today=timezone.localdate(), decisions=decisions,
                           progress=lambda d, t: progress.report(key, "Đang kiểm tra lại từng dòng", d, t))
     counts = J.counts(results)
-    rejected = sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
+    rejected = _rejected(counts)
     batch.counts = counts
     if batch.mode == Mode.ALL_OR_NOTHING and rejected:
-        batch.status = BatchStatus.REFUSED
-        batch.error = (f"Không áp dụng: còn {rejected} dòng bị từ chối, chế độ «tất cả hoặc không». Sửa tệp theo "
-                       "báo cáo lỗi rồi tải lên lại, hoặc chọn «chỉ các dòng hợp lệ».")
-        _store_rows(batch, results, decisions)
-        batch.save()
-        return batch
+        return _refuse(batch, results, decisions, rejected)
     source = SOURCE_OF_KIND[batch.kind]
     ref = f"lô #{batch.pk}"
     new = [r for r in results if r.verdict == Verdict.NEW and not decisions.get(r.row_no, (False, []))[0]]
@@ -389,16 +410,10 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
         progress.report(key, "Đang cập nhật hồ sơ", done, total)
         _pause()
     progress.report(key, "Đang lưu kết quả", total, total)
-    _store_rows(batch, results, decisions, applied)
-    batch.result = {"created": len(new), "updated": len(updates), "unchanged": counts[Verdict.UNCHANGED],
-                    "rejected": rejected, "skipped": sum(1 for s, _ in decisions.values() if s)}
-    batch.status = BatchStatus.APPLIED
-    batch.applied_at = timezone.now()
-    batch.save()
     transaction.on_commit(lambda: checked.forget(batch))
-    audit_record(actor=actor, action="import.apply", obj=batch, org=batch.root,
-                 after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
-    return batch
+    return _finish(batch, results, decisions, applied, {
+        "created": len(new), "updated": len(updates), "unchanged": counts[Verdict.UNCHANGED], "rejected": rejected,
+        "skipped": sum(1 for s, _ in decisions.values() if s)})
 
 
 def _apply_orgs(batch: ImportBatch, key: str, decisions: dict) -> ImportBatch:
@@ -409,28 +424,17 @@ def _apply_orgs(batch: ImportBatch, key: str, decisions: dict) -> ImportBatch:
                          today=timezone.localdate(), decisions=decisions,
                          progress=lambda d, t: progress.report(key, "Đang lập các tổ chức", d, t))
     counts = J.counts(results)
-    rejected = sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
+    rejected = _rejected(counts)
     batch.counts = counts
     skipped = {r for r, (s, _) in decisions.items() if s}
     if batch.mode == Mode.ALL_OR_NOTHING and rejected:
         transaction.savepoint_rollback(sid)
-        batch.status = BatchStatus.REFUSED
-        batch.error = (f"Không áp dụng: còn {rejected} dòng bị từ chối, chế độ «tất cả hoặc không». Sửa tệp theo "
-                       "báo cáo lỗi rồi tải lên lại, hoặc chọn «chỉ các dòng hợp lệ».")
-        _store_rows(batch, results, decisions)
-        batch.save()
-        return batch
+        return _refuse(batch, results, decisions, rejected)
     transaction.savepoint_commit(sid)
     applied = {r.row_no for r in results if r.verdict == Verdict.NEW and r.row_no not in skipped}
-    _store_rows(batch, results, decisions, applied)
-    batch.result = {"created": len(applied), "updated": 0, "unchanged": counts[Verdict.UNCHANGED],
-                    "rejected": rejected, "skipped": len(skipped)}
-    batch.status = BatchStatus.APPLIED
-    batch.applied_at = timezone.now()
-    batch.save()
-    audit_record(actor=batch.actor, action="import.apply", obj=batch, org=batch.root,
-                 after={"filename": batch.filename, "sha256": batch.sha256, "mode": batch.mode, **batch.result})
-    return batch
+    return _finish(batch, results, decisions, applied, {
+        "created": len(applied), "updated": 0, "unchanged": counts[Verdict.UNCHANGED], "rejected": rejected,
+        "skipped": len(skipped)})
 
 
 def _decided():
