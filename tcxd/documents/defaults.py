@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
+
+from tcxd.common.files import deterministic_zip
 
 from .kinds import DocumentKind
 
@@ -209,15 +210,3 @@ def default_template_docx(kind: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return deterministic_zip(out.getvalue())
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """The same archive with a fixed timestamp on every member (zip entries carry the write time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()

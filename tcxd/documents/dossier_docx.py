@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import io
 
+from tcxd.common.files import deterministic_zip
 from tcxd.common.fmt import fmt_date
 from tcxd.members.printing import LY_LICH, PHIEU
 
-from .defaults import FIXED_TIME, FONT, _no_borders, deterministic_zip
+from .defaults import FIXED_TIME, FONT, _no_borders
 
 GAP = "……………"
 

@@ -28,6 +28,7 @@ import datetime as dt
 import io
 import zipfile
 
+from tcxd.common.files import deterministic_zip
 from tcxd.common.fmt import fmt_date, fmt_int
 
 from .exports import header_cells
@@ -390,16 +391,4 @@ def default_template_docx(title: str = "BÁO CÁO") -> bytes:
 
     out = io.BytesIO()
     doc.save(out)
-    return _deterministic_zip(out.getvalue())
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The same archive with a fixed timestamp on every member (zip entries carry the write time)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return deterministic_zip(out.getvalue())

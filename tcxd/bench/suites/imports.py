@@ -23,7 +23,7 @@ import time
 from django.conf import settings
 from django.db import connection, transaction
 
-from tcxd.authz.models import Role, User
+from tcxd.authz.models import User
 from tcxd.common.db import write_rows
 from tcxd.common.text import fold
 from tcxd.members import tallies
@@ -33,6 +33,7 @@ from tcxd.orgs.models import Org
 
 from ..dataset import BENCH_USER_PREFIX, dataset_info
 from ..runner import Benchmark
+from .members import bench_officer
 from .orgs import biggest_province
 
 ROWS = 100_000
@@ -65,15 +66,7 @@ def _commune() -> tuple[Org, list[Org]]:
 
 
 def _officer(org: Org) -> User:
-    user = User.objects.filter(username=OFFICER_USERNAME).first()
-    if user is None:
-        user = User(username=OFFICER_USERNAME, full_name="Cán bộ nhập liệu đo hiệu năng", role=Role.OFFICER, org=org)
-        user.set_unusable_password()
-        user.save()
-    elif (user.org_id, user.role, user.is_active) != (org.id, Role.OFFICER, True):
-        user.org, user.role, user.is_active = org, Role.OFFICER, True
-        user.save(update_fields=["org", "role", "is_active"])
-    return user
+    return bench_officer(org, OFFICER_USERNAME, "Cán bộ nhập liệu đo hiệu năng")
 
 
 def _free_cccds(n: int) -> list[str]:

@@ -109,11 +109,11 @@ def _run_sql(fn: Callable[..., object], *args: object) -> Callable[[], object]:
 
 
 # -- the officer -----------------------------------------------------------------------------------
-def bench_officer(org: Org) -> User:
+def bench_officer(org: Org, username: str = OFFICER_USERNAME, full_name: str = "Chuyên viên đo hiệu năng") -> User:
     """An organization-commission officer (read and write) of ``org``."""
-    user = User.objects.filter(username=OFFICER_USERNAME).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=OFFICER_USERNAME, full_name="Chuyên viên đo hiệu năng", role=Role.OFFICER, org=org)
+        user = User(username=username, full_name=full_name, role=Role.OFFICER, org=org)
         user.set_unusable_password()
         user.save()
     elif (user.org_id, user.role, user.is_active) != (org.id, Role.OFFICER, True):
