@@ -154,8 +154,7 @@ def import_batch_map(*, actor, batch: ImportBatch, mapping: dict[int, str], save
     """Set the column mapping (optionally saved for reuse) and queue the check of every row."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     require_write(actor, batch.root.path)
-    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.READY, BatchStatus.REFUSED,
-                            BatchStatus.FAILED) and not interrupted(batch):
+    if not mappable(batch):
         raise Conflict("batch_busy", f"Lô đang ở trạng thái «{batch.get_status_display()}»: không ghép cột lại "
                                         "được.")
     mapping = {int(c): k for c, k in mapping.items() if k}
@@ -279,13 +278,9 @@ def import_batch_apply(*, actor, batch: ImportBatch, mode: str) -> ImportBatch:
     require_write(actor, batch.root.path)
     if mode not in Mode.values:
         raise ValidationFailed({"mode": ["Chọn chế độ áp dụng: tất cả hoặc không, hoặc chỉ các dòng hợp lệ."]})
-    if batch.status == BatchStatus.APPLIED:
-        at = timezone.localtime(batch.applied_at)
-        raise Conflict("batch_replayed", f"Lô #{batch.pk} đã được áp dụng lúc {at:%H:%M %d/%m/%Y}; không áp dụng lại.")
-    if batch.status == BatchStatus.QUEUED and progress.alive(progress_key(batch.pk)):
-        raise Conflict("batch_busy", "Lô đang được áp dụng.")
-    if batch.status not in (BatchStatus.READY, BatchStatus.REFUSED, BatchStatus.QUEUED):
-        raise Conflict("batch_not_ready", "Lô chưa kiểm tra xong: hãy ghép cột và chờ kết quả kiểm tra.")
+    blocker = apply_blocker(batch)
+    if blocker is not None:
+        raise Conflict(*blocker)
     batch.mode = mode
     batch.status = BatchStatus.QUEUED
     batch.error = ""
@@ -296,6 +291,27 @@ def import_batch_apply(*, actor, batch: ImportBatch, mode: str) -> ImportBatch:
     batch_id = batch.pk
     transaction.on_commit(lambda: apply_batch.enqueue(batch_id))
     return batch
+
+
+MAPPABLE = (BatchStatus.UPLOADED, BatchStatus.READY, BatchStatus.REFUSED, BatchStatus.FAILED)
+
+
+def mappable(batch: ImportBatch) -> bool:
+    """Whether the columns may be mapped (again) and the check run: not while a check or an apply runs or waits,
+    except one whose worker was killed."""
+    return batch.status in MAPPABLE or interrupted(batch)
+
+
+def apply_blocker(batch: ImportBatch) -> tuple[str, str] | None:
+    """Why the batch cannot be queued for its apply now, as (code, Vietnamese message), or None."""
+    if batch.status == BatchStatus.APPLIED:
+        at = timezone.localtime(batch.applied_at)
+        return "batch_replayed", f"Lô #{batch.pk} đã được áp dụng lúc {at:%H:%M %d/%m/%Y}; không áp dụng lại."
+    if batch.status == BatchStatus.QUEUED and not interrupted(batch):
+        return "batch_busy", "Lô đang được áp dụng."
+    if batch.status not in (BatchStatus.READY, BatchStatus.REFUSED, BatchStatus.QUEUED):
+        return "batch_not_ready", "Lô chưa kiểm tra xong: hãy ghép cột và chờ kết quả kiểm tra."
+    return None
 
 
 def interrupted(batch: ImportBatch) -> bool:

@@ -28,8 +28,6 @@ from .models import REJECTED, BatchStatus, Kind, Mode, Verdict
 
 PAGE_SIZE = 25
 ROWS_PAGE = 50
-MAPPABLE = (BatchStatus.UPLOADED, BatchStatus.READY, BatchStatus.REFUSED, BatchStatus.FAILED)
-APPLICABLE = (BatchStatus.READY, BatchStatus.REFUSED)
 ROW_FILTERS = [("", "Mọi dòng"), *Verdict.choices, ("rejected", "Mọi dòng bị từ chối"), ("skipped", "Dòng bỏ qua")]
 
 
@@ -102,7 +100,7 @@ def batch_map(request, pk):
     columns = Sel.mapping_columns(batch)
     form = MappingForm(request.POST if request.method == "POST" else None, columns=columns, kind=batch.kind)
     problems: list[str] = []
-    mappable = batch.status in MAPPABLE or S.interrupted(batch)  # an interrupted check may be run again
+    mappable = S.mappable(batch)
     if request.method == "POST" and form.is_valid():
         try:
             S.import_batch_map(actor=request.user, batch=batch, mapping=form.mapping(),
@@ -148,8 +146,8 @@ def batch_detail(request, pk):
         "query": query, "filters": ROW_FILTERS, "labels": Sel.field_labels(batch.kind),
         "mapped": {int(c): k for c, k in (batch.mapping or {}).items()},
         "decidable": writable and batch.status == BatchStatus.READY,
-        "applicable": writable and batch.status in APPLICABLE,
-        "mappable": writable and batch.status in MAPPABLE,
+        "applicable": writable and S.apply_blocker(batch) is None,
+        "mappable": writable and S.mappable(batch),
         "rejected_total": sum(int((batch.counts or {}).get(v, 0)) for v in REJECTED),
         "same_file": Sel.same_file_applied(batch) if batch.status != BatchStatus.APPLIED else None})
 
@@ -218,13 +216,8 @@ def batch_apply(request, pk):
             else:
                 messages.success(request, "Đã đưa lô vào hàng đợi áp dụng; trang tự cập nhật tiến độ.")
             return redirect(_detail_url(batch))
-    elif request.method == "GET":
-        if batch.status == BatchStatus.APPLIED:
-            problems.append(f"Lô #{batch.pk} đã được áp dụng; không áp dụng lại.")
-        elif batch.status == BatchStatus.QUEUED and not interrupted:
-            problems.append("Lô đang được áp dụng.")
-        elif batch.status not in (*APPLICABLE, BatchStatus.QUEUED):
-            problems.append("Lô chưa kiểm tra xong: hãy ghép cột và chờ kết quả kiểm tra.")
+    elif request.method == "GET" and (blocker := S.apply_blocker(batch)) is not None:
+        problems.append(blocker[1])
     return render(request, "imports/apply.html", {
         "batch": batch, "form": form, "problems": problems, "plan": Sel.apply_plan(batch),
         "interrupted": interrupted, "disabled": bool(problems) and request.method == "GET",

@@ -258,3 +258,15 @@ def test_the_dossier_page_shows_which_source_set_its_fields(tree, officer):
     assert 'data-testid="field-sources"' in html
     assert f"Nhập từ tệp (lô #{batch.pk})" in html and "mọi trường của hồ sơ khi tạo" in html
     assert "Nghề nghiệp hiện nay" in html and "Cập nhật trong TCXD" in html
+
+
+def test_a_batch_waiting_in_the_queue_is_not_queued_twice(tree, officer):
+    from django.test import TestCase
+
+    batch = upload_and_check(officer, tree.commune_a, xlsx_bytes([person(1)]))
+    with TestCase.captureOnCommitCallbacks(execute=False):  # waiting: no worker has taken it
+        S.import_batch_apply(actor=officer, batch=batch, mode="accepted")
+    batch.refresh_from_db()
+    assert S.apply_blocker(batch) == ("batch_busy", "Lô đang được áp dụng.") and not S.mappable(batch)
+    with pytest.raises(Conflict, match="đang được áp dụng"):
+        S.import_batch_apply(actor=officer, batch=batch, mode="accepted")
