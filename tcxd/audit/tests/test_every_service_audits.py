@@ -45,7 +45,8 @@ READERS |= {"lookup", "snapshot"}  # cadres.services: the rule lookup and the au
 MODULES.append(document_services)  # decision templates: upload, revert
 MODULES.append(import_services)  # imports: upload, map, decide, queue (the task bodies audit the apply)
 READERS |= {"check_record", "dossier_problems", "field_source", "progress_key", "batch_table", "saved_mapping_for",
-            "same_file_applied", "mapping_errors", "import_check_run", "interrupted", "import_apply_run"}
+            "same_file_applied", "mapping_errors", "import_check_run", "interrupted", "import_apply_run",
+            "mappable", "apply_blocker"}
 READERS |= {"source_get", "clean_params", "write_file", "content_type", "job_path"}  # exports.services: helpers
 
 
