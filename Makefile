@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 HTTPS=0 SECRET_KEY=dev-only-not-secret-tcxd
 TEST_ENV := TCXD_TESTING=1 HTTPS=0 SECRET_KEY=test-only-not-secret-tcxd
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-unit test-browser bench dataset lint check-deploy clean
+.PHONY: run test test-unit test-browser bench dataset lint check-deploy clean loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ dataset: $(VENV)/.installed
 	mkdir -p var
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput
 	$(BENCH_ENV) $(PY) manage.py generate_dataset --size $(SIZE) $(DATASET_ARGS)
+
+# Load test on loopback (loadtest/run.py): 50 users for 5 min against the M dataset on PostgreSQL (tcxd_bench_m, built
+# if missing), then everything stops; results and the latency chart in docs/perf/. Options: `make loadtest
+# LOADTEST_ARGS="--smoke"` (5 users, 20 s), --users, --duration, --size, --database-url (python loadtest/run.py -h).
+LOADTEST_ARGS ?=
+loadtest: $(VENV)/.installed
+	$(PY) loadtest/run.py $(LOADTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
