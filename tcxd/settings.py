@@ -176,13 +176,16 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EXPORTS = {"ROOT": env_str("EXPORT_DIR", str(Path(tempfile.gettempdir()) / "tcxd-test-exports"
                                              if env_bool("TCXD_TESTING", False) else BASE_DIR / "var" / "exports")),
            "BACKGROUND_ABOVE": env_int("EXPORT_BACKGROUND_ABOVE", 20_000), "KEEP_DAYS": env_int("EXPORT_KEEP_DAYS", 7)}
-# Imports (tcxd.imports): largest upload; rows written per step of an apply (one progress step each);
+# Imports (tcxd.imports): largest upload; rows judged, held in memory and written per step (one progress
+# step each; memory grows with it);
 # TCXD_IMPORT_CHUNK_PAUSE (seconds after each step) exists only for the fault-injection test (kill -9).
 TCXD_IMPORT_MAX_MB = env_int("TCXD_IMPORT_MAX_MB", 50)
-TCXD_IMPORT_CHUNK = env_int("TCXD_IMPORT_CHUNK", 2000)
+TCXD_IMPORT_CHUNK = env_int("TCXD_IMPORT_CHUNK", 5000)
 TCXD_IMPORT_CHUNK_PAUSE = float(env_str("TCXD_IMPORT_CHUNK_PAUSE", "0") or 0)
 # PostgreSQL working memory of one transaction that groups millions of rows (tcxd.common.db.big_grouping)
 TCXD_GROUPING_WORK_MEM = env_str("TCXD_GROUPING_WORK_MEM", "128MB")
+# PostgreSQL sort/group memory of the benchmark dataset's load transaction (tcxd.bench.loader.bulk_session)
+TCXD_DATASET_MEMORY = env_str("TCXD_DATASET_MEMORY", "1GB")
 
 # --- Auth and security ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "authz.User"

@@ -67,3 +67,51 @@ def write_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
     return len(rows)
+
+
+def insert_objects(objs: Sequence[models.Model]) -> None:
+    """Insert new instances of one model and set their primary keys. PostgreSQL: the ids are taken from the
+    table's sequence in one statement and the rows are COPied (a bulk INSERT … RETURNING of 2 000 rows of 40
+    columns costs ten times more); elsewhere ``bulk_create``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=2000)
+        return
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    values = [_value_of(f) for f in fields]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            setattr(obj, meta.pk.attname, pk)
+        cols = ", ".join(qn(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({cols}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([value(obj) for value in values])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+# columns whose Python value psycopg takes as it is (Django's preparation of these returns the value unchanged)
+_PLAIN = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField", "EmailField",
+          "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+          "SlugField", "SmallIntegerField", "TextField", "UUIDField"}
+
+
+def _value_of(f: models.Field):
+    """How to read a new instance's value of ``f`` for COPY."""
+    from operator import attrgetter
+
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        return lambda obj: f.pre_save(obj, True)
+    target = f.target_field if isinstance(f, models.ForeignKey) else f  # a foreign key: its target's column
+    if target.get_internal_type() in _PLAIN and type(target).get_db_prep_save is models.Field.get_db_prep_save:
+        return attrgetter(f.attname)
+    if isinstance(f, models.JSONField):
+        return lambda obj: json_text(getattr(obj, f.attname))
+    return lambda obj: f.get_db_prep_save(f.pre_save(obj, True), connection)

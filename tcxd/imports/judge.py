@@ -14,7 +14,7 @@ existing record, out of the user's scope, invalid (with every reason).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tcxd.authz.scope import scope_for
@@ -35,7 +35,8 @@ from . import fields as F
 from .models import Kind, Verdict
 from .reading import Table
 
-CHUNK = 2000
+CHUNK = 2000  # values per database lookup
+JUDGE_CHUNK = 5000  # rows judged (and held) at a time
 HISTORICAL = {"historical": True, "source": "import"}
 
 
@@ -127,12 +128,14 @@ def shown(key: str, value) -> str:
 
 # ---- the rows ---------------------------------------------------------------------------------------
 
-def clean_rows(table: Table, mapping: dict[int, str], kind: str = "") -> list[RowResult]:
-    """Every row of the table with its mapped cells cleaned (a cell that cannot be read: a reason)."""
+def clean_rows(table: Table, mapping: dict[int, str], kind: str = "", *, start: int = 0,
+               stop: int | None = None) -> list[RowResult]:
+    """The table's rows (``start``:``stop``, default all) with their mapped cells cleaned (a cell that cannot be
+    read: a reason)."""
     results = []
     headers = table.headers
     fields = F.by_key(kind)
-    for row_no, cells in table.rows:
+    for row_no, cells in table.rows[start:stop]:
         result = RowResult(row_no=row_no, raw=[F.text_of(v) for v in cells])
         for col, key in mapping.items():
             f = fields[key]
@@ -184,55 +187,84 @@ def _existing(key: str, wanted: set[str]) -> dict[str, Member]:
 EVENT_CHECKS = (("admitted_on", "Ngày vào Đảng"), ("official_on", "Ngày chính thức"), ("card_no", "Số thẻ đảng viên"))
 
 
-def judge(*, actor, root: Org, table: Table, mapping: dict[int, str], kind: str = Kind.MEMBERS,
-          today: dt.date, decisions: dict[int, tuple[bool, list[str]]] | None = None,
-          progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
-    """A verdict for every row; ``decisions`` (row number → (skip, declined fields)) are the user's
-    choices on the preview, applied to updates."""
-    decisions = decisions or {}
-    rows = clean_rows(table, mapping)
-    scope = scope_for(actor)
-    orgs = resolve_orgs(actor=actor, root=root, texts={r.values.get("org", "") for r in rows})
-    by_cccd = _existing("cccd", {r.values.get("cccd", "") for r in rows})
-    by_profile = _existing("profile_no", {r.values.get("profile_no", "") for r in rows})
-    by_card = _existing("card_no", {r.values.get("card_no", "") for r in rows})
-    lookup, calendar = L.lookup, L.calendar()
+class Judge:
+    """Judges a file's rows chunk by chunk, keeping what spans chunks: the keys seen (duplicates within the
+    file), the units already resolved, the probation length by date. Only one chunk's rows are held at a time."""
 
-    def probation_months(day: dt.date) -> int:
-        try:
-            return int(lookup("probation.months", day))
-        except LookupError:  # before the rules the registry holds: 12 months (Điều lệ Đảng, Điều 5)
-            return 12
+    def __init__(self, *, actor, root: Org, kind: str = Kind.MEMBERS, today: dt.date):
+        self.actor, self.root, self.today = actor, root, today
+        self.cascade = kind == Kind.CSDL3
+        self.scope = scope_for(actor)
+        self.orgs: dict[str, OrgMatch] = {}
+        self.seen: dict[tuple[str, str], int] = {}
+        self.lookup, self.calendar = L.lookup, L.calendar()
+        self._probation: dict[dt.date, int] = {}
 
-    seen: dict[tuple[str, str], int] = {}
-    cascade = kind == Kind.CSDL3
-    for index, row in enumerate(rows):
-        if progress and index % 1000 == 0:
-            progress(index, len(rows))
-        v = row.values
-        # duplicates within the file (the first row wins)
-        for key, label in (("cccd", "số CCCD"), ("profile_no", "số lý lịch"), ("card_no", "số thẻ đảng viên")):
-            if v.get(key):
-                first = seen.setdefault((key, v[key]), row.row_no)
-                if first != row.row_no:
-                    row.verdict = Verdict.DUPLICATE
-                    row.reasons.append(f"Trùng {label} {v[key]} với dòng {first} của tệp.")
-        if row.verdict == Verdict.DUPLICATE:
-            continue
-        if row.reasons:
-            row.verdict = Verdict.INVALID
-            continue
-        member = by_cccd.get(v.get("cccd", ""))
-        if member is None and cascade:  # CSDL 3.0: matched by CCCD, then số lý lịch, then số thẻ
-            member = by_profile.get(v.get("profile_no", "")) or by_card.get(v.get("card_no", ""))
-        if member is not None:
-            _judge_existing(row, member, orgs, by_cccd, by_profile, by_card, scope, decisions.get(row.row_no),
-                            today)
-        else:
-            _judge_new(row, orgs, by_profile, by_card, lookup, calendar, probation_months, today, scope)
+    def probation_months(self, day: dt.date) -> int:
+        months = self._probation.get(day)
+        if months is None:
+            try:
+                months = int(self.lookup("probation.months", day))
+            except LookupError:  # before the rules the registry holds: 12 months (Điều lệ Đảng, Điều 5)
+                months = 12
+            self._probation[day] = months
+        return months
+
+    def chunk(self, rows: list[RowResult], decisions: dict[int, tuple[bool, list[str]]] | None = None
+              ) -> list[RowResult]:
+        """A verdict for each of ``rows`` (cleaned by ``clean_rows``), in file order after the chunks before."""
+        decisions = decisions or {}
+        texts = {r.values.get("org", "") for r in rows} - self.orgs.keys()
+        if texts:
+            self.orgs.update(resolve_orgs(actor=self.actor, root=self.root, texts=texts))
+        by_cccd = _existing("cccd", {r.values.get("cccd", "") for r in rows})
+        by_profile = _existing("profile_no", {r.values.get("profile_no", "") for r in rows})
+        by_card = _existing("card_no", {r.values.get("card_no", "") for r in rows})
+        seen = self.seen
+        for row in rows:
+            v = row.values
+            # duplicates within the file (the first row wins)
+            for key, label in (("cccd", "số CCCD"), ("profile_no", "số lý lịch"), ("card_no", "số thẻ đảng viên")):
+                if v.get(key):
+                    first = seen.setdefault((key, v[key]), row.row_no)
+                    if first != row.row_no:
+                        row.verdict = Verdict.DUPLICATE
+                        row.reasons.append(f"Trùng {label} {v[key]} với dòng {first} của tệp.")
+            if row.verdict == Verdict.DUPLICATE:
+                continue
+            if row.reasons:
+                row.verdict = Verdict.INVALID
+                continue
+            member = by_cccd.get(v.get("cccd", ""))
+            if member is None and self.cascade:  # CSDL 3.0: matched by CCCD, then số lý lịch, then số thẻ
+                member = by_profile.get(v.get("profile_no", "")) or by_card.get(v.get("card_no", ""))
+            if member is not None:
+                _judge_existing(row, member, self.orgs, by_cccd, by_profile, by_card, self.scope,
+                                decisions.get(row.row_no), self.today)
+            else:
+                _judge_new(row, self.orgs, by_profile, by_card, self.lookup, self.calendar, self.probation_months,
+                           self.today, self.scope)
+        return rows
+
+
+def judge_stream(*, actor, root: Org, table: Table, mapping: dict[int, str], kind: str = Kind.MEMBERS,
+                 today: dt.date, decisions: dict[int, tuple[bool, list[str]]] | None = None, chunk: int = JUDGE_CHUNK,
+                 progress: Callable[[int, int], None] | None = None) -> Iterator[list[RowResult]]:
+    """The verdicts of the table's rows, ``chunk`` rows at a time, in file order; ``decisions`` (row number →
+    (skip, declined fields)) are the user's choices on the preview, applied to updates."""
+    judge_ = Judge(actor=actor, root=root, kind=kind, today=today)
+    total = len(table.rows)
+    for start in range(0, total, chunk):
+        if progress:
+            progress(start, total)
+        yield judge_.chunk(clean_rows(table, mapping, start=start, stop=start + chunk), decisions)
     if progress:
-        progress(len(rows), len(rows))
-    return rows
+        progress(total, total)
+
+
+def judge(**kwargs) -> list[RowResult]:
+    """A verdict for every row (all held at once: small files and tests; the services stream)."""
+    return [row for rows in judge_stream(**kwargs) for row in rows]
 
 
 def _who(member: Member, scope) -> str:

@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tcxd.audit.services import audit_record
@@ -49,7 +49,8 @@ def _max_bytes() -> int:
 
 
 def _chunk() -> int:
-    return max(1, int(getattr(settings, "TCXD_IMPORT_CHUNK", ROW_CHUNK)))
+    """Rows judged, held in memory and written at a time (settings.TCXD_IMPORT_CHUNK)."""
+    return max(1, int(getattr(settings, "TCXD_IMPORT_CHUNK", J.JUDGE_CHUNK)))
 
 
 # ---- reading the stored file ------------------------------------------------------------------------
@@ -186,8 +187,7 @@ ROW_FIELDS = ("batch_id", "row_no", "verdict", "member_id", "values", "diff", "r
 
 
 def _store_rows(batch: ImportBatch, results: list[J.RowResult], decisions=None, applied: set[int] = frozenset()):
-    """The verdict rows of the batch (replacing any earlier ones), through the bulk writer."""
-    ImportRow.objects.filter(batch=batch).delete()
+    """The verdict rows of ``results`` (added to the batch's), through the bulk writer."""
     decisions = decisions or {}
     for start in range(0, len(results), ROW_CHUNK):
         rows = []
@@ -199,6 +199,40 @@ def _store_rows(batch: ImportBatch, results: list[J.RowResult], decisions=None, 
         write_rows(ImportRow, ROW_FIELDS, rows)
 
 
+def _replace_rows(batch: ImportBatch, results: list[J.RowResult], decisions=None, applied: set[int] = frozenset()):
+    ImportRow.objects.filter(batch=batch).delete()
+    _store_rows(batch, results, decisions, applied)
+
+
+def _mark_applied(batch: ImportBatch, written: list[tuple[int, int]]) -> None:
+    """Mark the stored rows ``(row number, dossier id)`` as applied, one statement per chunk."""
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(written), ROW_CHUNK):
+            chunk = written[start:start + ROW_CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(f"UPDATE {table} SET applied = TRUE, member_id = v.column2 FROM (VALUES {values}) AS v "
+                           f"WHERE {table}.batch_id = %s AND {table}.row_no = v.column1",
+                           [p for pair in chunk for p in pair] + [batch.pk])
+
+
+def _check(batch: ImportBatch, key: str, label: str, decisions: dict | None = None) -> dict[str, int]:
+    """Judge every row, chunk by chunk: each chunk's verdict rows stored for the preview (with the user's
+    ``decisions`` kept) and its verdicts kept for the apply, then let go. The counts per verdict."""
+    ImportRow.objects.filter(batch=batch).delete()
+    counts = {v.value: 0 for v in Verdict}
+    report = lambda d, t: progress.report(key, label, d, t)  # noqa: E731
+    with checked.keep(batch) as keeper:
+        for results in J.judge_stream(actor=batch.actor, root=batch.root, table=batch_table(batch),
+                                      mapping=_mapping(batch), kind=batch.kind, today=timezone.localdate(),
+                                      chunk=_chunk(), progress=report):
+            _store_rows(batch, results, decisions)
+            keeper.add(results)
+            for r in results:
+                counts[r.verdict] += 1
+    return counts
+
+
 def import_check_run(batch_id: int) -> ImportBatch:
     """Task body: a verdict for every row, stored for the preview."""
     key = progress_key(batch_id)
@@ -208,22 +242,18 @@ def import_check_run(batch_id: int) -> ImportBatch:
                 batch = ImportBatch.objects.select_for_update().select_related("root", "actor").get(pk=batch_id)
                 if batch.status != BatchStatus.CHECKING:
                     return batch
-                table = batch_table(batch)
-                report = lambda d, t: progress.report(key, "Đang kiểm tra từng dòng", d, t)  # noqa: E731
-                if batch.kind == Kind.ORGS:  # a dry run of the founding, rolled back
+                if batch.kind == Kind.ORGS:  # a dry run of the founding, rolled back; founded again at the apply
                     with transaction.atomic():
-                        results = judge_orgs(actor=batch.actor, root=batch.root, table=table,
-                                             mapping=_mapping(batch), today=timezone.localdate(), progress=report)
+                        results = judge_orgs(actor=batch.actor, root=batch.root, table=batch_table(batch),
+                                             mapping=_mapping(batch), today=timezone.localdate(),
+                                             progress=lambda d, t: progress.report(key, "Đang kiểm tra từng dòng",
+                                                                                   d, t))
                         transaction.set_rollback(True)
+                    _replace_rows(batch, results)
+                    batch.counts = J.counts(results)
                 else:
-                    results = J.judge(actor=batch.actor, root=batch.root, table=table, mapping=_mapping(batch),
-                                      kind=batch.kind, today=timezone.localdate(), progress=report)
-                progress.report(key, "Đang lưu kết quả kiểm tra", len(results), len(results))
-                _store_rows(batch, results)
-                if batch.kind != Kind.ORGS:  # an orgs batch is founded again at the apply, in order
-                    checked.save(batch, results)
-                batch.counts = J.counts(results)
-                batch.rows_total = len(results)
+                    batch.counts = _check(batch, key, "Đang kiểm tra từng dòng")
+                batch.rows_total = sum(batch.counts.values())
                 batch.status = BatchStatus.READY
                 batch.checked_at = timezone.now()
                 batch.save()
@@ -350,19 +380,17 @@ def _rejected(counts: dict[str, int]) -> int:
     return sum(counts[v] for v in (Verdict.DUPLICATE, Verdict.CONFLICT, Verdict.OUT_OF_SCOPE, Verdict.INVALID))
 
 
-def _refuse(batch: ImportBatch, results: list, decisions: dict, rejected: int) -> ImportBatch:
-    """All-or-nothing with rejected rows: nothing written, the verdicts of this run shown."""
+def _refuse(batch: ImportBatch, rejected: int) -> ImportBatch:
+    """All-or-nothing with rejected rows: nothing written, the verdicts of this run (stored) shown."""
     batch.status = BatchStatus.REFUSED
     batch.error = (f"Không áp dụng: còn {rejected} dòng bị từ chối, chế độ «tất cả hoặc không». Sửa tệp theo "
                    "báo cáo lỗi rồi tải lên lại, hoặc chọn «chỉ các dòng hợp lệ».")
-    _store_rows(batch, results, decisions)
     batch.save()
     return batch
 
 
-def _finish(batch: ImportBatch, results: list, decisions: dict, applied: set[int], result: dict) -> ImportBatch:
-    """The batch applied: its rows with what was written, its result, its audit row."""
-    _store_rows(batch, results, decisions, applied)
+def _finish(batch: ImportBatch, result: dict) -> ImportBatch:
+    """The batch applied (its rows already marked): its result, its audit row."""
     batch.result = result
     batch.status = BatchStatus.APPLIED
     batch.applied_at = timezone.now()
@@ -382,54 +410,50 @@ def _apply(batch_id: int, key: str) -> ImportBatch:
         _decided()).values_list("row_no", "skip", "declined")}
     if batch.kind == Kind.ORGS:
         return _apply_orgs(batch, key, decisions)
-    results = checked.load(batch)  # nothing written since the check: its verdicts hold
-    if results is not None:
-        for r in results:  # the user's choices since the check
-            if r.verdict == Verdict.UPDATE:
-                skip, declined = decisions.get(r.row_no, (False, []))
-                r.changes = {} if skip else {d[0]: r.values[d[0]] for d in r.diff if d[0] not in declined}
-    else:
-        table = batch_table(batch)
-        results = J.judge(actor=actor, root=batch.root, table=table, mapping=_mapping(batch), kind=batch.kind,
-                          today=timezone.localdate(), decisions=decisions,
-                          progress=lambda d, t: progress.report(key, "Đang kiểm tra lại từng dòng", d, t))
-    counts = J.counts(results)
-    rejected = _rejected(counts)
-    batch.counts = counts
+    chunks = checked.load(batch)  # nothing written since the check: its verdicts hold
+    if chunks is None:  # judge again against the database as it is now (rows stored, verdicts kept)
+        batch.counts = _check(batch, key, "Đang kiểm tra lại từng dòng", decisions)
+        chunks = checked.load(batch)
+        if chunks is None:
+            raise RuntimeError("the verdicts just kept cannot be read back")
+    rejected = _rejected(batch.counts)
     if batch.mode == Mode.ALL_OR_NOTHING and rejected:
-        return _refuse(batch, results, decisions, rejected)
+        return _refuse(batch, rejected)
     source = SOURCE_OF_KIND[batch.kind]
     ref = f"lô #{batch.pk}"
-    new = [r for r in results if r.verdict == Verdict.NEW and not decisions.get(r.row_no, (False, []))[0]]
-    updates = [r for r in results if r.verdict == Verdict.UPDATE and r.changes
-               and not decisions.get(r.row_no, (False, []))[0]]
-    total = len(new) + len(updates)
-    applied: set[int] = set()
-    done = 0
-    step = _chunk()
-    for start in range(0, len(new), step):
-        chunk = new[start:start + step]
-        created = members_bulk.members_bulk_insert(actor=actor, accepted=[r.checked for r in chunk], audit=False,
-                                                   source=source, ref=ref)
-        for result, member in zip(chunk, created, strict=True):
-            result.member_id = member.pk
-            applied.add(result.row_no)
-        done += len(chunk)
-        progress.report(key, "Đang ghi hồ sơ mới", done, total)
+    skipped = {r for r, (s, _) in decisions.items() if s}
+    total = batch.counts[Verdict.NEW] + batch.counts[Verdict.UPDATE]
+    created = updated = done = 0
+    for results in chunks:
+        new = [r for r in results if r.verdict == Verdict.NEW and r.row_no not in skipped]
+        updates = []
+        for r in results:
+            if r.verdict == Verdict.UPDATE and r.row_no not in skipped:  # the user's choices since the check
+                declined = decisions.get(r.row_no, (False, []))[1]
+                r.changes = {d[0]: r.values[d[0]] for d in r.diff if d[0] not in declined}
+                if r.changes:
+                    updates.append(r)
+        written: list[tuple[int, int]] = []
+        if new:
+            members = members_bulk.members_bulk_insert(actor=actor, accepted=[r.checked for r in new], audit=False,
+                                                       source=source, ref=ref)
+            written.extend((r.row_no, m.pk) for r, m in zip(new, members, strict=True))
+            done += len(new)
+            progress.report(key, "Đang ghi hồ sơ mới", done, total)
+        if updates:
+            members_bulk.members_bulk_update(actor=actor, changes=[(r.member_id, r.changes) for r in updates],
+                                             source=source, ref=ref, note=f"Nhập từ tệp {batch.filename} ({ref})")
+            written.extend((r.row_no, r.member_id) for r in updates)
+            done += len(updates)
+            progress.report(key, "Đang cập nhật hồ sơ", done, total)
         _pause()
-    for start in range(0, len(updates), step):
-        chunk = updates[start:start + step]
-        members_bulk.members_bulk_update(actor=actor, changes=[(r.member_id, r.changes) for r in chunk],
-                                         source=source, ref=ref, note=f"Nhập từ tệp {batch.filename} ({ref})")
-        applied.update(r.row_no for r in chunk)
-        done += len(chunk)
-        progress.report(key, "Đang cập nhật hồ sơ", done, total)
-        _pause()
+        _mark_applied(batch, written)
+        created += len(new)
+        updated += len(updates)
     progress.report(key, "Đang lưu kết quả", total, total)
     transaction.on_commit(lambda: checked.forget(batch))
-    return _finish(batch, results, decisions, applied, {
-        "created": len(new), "updated": len(updates), "unchanged": counts[Verdict.UNCHANGED], "rejected": rejected,
-        "skipped": sum(1 for s, _ in decisions.values() if s)})
+    return _finish(batch, {"created": created, "updated": updated, "unchanged": batch.counts[Verdict.UNCHANGED],
+                           "rejected": rejected, "skipped": len(skipped)})
 
 
 def _apply_orgs(batch: ImportBatch, key: str, decisions: dict) -> ImportBatch:
@@ -445,10 +469,12 @@ def _apply_orgs(batch: ImportBatch, key: str, decisions: dict) -> ImportBatch:
     skipped = {r for r, (s, _) in decisions.items() if s}
     if batch.mode == Mode.ALL_OR_NOTHING and rejected:
         transaction.savepoint_rollback(sid)
-        return _refuse(batch, results, decisions, rejected)
+        _replace_rows(batch, results, decisions)
+        return _refuse(batch, rejected)
     transaction.savepoint_commit(sid)
     applied = {r.row_no for r in results if r.verdict == Verdict.NEW and r.row_no not in skipped}
-    return _finish(batch, results, decisions, applied, {
+    _replace_rows(batch, results, decisions, applied)
+    return _finish(batch, {
         "created": len(applied), "updated": 0, "unchanged": counts[Verdict.UNCHANGED], "rejected": rejected,
         "skipped": len(skipped)})
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tcxd.audit.services import audit_record
 from tcxd.common import cccd as cccd_rules
-from tcxd.common.db import json_text, write_rows
+from tcxd.common.db import insert_objects, json_text, write_rows
 from tcxd.common.text import fold
 from tcxd.orgs.models import Org
 from tcxd.rules.pure import membership as M
@@ -143,7 +143,7 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
     for start in range(0, len(accepted), BATCH):
         chunk = accepted[start:start + BATCH]
         members = [_member(record, state) for record, state, _ in chunk]
-        Member.objects.bulk_create(members, batch_size=BATCH)
+        insert_objects(members)
         # the rows hanging from the new dossiers go in as tuples through the bulk writer (COPY on PostgreSQL)
         slots = _word_slots(members)
         write_rows(MemberNameWord, WORD_ROW, [row for m in members for row in
@@ -159,7 +159,6 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
         spells = [spell_rows(m.pk, dossier_values(m), history) for m, (_, _, history) in zip(members, chunk,
                                                                                                    strict=True)]
         write_rows(MemberSpell, SPELL_ROW, [row for rows in spells for row in rows])
-        tallies.add_members([m.pk for m in members])
         if source:  # one row per dossier under "*" (a field corrected later gets its own row)
             write_rows(MemberFieldSource, ("member_id", "field", "source", "ref", "set_at"),
                        [(m.pk, ALL_FIELDS, source, ref, now) for m in members])
@@ -168,6 +167,7 @@ def members_bulk_insert(*, actor, accepted: list[tuple[MemberRecord, M.State, li
         touched.update(m.org_id for m in members)
         touched.update(m.temporary_org_id for m in members if m.temporary_org_id)
     result.created = len(accepted)
+    tallies.add_members([m.pk for m in created])
     services.headcounts_refresh(touched)
     if accepted and audit:
         anchor = Org.objects.filter(pk__in=touched).order_by("path").first()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
 from django.utils import timezone
 
-from tcxd.orgs.models import OrgHeadcount
+from tcxd.orgs.models import Org, OrgHeadcount
 from tcxd.rules.pure import membership as M
 from tcxd.rules.selectors import holiday_set, param
 
@@ -91,13 +91,20 @@ def project(member: Member, history: list[M.Event]) -> set[int]:
 
 def headcounts_refresh(org_ids) -> None:
     """Recount official/probationary members registered at each org (G-04: temporarily transferred
-    members count at their official org; members being transferred count at the sender)."""
-    org_ids = set(org_ids)
-    rows = (Member.objects.filter(org_id__in=org_ids).values("org_id")
-            .annotate(o=Count("id", filter=Q(status=M.Status.OFFICIAL)),
-                      p=Count("id", filter=Q(status=M.Status.PROBATIONARY))).order_by())
-    counts = {r["org_id"]: (r["o"], r["p"]) for r in rows}
-    for org_id in org_ids:
-        official, probationary = counts.get(org_id, (0, 0))
-        OrgHeadcount.objects.update_or_create(org_id=org_id, defaults={"official": official,
-                                                                       "probationary": probationary})
+    members count at their official org; members being transferred count at the sender): one upsert per
+    thousand orgs, counted in SQL."""
+    org_ids = sorted(set(org_ids))
+    qn = connection.ops.quote_name
+    counts, orgs, members = (qn(m._meta.db_table) for m in (OrgHeadcount, Org, Member))
+    with connection.cursor() as cursor:
+        for start in range(0, len(org_ids), 1000):
+            chunk = org_ids[start:start + 1000]
+            cursor.execute(
+                f"INSERT INTO {counts} (org_id, official, probationary, updated_at) "
+                f"SELECT o.id, COALESCE(SUM(CASE WHEN m.status = %s THEN 1 ELSE 0 END), 0), "
+                f"COALESCE(SUM(CASE WHEN m.status = %s THEN 1 ELSE 0 END), 0), %s "
+                f"FROM {orgs} o LEFT JOIN {members} m ON m.org_id = o.id "
+                f"WHERE o.id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY o.id "
+                f"ON CONFLICT (org_id) DO UPDATE SET official = excluded.official, "
+                f"probationary = excluded.probationary, updated_at = excluded.updated_at",
+                [M.Status.OFFICIAL.value, M.Status.PROBATIONARY.value, timezone.now(), *chunk])

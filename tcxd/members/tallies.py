@@ -147,17 +147,24 @@ def apply(changes: Counter) -> None:
 
 def add_members(member_ids: Sequence[int]) -> None:
     """Add the open spells of members just written (a bulk load) to the tallies of every unit above them, summed
-    in SQL: one statement instead of a −1/+1 per key and unit (``apply``), whose keys grow with the members."""
+    in SQL: one statement instead of a −1/+1 per key and unit (``apply``), whose keys grow with the members. The
+    more members per statement, the fewer rows to upsert (a commune's and a province's keys are shared):
+    PostgreSQL takes the ids as one array parameter; SQLite as 2 000 placeholders (each repeated per cuboid)."""
     ids = sorted(set(member_ids))
     if not ids:
         return
     qn = connection.ops.quote_name
     table = qn(MemberTally._meta.db_table)
     key_cols = ", ".join(qn(f) for f in KEY_FIELDS)
+    postgres = connection.vendor == "postgresql"
+    step = 50_000 if postgres else 2000
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 2000):
-            chunk = ids[start:start + 2000]
-            sql, params = _grouped(f"s.member_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        for start in range(0, len(ids), step):
+            chunk = ids[start:start + step]
+            if postgres:
+                sql, params = _grouped("s.member_id = ANY(%s)", [chunk])
+            else:
+                sql, params = _grouped(f"s.member_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
             # WHERE true: SQLite's upsert from a SELECT needs it to parse
             cursor.execute(f"INSERT INTO {table} ({key_cols}, n) SELECT * FROM ({sql}) AS g WHERE 1 = 1 "
                            f"ON CONFLICT ({key_cols}) DO UPDATE SET n = {table}.n + excluded.n", params)

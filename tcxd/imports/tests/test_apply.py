@@ -191,7 +191,7 @@ def test_the_apply_uses_the_checks_verdicts_when_nothing_was_written_since(tree,
     def judged_again(**kwargs):
         raise AssertionError("judged again although nothing changed")
 
-    monkeypatch.setattr(judge, "judge", judged_again)
+    monkeypatch.setattr(judge, "judge_stream", judged_again)
     batch = apply(officer, batch)
     assert batch.status == BatchStatus.APPLIED and batch.result["created"] == 1  # row 3 left out
     assert list(Member.objects.values_list("cccd", flat=True)) == [cccd(1)]
@@ -218,8 +218,8 @@ def test_a_tampered_verdict_file_is_not_trusted(tree, officer, monkeypatch):
     blob[-5] ^= 0xFF
     path.write_bytes(bytes(blob))
     calls = []
-    real = judge.judge
-    monkeypatch.setattr(judge, "judge", lambda **kw: calls.append(1) or real(**kw))
+    real = judge.judge_stream
+    monkeypatch.setattr(judge, "judge_stream", lambda **kw: calls.append(1) or real(**kw))
     batch = apply(officer, batch)
     assert calls and batch.result["created"] == 1
 
@@ -270,3 +270,25 @@ def test_a_batch_waiting_in_the_queue_is_not_queued_twice(tree, officer):
     assert S.apply_blocker(batch) == ("batch_busy", "Lô đang được áp dụng.") and not S.mappable(batch)
     with pytest.raises(Conflict, match="đang được áp dụng"):
         S.import_batch_apply(actor=officer, batch=batch, mode="accepted")
+
+
+def test_rows_judged_chunk_by_chunk_give_the_verdicts_of_one_pass(tree, officer, settings):
+    """Two rows per chunk: a duplicate of a row two chunks back, a refused all-or-nothing and the apply of the
+    kept chunks give what one pass over the whole file gives."""
+    settings.TCXD_IMPORT_CHUNK = 2
+    rows = [person(1), person(2), person(3, **{"Giới tính": "?"}), person(4), person(1, name="Trần Văn Lặp")]
+    batch = upload_and_check(officer, tree.commune_a, xlsx_bytes(rows))
+    assert verdicts(batch) == {2: Verdict.NEW, 3: Verdict.NEW, 4: Verdict.INVALID, 5: Verdict.NEW,
+                               6: Verdict.DUPLICATE}
+    assert "với dòng 2 của tệp" in reasons(batch, 6)
+    assert batch.counts[Verdict.NEW] == 3 and batch.rows_total == 5
+    S.import_row_decide(actor=officer, row=batch.rows.get(row_no=5), skip=True)
+    refused = apply(officer, batch, mode="all")
+    assert refused.status == BatchStatus.REFUSED and Member.objects.count() == 0
+    assert refused.rows.count() == 5 and refused.rows.get(row_no=5).skip
+    batch = apply(officer, refused, mode="accepted")
+    assert batch.result == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 2, "skipped": 1}
+    assert sorted(Member.objects.values_list("cccd", flat=True)) == [cccd(1), cccd(2)]
+    applied = dict(batch.rows.filter(applied=True).values_list("row_no", "member_id"))
+    assert applied == {2: Member.objects.get(cccd=cccd(1)).pk, 3: Member.objects.get(cccd=cccd(2)).pk}
+    assert not batch.rows.filter(applied=True, row_no__in=[4, 5, 6]).exists()
