@@ -166,6 +166,7 @@ def build_dataset(size: str, *, seed: int = DEFAULT_SEED, replace: bool = False,
     report = DatasetReport(spec.name, seed, connection.vendor, T.Stats())
     clock = _Clock()
     with transaction.atomic():
+        loader.bulk_session()
         if replace:
             loader.empty_dataset_tables()
             clock.lap("replace")

@@ -20,6 +20,7 @@ from tcxd.members.models import (
     ForeignTravel,
     Member,
     MemberEvent,
+    MemberFieldSource,
     MemberNameSlot,
     MemberNameWord,
     MemberSensitive,
@@ -37,6 +38,7 @@ ORG_TABLES: tuple[type[models.Model], ...] = (OrgHeadcount, CommitteeMember, Con
 # Members and what hangs off them (the ledger lines come from the fees benchmarks, not the generator).
 MEMBER_TABLES: tuple[type[models.Model], ...] = (
     FeePayment, FeeDecision, FeeBasis, Attachment, MemberEvent, MemberSpell, MemberTally, MemberSensitive,
+    MemberFieldSource,
     MemberNameWord, MemberNameSlot,
     WorkHistory, TrainingHistory, ForeignTravel, Reward, FamilyMember, Member)
 DATASET_TABLES = MEMBER_TABLES + ORG_TABLES
@@ -111,6 +113,22 @@ def primary_key_deferred(model: type[models.Model]) -> Iterator[None]:
     with connection.cursor() as cursor:
         _fire_deferred_checks(cursor)
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
+def bulk_session() -> None:
+    """PostgreSQL settings for the rest of the load's transaction: memory to sort the deferred indexes and to
+    group the tallies in one pass (the defaults, 64 MB and 4 MB, spill to disk at size L), both cores for index
+    builds, and no wait for the WAL flush at commit (a crash loses the load, which is then simply run again).
+    ``settings.TCXD_DATASET_MEMORY`` sets the memory (default 1GB)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.conf import settings
+
+    memory = getattr(settings, "TCXD_DATASET_MEMORY", "1GB")
+    with connection.cursor() as cursor:
+        for name, value in (("maintenance_work_mem", memory), ("work_mem", memory),
+                            ("max_parallel_maintenance_workers", "2"), ("synchronous_commit", "off")):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _fire_deferred_checks(cursor) -> None:
