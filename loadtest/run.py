@@ -50,6 +50,11 @@ USER_PREFIX = "bench-load-"  # the dataset's --replace detaches bench-* accounts
 GOAL_MS = 300
 BUCKET_S = 10  # the chart's time buckets
 DEPLOY_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+PG_CONFIG = ROOT / "deploy" / "postgresql" / "tcxd.conf"
+# Settings of the deployment's postgresql.conf that a session may set itself: the run's connections get them
+# (the planner costs decide between an index and a full scan). shared_buffers needs a server restart: not applied.
+PG_SESSION_SETTINGS = ("random_page_cost", "effective_io_concurrency", "effective_cache_size", "work_mem",
+                       "max_parallel_workers_per_gather", "jit")
 
 
 def log(message: str) -> None:
@@ -89,6 +94,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "no wait)")
     p.add_argument("--quiet-wait", type=parse_duration, default=parse_duration("20m"),
                    help="longest wait for a quiet machine, then run anyway and say so (default 20m)")
+    p.add_argument("--no-pg-deploy-settings", dest="pg_deploy_settings", action="store_false",
+                   help="do not give the run's PostgreSQL connections the session settings of "
+                        "deploy/postgresql/tcxd.conf (planner costs, work_mem, parallel workers)")
     p.add_argument("--smoke", action="store_true", help="5 users, 20 s, every page type at least once")
     p.add_argument("--test-settings", action="store_true",
                    help="serve with the test suite's settings (fast password hasher, static files without "
@@ -124,7 +132,23 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     })
     if args.test_settings:
         env.update({"TCXD_TESTING": "1", "TASKS_IMMEDIATE": "0"})  # the check still goes to db_worker
+    if args.database_url.startswith(("postgres://", "postgresql://")) and args.pg_deploy_settings:
+        settings = deploy_pg_settings()
+        if settings:
+            env["PG_OPTIONS"] = " ".join(f"-c {k}={v}" for k, v in settings.items())
     return env
+
+
+def deploy_pg_settings() -> dict[str, str]:
+    """The session-settable values of deploy/postgresql/tcxd.conf (the reference machine's PostgreSQL), if any."""
+    if not PG_CONFIG.exists():
+        return {}
+    found = {}
+    for line in PG_CONFIG.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*(\w+)\s*=\s*'?([\w.]+)'?\s*(#.*)?$", line)
+        if match and match.group(1) in PG_SESSION_SETTINGS:
+            found[match.group(1)] = match.group(2)
+    return found
 
 
 # -- database and dataset ---------------------------------------------------------------------------------------------
@@ -703,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
                    "think_time_s": args.wait, "importers": args.importers, "commune_accounts": len(plan["communes"]),
                    "gunicorn": how, "workers": args.workers or ("deploy config" if DEPLOY_CONFIG.exists()
                                                               else 2 * (os.cpu_count() or 1) + 1),
-                   "smoke": args.smoke, "locust_exit": locust_rc, "warm_up_s": round(warmup_s, 1)},
+                   "smoke": args.smoke, "locust_exit": locust_rc, "warm_up_s": round(warmup_s, 1),
+                   "pg_options": env.get("PG_OPTIONS", "")},
         "dataset": {**dataset, **db}, "machine": machine_info(),
         "load": {"before": loads_before, "during_max": max((v for _, v in machine.loads), default=None),
                  "during": [round(v, 2) for _, v in machine.loads],
