@@ -572,12 +572,17 @@ _batch: ContextVar[dict | None] = ContextVar("tcxd_reports_movements_batch", def
 def movements_batch(*, orgs: Sequence[Org], periods: Iterable[tuple[dt.date, dt.date]]):
     """Within the block, ``movements`` of any of ``orgs`` over any of ``periods`` answers from one pass per period
     (``movements_of``) computed on entry: a consolidation renders the movement forms of many subordinate orgs.
-    The scope is still checked on each call."""
+    The scope is still checked on each call. Inside an enclosing batch, only what it does not hold is computed
+    (a consolidation's batch holds the subordinates' movements; each subordinate's form opens its own)."""
+    outer = _batch.get() or {}
     found = {}
     for start, end in set(periods):
-        for pk, counts in movements_of(orgs=orgs, start=start, end=end).items():
+        missing = [o for o in orgs if (o.pk, start, end) not in outer]
+        if not missing:
+            continue
+        for pk, counts in movements_of(orgs=missing, start=start, end=end).items():
             found[(pk, start, end)] = counts
-    token = _batch.set({**(_batch.get() or {}), **found})
+    token = _batch.set({**outer, **found})
     try:
         yield
     finally:

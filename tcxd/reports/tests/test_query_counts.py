@@ -1,0 +1,104 @@
+"""No N+1: the report pages, downloads and endpoints that show a row per subordinate org, per package or per
+version run as many queries with a few rows as with many. (The dashboard page and a form's render by child
+have their own tests in test_dashboard and test_forms.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tcxd.common.tests.queries import api_client, assert_flat, measure, session_client, warm
+from tcxd.conftest import make_org
+from tcxd.members import services as MS
+from tcxd.orgs import committee as C
+from tcxd.orgs.kinds import OrgKind
+from tcxd.reports import package_services as S
+from tcxd.reports import packages as PK
+from tcxd.reports import services as RS
+from tcxd.reports import stats
+from tcxd.reports.models import Indicator
+from tcxd.rules.pure import membership as M
+
+from .test_packages import NARRATIVE, _tpl
+from .test_stats import _official
+
+D = dt.date
+FORMS = ["1-TCTW-DV", "1-TCTW-TC", "1-TCTW-TH", "3-TCTW", "4-TCTW", "BD-KY", "CB-KY"]
+
+
+def _grow(tree, officer, start, n):
+    """``n`` more communes of the province, each with a cell, members, a congress, targets of 2026 and its
+    annual 2025 package (every other one submitted, the rest drafts); one more member leaves."""
+    for i in range(start, start + n):
+        commune = make_org(tree.admin, tree.province, OrgKind.COMMUNE, name=f"Đảng bộ xã Thêm {i}",
+                           valid_from=D(2016, 1, 1))
+        cell = make_org(tree.admin, commune, OrgKind.CELL, name=f"Chi bộ Thêm {i}", valid_from=D(2016, 1, 1))
+        people = [_official(cell, D(1960 + i, 1, 1), D(2010 + i % 10, 1, 4)) for _ in range(1 + i % 3)]
+        if i % 2:
+            MS.member_event_record(actor=tree.admin, member=people[0], kind=M.EventKind.DIED, on=D(2025, 6, 1))
+        C.congress_create(actor=tree.admin, org=cell, term_start_year=2025, term_end_year=2027,
+                          held_on=D(2025, 9, 9))
+        for indicator in (Indicator.ADMISSIONS, Indicator.values[-1]):
+            RS.target_set(actor=tree.admin, org=commune, year=2026, indicator=indicator, planned=3 + i)
+        package = S.package_generate(actor=officer, org=commune, template_code="BC-NAM", year=2025)
+        if i % 2:
+            S.package_update_narrative(actor=officer, package=package, narrative=NARRATIVE)
+            S.package_submit(actor=officer, package=package)
+
+
+def _flat(client, tree, urls, small=3, large=9):
+    officer = client.actor
+    _grow(tree, officer, 0, small)
+    warm(client, urls)
+    before = measure(client, urls)
+    _grow(tree, officer, small, large - small)
+    assert_flat(before, measure(client, urls))
+
+
+def _session(users):
+    client = session_client(users["province_officer"])
+    client.actor = users["province_officer"]
+    return client
+
+
+def _api(users):
+    client = api_client(users["province_officer"])
+    client.actor = users["province_officer"]
+    return client
+
+
+CONSOLIDATION_N1 = pytest.mark.xfail(strict=True, reason=(
+    "N+1: a consolidation renders the live part of each submitted subordinate one by one for the forms that are "
+    "not members forms (packages._consolidated_form: the organizations form's org version and subtree versions, "
+    "each form's org version for its name): about 4 queries per submitted subordinate; batching them needs an "
+    "organizations counterpart of member_cube_of_subtrees and a batch of org versions in render_form"))
+
+
+@CONSOLIDATION_N1
+def test_consolidation_page_and_download_queries_do_not_grow_with_child_orgs(tree, users):
+    p = tree.province.pk
+    query = {"mau": "BC-NAM", "nam": "2025"}
+    _flat(_session(users), tree, [(reverse("reports:consolidation"), {"to_chuc": p, **query}),
+                                  (reverse("reports:consolidation_xlsx", args=[p]), query)])
+
+
+@CONSOLIDATION_N1
+def test_consolidation_api_queries_do_not_grow_with_child_orgs(tree, users):
+    p = tree.province.pk
+    _flat(_api(users), tree, [(f"/api/reports/orgs/{p}/consolidation", {"template": "BC-NAM", "year": 2025}),
+                              (f"/api/reports/orgs/{p}/consolidation/xlsx", {"template": "BC-NAM", "year": 2025})])
+
+
+def test_consolidation_reads_the_movements_once_per_period(tree, users, monkeypatch):
+    """The movement forms of the org and of every submitted subordinate answer from the consolidation's one pass
+    per period: a subordinate's form does not read them again."""
+    officer = users["province_officer"]
+    _grow(tree, officer, 0, 6)
+    calls = []
+    real = stats.movements_of
+    monkeypatch.setattr(stats, "movements_of", lambda **kw: calls.append(kw) or real(**kw))
+    data = PK.consolidation(actor=officer, org=tree.province, template=_tpl(), year=2025)
+    assert data.submitted_count == 3 and any(f.rendered.kind == "movements" for f in data.forms)
+    assert len(calls) == 2 and {len(c["orgs"]) for c in calls} == {1 + data.submitted_count}
