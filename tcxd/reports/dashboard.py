@@ -28,16 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Exists, Q
-from django.db.models.functions import Substr
-
 from tcxd.authz.guards import require_read
 from tcxd.authz.scope import scope_for
 from tcxd.common.fmt import fmt_date, fmt_int, fmt_percent, parse_date
-from tcxd.common.paths import path_range
 from tcxd.orgs import selectors as org_selectors
-from tcxd.orgs.kinds import CELL_KINDS
-from tcxd.orgs.models import Org, OrgVersion
+from tcxd.orgs.models import Org
 
 from . import progress as P
 from . import stats
@@ -299,29 +294,7 @@ def political_theory(*, cube: Counter, day: dt.date) -> Chart:
 
 
 # -- congress progress by subordinate org --------------------------------------------------------------------
-def congress_by_child(*, org: Org, term_start_year: int, day: dt.date) -> dict[str, tuple[int, int]]:
-    """(cells that held the congress of the term starting in ``term_start_year`` by ``day``, cells) under each
-    direct child of ``org``, keyed by the child's path on ``day``; the tree as it stood on ``day``.
-
-    The rule is ``orgs.selectors.congress_held_q`` (``congress_progress``'s), summed over both cell kinds as
-    ``progress.cells_with_congress`` does: a grassroots cell counts for the exact term, a cell (on the
-    30-month cycle) for the round its term starts in. One grouped query per cell kind."""
-    root = org_selectors.org_version_on(org=org, day=day)
-    if root is None:
-        return {}
-    low, high = path_range(root.path)
-    width = len(root.path) + Org.steplen
-    out: dict[str, tuple[int, int]] = {}
-    for kind in sorted(CELL_KINDS):
-        held_q = org_selectors.congress_held_q(kind=kind, term_start_year=term_start_year,
-                                               term_end_year=term_start_year + P.TERM_YEARS, day=day)
-        rows = (OrgVersion.objects.filter(org_selectors.version_valid_on(day), path__gt=low, path__lt=high, kind=kind)
-                .annotate(child=Substr("path", 1, width), h=Exists(held_q)).values("child")
-                .annotate(cells=Count("id"), held=Count("id", filter=Q(h=True))).order_by())
-        for r in rows:
-            held, cells = out.get(r["child"], (0, 0))
-            out[r["child"]] = (held + r["held"], cells + r["cells"])
-    return out
+congress_by_child = P.congress_by_child  # the rule lives with the targets' progress, which uses it too
 
 
 def _pct(held: int, cells: int) -> float | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -30,8 +30,8 @@ from tcxd.common.fmt import fmt_int, fmt_percent
 from tcxd.common.paths import ancestor_paths, path_range
 from tcxd.members.models import MemberEvent
 from tcxd.orgs.kinds import CELL_KINDS, OrgStatus
-from tcxd.orgs.models import Org
-from tcxd.orgs.selectors import congress_progress
+from tcxd.orgs.models import Org, OrgVersion
+from tcxd.orgs.selectors import congress_held_q, congress_progress, org_version_on, version_valid_on
 from tcxd.rules.pure.membership.types import EventKind
 
 from .models import INDICATOR_UNITS, Indicator, Target
@@ -167,6 +167,54 @@ def cells_with_congress(*, org: Org, year: int, day: dt.date) -> tuple[int, int]
     return held, total
 
 
+def congress_by_child(*, org: Org, term_start_year: int, day: dt.date) -> dict[str, tuple[int, int]]:
+    """(cells that held the congress of the term starting in ``term_start_year`` by ``day``, cells) under each
+    direct child of ``org``, keyed by the child's path on ``day``; the tree as it stood on ``day``.
+
+    The rule is ``orgs.selectors.congress_held_q`` (``congress_progress``'s), summed over both cell kinds as
+    ``cells_with_congress`` does: a grassroots cell counts for the exact term, a cell (on the 30-month cycle)
+    for the round its term starts in. One grouped query per cell kind."""
+    root = org_version_on(org=org, day=day)
+    if root is None:
+        return {}
+    low, high = path_range(root.path)
+    width = len(root.path) + Org.steplen
+    out: dict[str, tuple[int, int]] = {}
+    for kind in sorted(CELL_KINDS):
+        held_q = congress_held_q(kind=kind, term_start_year=term_start_year,
+                                 term_end_year=term_start_year + TERM_YEARS, day=day)
+        rows = (OrgVersion.objects.filter(version_valid_on(day), path__gt=low, path__lt=high, kind=kind)
+                .annotate(child=Substr("path", 1, width), h=Exists(held_q)).values("child")
+                .annotate(cells=Count("id"), held=Count("id", filter=Q(h=True))).order_by())
+        for r in rows:
+            held, cells = out.get(r["child"], (0, 0))
+            out[r["child"]] = (held + r["held"], cells + r["cells"])
+    return out
+
+
+def cells_with_congress_of_children(*, org: Org, children: list[Org], year: int,
+                                    day: dt.date) -> dict[int, tuple[int, int]]:
+    """``cells_with_congress`` of each of ``children`` (the org's children as they stand), by id, without a query
+    per child: a child that was a direct child of ``org`` on ``day`` takes its figures from ``congress_by_child``
+    (by its path on that day); one that was not (moved here since, or not formed yet) is counted on its own."""
+    found = congress_by_child(org=org, term_start_year=year, day=day)
+    root = org_version_on(org=org, day=day)
+    versions: dict[int, OrgVersion] = {}
+    for v in (OrgVersion.objects.filter(version_valid_on(day), org__in=children)
+              .order_by("org_id", "-valid_from", "-id")):  # each child's version of the day: org_version_on's
+        versions.setdefault(v.org_id, v)
+    out = {}
+    for child in children:
+        v = versions.get(child.pk)
+        if v is None:
+            out[child.pk] = (0, 0)
+        elif root is not None and v.path.startswith(root.path) and len(v.path) == len(root.path) + Org.steplen:
+            out[child.pk] = found.get(v.path, (0, 0))
+        else:
+            out[child.pk] = cells_with_congress(org=child, year=year, day=day)
+    return out
+
+
 def _children(org: Org) -> QuerySet[Org]:
     return Org.objects.filter(depth=org.depth + 1, **_subtree("path", org, include_self=False)).order_by("path")
 
@@ -197,10 +245,8 @@ def target_progress(*, actor, org: Org, year: int, indicator: str, day: dt.date)
     else:
         held, cells = cells_with_congress(org=org, year=year, day=until)
         top = row(org, held, cells)
-        rows = []
-        for c in children:
-            c_held, c_cells = cells_with_congress(org=c, year=year, day=until)
-            rows.append(row(c, c_held, c_cells))
+        by_child = cells_with_congress_of_children(org=org, children=children, year=year, day=until)
+        rows = [row(c, *by_child[c.pk]) for c in children]
     rows = [r for r in rows if r.org.status == OrgStatus.ACTIVE or r.planned or r.achieved]
     return TargetProgress(year=year, indicator=indicator, day=day, start=start, until=until, row=top, children=rows)
 

@@ -13,9 +13,11 @@ from tcxd.common.tests.queries import api_client, assert_flat, measure, session_
 from tcxd.conftest import make_org
 from tcxd.members import services as MS
 from tcxd.orgs import committee as C
+from tcxd.orgs import services as OS
 from tcxd.orgs.kinds import OrgKind
 from tcxd.reports import package_services as S
 from tcxd.reports import packages as PK
+from tcxd.reports import progress as P
 from tcxd.reports import services as RS
 from tcxd.reports import stats
 from tcxd.reports.models import Indicator
@@ -69,6 +71,15 @@ def _api(users):
     return client
 
 
+def test_targets_page_and_progress_api_queries_do_not_grow_with_child_orgs(tree, users):
+    p = tree.province.pk
+    url = reverse("reports:targets")
+    _flat(_session(users), tree, [(url, {"to_chuc": p, "nam": "2026"}),
+                                  (url, {"to_chuc": p, "nam": "2026", "chi_tieu": Indicator.values[-1]})])
+    _flat(_api(users), tree, [(f"/api/reports/orgs/{p}/progress", {"year": 2026}),
+                              f"/api/reports/orgs/{p}/dashboard"])
+
+
 CONSOLIDATION_N1 = pytest.mark.xfail(strict=True, reason=(
     "N+1: a consolidation renders the live part of each submitted subordinate one by one for the forms that are "
     "not members forms (packages._consolidated_form: the organizations form's org version and subtree versions, "
@@ -102,3 +113,28 @@ def test_consolidation_reads_the_movements_once_per_period(tree, users, monkeypa
     data = PK.consolidation(actor=officer, org=tree.province, template=_tpl(), year=2025)
     assert data.submitted_count == 3 and any(f.rendered.kind == "movements" for f in data.forms)
     assert len(calls) == 2 and {len(c["orgs"]) for c in calls} == {1 + data.submitted_count}
+
+
+def test_cell_congress_progress_of_each_child_is_the_orgs_selectors_count(tree):
+    """The targets' cell-congress figures by child, grouped, equal ``cells_with_congress`` of each child — also
+    for a child moved under the org after the day (its cells counted where they stood) and one formed after it."""
+    moved_in = make_org(tree.admin, tree.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04",
+                        valid_from=D(2016, 1, 1))
+    commune = make_org(tree.admin, moved_in, OrgKind.COMMUNE, name="Đảng bộ xã Hòa An", code="XC",
+                       valid_from=D(2016, 1, 1))
+    for org, held in ((tree.cell_a1, D(2025, 9, 1)), (tree.gcell_a2, D(2025, 9, 20)), (tree.cell_b1, None)):
+        C.congress_create(actor=tree.admin, org=org, term_start_year=2025, term_end_year=2030 if org.kind !=
+                          OrgKind.CELL else 2027, held_on=held, planned_on=None if held else D(2026, 12, 1))
+    for i in range(3):
+        cell = make_org(tree.admin, commune, OrgKind.CELL, name=f"Chi bộ Nà {i}", code=f"XC{i}")
+        C.congress_create(actor=tree.admin, org=cell, term_start_year=2025, term_end_year=2027,
+                          held_on=D(2025, 8, 1 + i))
+    OS.org_move(actor=tree.admin, org=commune, new_parent=tree.province, effective_on=D(2026, 1, 1))
+    make_org(tree.admin, tree.province, OrgKind.COMMUNE, name="Đảng bộ xã Mới", code="XM", valid_from=D(2026, 2, 1))
+    for day in (D(2025, 9, 10), D(2025, 12, 31), D(2026, 3, 1)):
+        p = P.target_progress(actor=tree.admin, org=tree.province, year=2025, indicator=Indicator.CELL_CONGRESS,
+                              day=day)
+        found = {r.org.code: (r.achieved, r.population) for r in p.children}
+        assert found == {r.org.code: P.cells_with_congress(org=r.org, year=2025, day=day) for r in p.children}
+        assert set(found) == {"XA", "XB", "XC", "XM"}
+    assert found["XC"] == (3, 3) and found["XM"] == (0, 0)
