@@ -80,6 +80,29 @@ def test_targets_page_and_progress_api_queries_do_not_grow_with_child_orgs(tree,
                               f"/api/reports/orgs/{p}/dashboard"])
 
 
+def test_forms_page_and_downloads_queries_do_not_grow_with_child_orgs(tree, users):
+    p = tree.province.pk
+    url = reverse("reports:forms")
+    urls = [(url, {"bieu": code, "to_chuc": p}) for code in FORMS]
+    urls += [(reverse("reports:form_xlsx", args=[p]), {"bieu": code}) for code in ("1-TCTW-TH", "BD-KY")]
+    _flat(_session(users), tree, urls)
+
+
+def test_forms_api_queries_do_not_grow_with_child_orgs(tree, users):
+    p = tree.province.pk
+    urls = ["/api/reports/forms", *(f"/api/reports/orgs/{p}/forms/{code}" for code in FORMS),
+            f"/api/reports/orgs/{p}/forms/1-TCTW-TH/xlsx"]
+    _flat(_api(users), tree, urls)
+
+
+def test_packages_list_queries_do_not_grow_with_packages(tree, users):
+    url = reverse("reports:packages")
+    _flat(_session(users), tree, [url, (url, {"nam": "2025", "mau": "BC-NAM"}), (url, {"trang_thai": "submitted"}),
+                                  (url, {"to_chuc": tree.province.pk})])
+    _flat(_api(users), tree, ["/api/reports/packages", ("/api/reports/packages", {"status": "draft"}),
+                              "/api/reports/package-templates"])
+
+
 CONSOLIDATION_N1 = pytest.mark.xfail(strict=True, reason=(
     "N+1: a consolidation renders the live part of each submitted subordinate one by one for the forms that are "
     "not members forms (packages._consolidated_form: the organizations form's org version and subtree versions, "
@@ -113,6 +136,25 @@ def test_consolidation_reads_the_movements_once_per_period(tree, users, monkeypa
     data = PK.consolidation(actor=officer, org=tree.province, template=_tpl(), year=2025)
     assert data.submitted_count == 3 and any(f.rendered.kind == "movements" for f in data.forms)
     assert len(calls) == 2 and {len(c["orgs"]) for c in calls} == {1 + data.submitted_count}
+
+
+def test_package_detail_and_diff_queries_do_not_grow_with_versions(tree, users):
+    """A draft's page lists its versions (each generation of its figures); the diff compares every form."""
+    officer = users["province_officer"]
+    _grow(tree, officer, 0, 3)
+    package = S.package_generate(actor=officer, org=tree.province, template_code="BC-NAM", year=2025)
+    pk = package.pk
+    pages = [reverse("reports:package_detail", args=[pk]), reverse("reports:package_diff", args=[pk]),
+             (reverse("reports:package_diff", args=[pk]), {"ngay": "01/11/2026"})]
+    endpoints = [f"/api/reports/packages/{pk}", f"/api/reports/packages/{pk}/diff"]
+    session, api = _session(users), _api(users)
+    warm(session, pages)
+    warm(api, endpoints)
+    before = {**measure(session, pages), **measure(api, endpoints)}
+    for i in range(5):
+        _grow(tree, officer, 3 + i, 1)  # the live figures change: the next generation is a new version
+        S.package_generate(actor=officer, org=tree.province, template_code="BC-NAM", year=2025)
+    assert_flat(before, {**measure(session, pages), **measure(api, endpoints)})
 
 
 def test_cell_congress_progress_of_each_child_is_the_orgs_selectors_count(tree):
