@@ -16,6 +16,9 @@ def test_a_rate_goal_holds_from_its_limit():
     goal = Goal("rows_per_s", 20_000, at_least=True)
     assert goal.holds({"size": "L", "rows_per_s": 20_000}) is True
     assert goal.holds({"size": "L", "rows_per_s": 19_999}) is False
+    anywhere = Goal("rows_per_s", 20_000, at_least=True, size=None)
+    assert anywhere.holds({"size": "M", "rows_per_s": 19_999}) is False
+    assert anywhere.text() == "≥ 20 000 rows/s"
 
 
 def test_search_goals_cover_every_search_and_unknown_benchmarks_have_none():
