@@ -428,6 +428,14 @@ def _cpu_times() -> dict[int, tuple[str, float]]:
     return out
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the child processes that have ended and been waited for (locust, once it stopped)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _descendants(roots: set[int]) -> set[int]:
     parents = {}
     for entry in os.scandir("/proc"):
@@ -450,7 +458,9 @@ def _descendants(roots: set[int]) -> set[int]:
 
 
 class Machine:
-    """The 1-minute load average every 5 s during the run, and the CPU used by processes outside the run."""
+    """The 1-minute load average every 5 s during the run; the CPU (in cores, averaged over the run) used by the
+    run's processes (gunicorn, db_worker, locust, the PostgreSQL backends of the run's database) and by the other
+    processes of the machine alive at the end."""
 
     def __init__(self) -> None:
         self.loads: list[tuple[float, float]] = []
@@ -458,6 +468,7 @@ class Machine:
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._cpu0: dict[int, tuple[str, float]] = {}
         self.foreign_cpu: dict[str, float] = {}
+        self.own_cpu: dict[str, float] = {}
 
     def _sample(self) -> None:
         while not self._stop.wait(5):
@@ -472,14 +483,32 @@ class Machine:
         cpu1 = _cpu_times()
         mine = _descendants(ours | {os.getpid()})
         used: dict[str, float] = {}
+        own: dict[str, float] = {}
         for pid, (name, total) in cpu1.items():
-            if pid in mine:
-                continue
             before = self._cpu0.get(pid, (name, 0.0))[1]
             if total - before > 0:
-                used[name] = used.get(name, 0.0) + total - before
-        # postgres backends serve this run too: reported, but apart
+                into = own if pid in mine else used
+                into[name] = into.get(name, 0.0) + total - before
+        self.own_cpu = {k: round(v / seconds, 3) for k, v in sorted(own.items(), key=lambda kv: -kv[1])}
         self.foreign_cpu = {k: round(v / seconds, 3) for k, v in sorted(used.items(), key=lambda kv: -kv[1])[:8]}
+
+
+def database_backends() -> set[int]:
+    """The PostgreSQL server processes connected to the run's database now (its web workers' and worker's
+    connections): their CPU is the run's, not another load's."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return set()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            return {row[0] for row in cursor.fetchall()}
+    except Exception:  # noqa: BLE001 — only for the report on the machine's other load
+        return set()
+    finally:
+        connection.close()
 
 
 def wait_quiet(limit: float, longest: int) -> list[float]:
@@ -697,13 +726,15 @@ def main(argv: list[str] | None = None) -> int:
                       "--loglevel", "WARNING", "--exit-code-on-error", "0"]
         log(f"locust: {args.users} users, ramp {args.spawn_rate:g}/s, {args.duration} s, think time {args.wait} s")
         machine.start()
+        children_cpu = _children_cpu()
         started = time.time()
         locust = procs.start("locust", locust_cmd, locust_env, args.work / "locust.log")
         try:
             locust_rc = locust.wait(args.duration + 90)  # its own -t stops it; this is the backstop
         except subprocess.TimeoutExpired:
             log("locust did not stop by itself: stopping it")
-        machine.stop({p.pid for _, p in procs.children}, max(1.0, time.time() - started))
+        machine.stop({p.pid for _, p in procs.children} | database_backends(), max(1.0, time.time() - started))
+        machine.own_cpu["locust"] = round((_children_cpu() - children_cpu) / max(1.0, time.time() - started), 3)
     except KeyboardInterrupt:
         log("interrupted: stopping everything")
         procs.stop()
@@ -732,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         "dataset": {**dataset, **db}, "machine": machine_info(),
         "load": {"before": loads_before, "during_max": max((v for _, v in machine.loads), default=None),
                  "during": [round(v, 2) for _, v in machine.loads],
-                 "foreign_cpu_cores": machine.foreign_cpu},
+                 "foreign_cpu_cores": machine.foreign_cpu, "run_cpu_cores": machine.own_cpu},
         "work": str(args.work),
     })
     summary.pop("start")
