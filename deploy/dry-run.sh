@@ -119,16 +119,13 @@ check "install.sh wrote a random SECRET_KEY" bash -c '! grep -q "^SECRET_KEY=CHA
 
 # --- 2. The staged configuration files ---------------------------------------------------------------------------
 if command -v systemd-analyze >/dev/null; then
-  if systemd-analyze verify --man=no "$STAGE"/etc/systemd/system/tcxd* >"$TMP/systemd-verify.log" 2>&1; then
-    pass "systemd-analyze verify (9 units)"
+  # verify exits 0 on many problems it only warns about ("Failed to parse …, ignoring"): any output fails the
+  # check, but the lines about the user tcxd, which does not exist on this machine.
+  systemd-analyze verify --man=no "$STAGE"/etc/systemd/system/tcxd* >"$TMP/systemd-verify.log" 2>&1 && rc=0 || rc=$?
+  if [ "$rc" = 0 ] && ! grep -v -E "Failed to resolve (user|group) .?tcxd" "$TMP/systemd-verify.log" | grep -q .; then
+    pass "systemd-analyze verify: $(find "$STAGE/etc/systemd/system" -name 'tcxd*' | wc -l) units, no warning"
   else
-    # User=tcxd does not exist on this machine; anything else is a real problem.
-    if grep -v -E "tcxd\b.*(user|group)|Failed to resolve (user|group)|is not executable: No such file" \
-        "$TMP/systemd-verify.log" | grep -q .; then
-      fail "systemd-analyze verify: $(head -c 600 "$TMP/systemd-verify.log")"
-    else
-      pass "systemd-analyze verify (only: user tcxd does not exist here)"
-    fi
+    fail "systemd-analyze verify (exit $rc): $(head -c 600 "$TMP/systemd-verify.log")"
   fi
 else
   skip "systemd-analyze verify: systemd-analyze is not installed (apt-get install systemd)"
