@@ -64,7 +64,8 @@ def _outcome(data: dict | None) -> dict | None:
     return {**data, "moves": moves, "moves_total": data.get("moves_total", len(moves))}
 
 
-def operation_out(op: RestructureOperation) -> dict:
+def operation_out(op: RestructureOperation, *, latest_applied=None) -> dict:
+    """``latest_applied``: ``selectors.latest_applied_at()`` read once for a list (no query per operation)."""
     return {"id": op.pk, "kind": op.kind, "kind_label": op.get_kind_display(), "status": op.status,
             "status_label": op.get_status_display(), "title": op.title, "scope_org_id": op.scope_org_id,
             "scope_org_name": op.scope_org.name, "plan_id": op.plan_id, "spec": op.spec or {},
@@ -74,7 +75,12 @@ def operation_out(op: RestructureOperation) -> dict:
             "undo_reason": op.undo_reason, "error": op.error, "preview_state": op.preview_state,
             "preview_state_label": op.get_preview_state_display(),
             "progress_url": reverse("api:restructure_operation_progress", args=[op.pk]),
-            "undoable": Sel.undoable(op)}
+            "undoable": Sel.undoable(op, latest=latest_applied)}
+
+
+def _operations_out(ops) -> list[dict]:
+    latest = Sel.latest_applied_at()
+    return [operation_out(op, latest_applied=latest) for op in ops]
 
 
 def _detail(op: RestructureOperation) -> dict:
@@ -109,7 +115,7 @@ def operations_list(request, params: Query[OperationListParams]):
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(params.page)
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages,
-            "items": [operation_out(op) for op in page.object_list]}
+            "items": _operations_out(page.object_list)}
 
 
 @router.post("/operations", response={201: OperationDetailOut, **ERRORS},
@@ -200,7 +206,7 @@ def _progress(actor, plan: RestructurePlan, on) -> dict:
 def _plan_detail(actor, plan: RestructurePlan) -> dict:
     ops = Q.plan_operations(actor=actor, plan=plan)[:200]
     return {**plan_out(plan), "progress": _progress(actor, plan, timezone.localdate()),
-            "operations": [operation_out(op) for op in ops]}
+            "operations": _operations_out(ops)}
 
 
 @router.get("/plans", response={200: list[PlanOut], **READ_ERRORS},
