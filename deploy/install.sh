@@ -224,10 +224,29 @@ fi
 # --- 5. PostgreSQL on this machine -----------------------------------------------------------------------------
 if [ "$WITH_PG" = 1 ]; then
   say "PostgreSQL $PG_VERSION"
+  pg_conf_changed=0
   if put "$SOURCE/deploy/postgresql/tcxd.conf" "/etc/postgresql/$PG_VERSION/main/conf.d/tcxd.conf" 0644 \
       postgres:postgres; then
-    real systemctl restart "postgresql@$PG_VERSION-main"
+    pg_conf_changed=1
   fi
+  # tcxd.conf is sized for 24 GB of RAM (shared_buffers = 6GB would not even start on a small test machine):
+  # with less than 20 GB, an override read after it (include_dir reads files in name order) scales the memory.
+  mem_mb=${TCXD_INSTALL_MEM_MB:-$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)}
+  override=/etc/postgresql/$PG_VERSION/main/conf.d/zz-tcxd-memory.conf
+  pg_changed=$pg_conf_changed
+  if [ "$mem_mb" -lt 20480 ]; then
+    echo "RAM ${mem_mb} MB < 20 GB: memory settings scaled in $override"
+    printf '%s\n' "# Written by deploy/install.sh: this machine has ${mem_mb} MB of RAM; tcxd.conf assumes 24 GB." \
+      "shared_buffers = $((mem_mb / 4))MB" "effective_cache_size = $((mem_mb * 5 / 8))MB" \
+      "maintenance_work_mem = $((mem_mb / 24 > 64 ? mem_mb / 24 : 64))MB" \
+      "autovacuum_work_mem = $((mem_mb / 48 > 64 ? mem_mb / 48 : 64))MB" \
+      "work_mem = $((mem_mb / 768 > 4 ? mem_mb / 768 : 4))MB" \
+      | put - "$override" 0644 postgres:postgres && pg_changed=1
+  elif [ -f "$ROOT$override" ]; then
+    run rm -f "$ROOT$override"
+    pg_changed=1
+  fi
+  if [ "$pg_changed" = 1 ]; then real systemctl restart "postgresql@$PG_VERSION-main"; fi
   if [ "$STAGE" = 0 ] && [ "$DRY" = 0 ]; then
     runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$APP_USER'" | grep -q 1 \
       || runuser -u postgres -- createuser "$APP_USER"
