@@ -75,7 +75,7 @@ def _template_out(level: S.Level, kind: str) -> dict:
 
 def _version_out(row: DocumentTemplate) -> dict:
     return {"kind": row.kind, "version": row.version, "org_id": row.org_id, "file_name": row.file_name,
-            "reverted": not row.docx, "note": row.note, "created_at": row.created_at}
+            "reverted": row.is_revert, "note": row.note, "created_at": row.created_at}
 
 
 # ---- a member's documents ------------------------------------------------------------------------------

@@ -51,4 +51,5 @@ class DocumentTemplate(models.Model):
 
     @property
     def is_revert(self) -> bool:
-        return not self.docx
+        has_docx = self.__dict__.get("has_docx")  # annotated where the file is deferred (selectors.own_history)
+        return not has_docx if has_docx is not None else not self.docx

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from tcxd.authz.models import Role
@@ -97,8 +98,9 @@ def effective_template(*, kind: str, org: Org | None) -> Effective:
 
 
 def own_history(*, level: Level, kind: str) -> list[DocumentTemplate]:
-    """Every version at the level, the newest first."""
-    qs = DocumentTemplate.objects.filter(kind=kind).select_related("created_by").defer("docx")
+    """Every version at the level, the newest first; the files not read (``has_docx`` tells a revert)."""
+    qs = (DocumentTemplate.objects.filter(kind=kind).select_related("created_by").defer("docx")
+          .annotate(has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField())))
     qs = qs.filter(org__isnull=True) if level.org is None else qs.filter(org=level.org)
     return list(qs.order_by("-version"))
 
