@@ -221,6 +221,10 @@ check "collectstatic (manifest + compressed copies into var/staticfiles)" bash -
 log "collectstatic took $(($(date +%s) - t)) s"
 check "check --deploy --fail-level WARNING (the environment file as installed)" bash -c \
   '"$1/deploy/bin/tcxd-manage" check --deploy --fail-level WARNING >"$2/check-deploy.log" 2>&1' _ "$REPO" "$TMP"
+check "gunicorn --check-config (deploy/gunicorn.conf.py loads the app)" bash -c \
+  '. "$1/deploy/bin/envfile.sh" && tcxd_load_env "$2" && cd / &&
+   "$1/.venv/bin/gunicorn" --config "$1/deploy/gunicorn.conf.py" --check-config >"$3/check-config.log" 2>&1' \
+  _ "$REPO" "$ENV_FILE" "$TMP"
 ADMIN=drycheck
 ADMIN_PW=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')
 check "createsuperuser --noinput ($ADMIN)" bash -c \

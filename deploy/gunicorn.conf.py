@@ -16,6 +16,7 @@ below; nothing here is a secret. Sizing notes are in docs/deployment.md ("Gunico
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +45,9 @@ chdir = str(HOME)
 raw_env = ["DJANGO_SETTINGS_MODULE=tcxd.settings"]
 # The app behind a small WSGI wrapper that takes the client address from nginx's X-Real-IP (deploy/proxy_wsgi.py):
 # the audit trail and the login throttling (django-axes) read REMOTE_ADDR, which behind nginx is 127.0.0.1.
-pythonpath = str(HERE)
+# (on sys.path from here rather than through gunicorn's `pythonpath`, which `gunicorn --check-config` ignores)
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 wsgi_app = "proxy_wsgi:application"
 # Loopback only: nginx is the one way in (TLS, upload limit, buffering). A second application server behind a
 # separate nginx host would bind its LAN address and list nginx's address in FORWARDED_ALLOW_IPS/TCXD_TRUSTED_PROXIES.
@@ -69,7 +72,7 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # on stop/restart: requests in flight may finish
 keepalive = _int("GUNICORN_KEEPALIVE", 5)  # gthread only; sync workers close each connection (nginx does keepalive)
 # The heartbeat file on a memory file system: on a busy disk, fchmod() on /tmp can stall a worker.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 # Long member-list filter URLs (saved searches) fit; nginx's large_client_header_buffers is 4 × 8k.
 limit_request_line = 8190
 
