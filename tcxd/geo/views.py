@@ -28,9 +28,9 @@ def unit_suggest(request):
     units = []
     if len(text.strip()) >= MIN_CHARS and not (code.isdigit() and " — " in text):
         units = selectors.unit_search(text, map_version=version, limit=12)
+    successors = selectors.successors_of_units(units) if version == MapVersion.PRE2025 and units else {}
     rows = [{"unit": u, "label": selectors.unit_label(u), "parents": selectors.unit_label(u.parent) if u.parent else "",
-             "successors": list(selectors.successors_of(u)[:3]) if version == MapVersion.PRE2025 else []}
-            for u in units]
+             "successors": successors.get(u.pk, [])[:3]} for u in units]
     return render(request, "geo/_unit_suggestions.html", {
         "rows": rows, "target": request.GET.get("o", ""), "typed": text.strip(), "min_chars": MIN_CHARS,
         "too_short": 0 < len(text.strip()) < MIN_CHARS})
