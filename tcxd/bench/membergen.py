@@ -19,6 +19,8 @@ Histories (``as_of`` = the day the dataset is built; nothing is dated after it):
   or the admission decision, recent, so the work lists have admissions to follow up;
 * now and then: a pending official transfer or a temporary transfer to the previous cell of the
   commune, an exemption for the very old, a reprimand;
+* former members (``EXITS`` per official member): an official history ended by death or by striking off
+  (xóa tên, on one of the usual grounds); their dossiers stay, they are not counted;
 * one member with exactly ``PAGE_EVENTS`` events (the ``members.page`` benchmark).
 
 Fee ledger inputs (``tcxd.fees``): a basis (group, base amount) for nearly every member, a second one
@@ -50,6 +52,8 @@ K = EventKind
 REGISTRY_START = dt.date(2016, 7, 25)  # QĐ 29-QĐ/TW: the oldest rule pack the registry holds
 PIPELINE_FROM = dt.date(2022, 1, 1)  # the admission rule pack (HD 01-HD/TW, 28/9/2021) is complete after this
 PAGE_EVENTS = 30
+EXITS = 0.04  # former members (died, struck off) per official member of a cell
+STRIKE_OFF_GROUNDS = ("a_quit_activities", "a_unpaid_fees", "c_no_progress", "d_two_years_violation")
 MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80)
 OCCASIONS = ((2, 3), (5, 19), (9, 2), (11, 7))
 REGIONAL_MIN_WAGES = (4_960_000, 4_410_000, 3_860_000, 3_450_000)
@@ -159,6 +163,7 @@ _CANDIDATE, _DECISION, _CEREMONY, _RECOGNITION = K.CANDIDATE.value, K.ADMISSION_
 _TRANSFER_OUT, _TRANSFER_CANCELLED = K.TRANSFER_OUT.value, K.TRANSFER_CANCELLED.value
 _TEMP_OUT, _TEMP_RETURN = K.TEMP_TRANSFER_OUT.value, K.TEMP_TRANSFER_RETURN.value
 _EXEMPTION_START, _EXEMPTION_END = K.EXEMPTION_START.value, K.EXEMPTION_END.value
+_STRUCK_OFF, _DIED = K.STRUCK_OFF.value, K.DIED.value
 _CARDS = frozenset((K.CARD_ISSUED.value, K.CARD_REPLACED.value))
 _COUNTED = frozenset((Status.OFFICIAL.value, Status.PROBATIONARY.value))
 
@@ -195,6 +200,11 @@ def project(events: Iterable[Ev]) -> Projection:
             p.temporary_org = None
         elif k in (_EXEMPTION_START, _EXEMPTION_END):
             p.exempted = k == _EXEMPTION_START
+        elif k == _STRUCK_OFF:  # the engine's exit state: registered org only (no card, transfer, exemption)
+            p.status, p.temporary_org, p.transfer_to, p.exempted, p.card_no = (Status.STRUCK_OFF.value, None, None,
+                                                                               False, "")
+        elif k == _DIED:  # the card is kept with the dossier
+            p.status, p.temporary_org, p.transfer_to, p.exempted = Status.DECEASED.value, None, None, False
         else:
             raise ValueError(f"project(): event kind {k} is not generated here")
         if last is None or e.on > last:
@@ -206,8 +216,8 @@ def project(events: Iterable[Ev]) -> Projection:
 def spells(events: list[Ev]) -> list[tuple]:
     """(first day, last day or None, org, status, exempted, temporary, party-age start) of every period
     the member is counted, for the kinds this module writes: mirrors ``members.spells.standings``
-    (the tests check the two agree). No exits are generated: party age runs from the admission
-    decision, without gaps, once recognized."""
+    (the tests check the two agree). An exit (struck off, died) ends the last period; nobody comes back, so
+    party age runs from the admission decision, without gaps, once recognized."""
     out: list[list] = []
     status = org = admitted = None
     exempted = temporary = recognized = False
@@ -229,6 +239,9 @@ def spells(events: list[Ev]) -> list[tuple]:
             temporary = k == _TEMP_OUT
         elif k in (_EXEMPTION_START, _EXEMPTION_END):
             exempted = k == _EXEMPTION_START
+        elif k in (_STRUCK_OFF, _DIED):
+            status = Status.STRUCK_OFF.value if k == _STRUCK_OFF else Status.DECEASED.value
+            exempted = temporary = False
         if n + 1 < len(order) and events[order[n + 1]].on == e.on:
             continue  # the state at the end of the day counts
         standing = ((org, status, exempted, temporary, admitted if recognized else None)
@@ -342,6 +355,8 @@ class MemberGenerator:
             self._emit(out, birth, events)
         for _ in range(probationary):
             self._emit(out, *self._probationary(org))
+        for _ in range(int(official * EXITS + self.rnd())):  # former members: their dossiers stay
+            self._emit(out, *self._former(org))
         if self.rnd() < 0.2:
             stage = ("background", "cell_vote", "decision")[self._int(0, 2)]
             self._emit(out, *self._candidate(org, stage, official))
@@ -426,6 +441,24 @@ class MemberGenerator:
         elif self.rnd() < 0.006:
             events.append(Ev(K.DISCIPLINE.value, self._after(events, 60), org, decision_no=f"KL-{member_id}",
                              data=REPRIMAND))
+        return birth, events
+
+    def _former(self, org: int) -> tuple[dt.date, list[Ev]]:
+        """An official member who has since died or been struck off (B-19, B-20), some years ago or lately, at the
+        latest the day before ``as_of`` (counted until the day before the exit: still counted yesterday, a
+        figure the restructuring benchmarks read, would differ from today's)."""
+        for _ in range(20):  # a history that ends at least two days back (nearly every one)
+            birth, events = self._official(org)
+            last = max(e.on for e in events)
+            if last < _d(self.as_of, -1):
+                break
+        on = max(last, min(_d(last, self._int(30, 4000)), _d(self.as_of, -1)))
+        if self.as_of.year - birth.year >= 60 or self.rnd() < 0.5 or any(e.kind == _EXEMPTION_START for e in events):
+            events.append(Ev(_DIED, on, org))
+        else:
+            ground = STRIKE_OFF_GROUNDS[self._int(0, len(STRIKE_OFF_GROUNDS) - 1)]
+            events.append(Ev(_STRUCK_OFF, on, org, decision_no=f"XT-{self._int(1, 9999)}", decision_date=on,
+                             data=_json({"exit_ground": ground})))
         return birth, events
 
     def _move(self, events: list[Ev], org: int, sibling: int) -> None:

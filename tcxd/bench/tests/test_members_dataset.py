@@ -76,7 +76,8 @@ def test_histories_are_valid_and_the_projection_is_the_engines(xs_members):
     # the sample covers the generator's repertoire, not only historical admissions
     for kind in (M.EventKind.CANDIDATE, M.EventKind.CELL_VOTE, M.EventKind.CEREMONY, M.EventKind.RECOGNITION,
                  M.EventKind.CARD_ISSUED, M.EventKind.BADGE, M.EventKind.TRANSFER_OUT,
-                 M.EventKind.TEMP_TRANSFER_OUT, M.EventKind.EXEMPTION_START):
+                 M.EventKind.TEMP_TRANSFER_OUT, M.EventKind.EXEMPTION_START, M.EventKind.DIED,
+                 M.EventKind.STRUCK_OFF):
         assert kinds[kind] > 0, kind
 
 
@@ -104,7 +105,7 @@ def test_dossier_columns(xs_members):
     for full, norm, given, cccd, sex, birth, card, status in rows:
         assert norm == fold(full) and given == norm.split(" ")[-1]
         assert cccd_rules.problems(cccd, sex=sex, birth_year=birth.year) == []
-        assert bool(card) == (status == M.Status.OFFICIAL)
+        assert bool(card) == (status in (M.Status.OFFICIAL, M.Status.DECEASED)), status  # the dead were official
     assert len({r[6] for r in rows if r[6]}) == sum(1 for r in rows if r[6])
 
 
@@ -184,4 +185,4 @@ def test_the_generator_is_deterministic_and_pure():
     by_member = Counter(r[MG.E_COL["member_id"]] for r in one.events)
     assert max(by_member.values()) == MG.PAGE_EVENTS
     with pytest.raises(ValueError):
-        MG.project([MG.Ev(M.EventKind.DIED.value, dt.date(2020, 1, 1), 1)])
+        MG.project([MG.Ev(M.EventKind.EXPELLED.value, dt.date(2020, 1, 1), 1)])
