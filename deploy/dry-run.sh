@@ -296,6 +296,13 @@ else
   fail "GET /dang-nhap/ → $code"
 fi
 
+got=$(curl -s -o "$TMP/healthz.json" -w '%{http_code}' "$BASE/healthz")
+if [ "$got" = 200 ] && grep -q '"database": "ok"' "$TMP/healthz.json"; then
+  pass "GET /healthz → 200, the database answers"
+else
+  fail "GET /healthz → $got"
+fi
+
 CSS=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["paths"]["vendor/bootstrap-5.3.8/bootstrap.min.css"])' \
   "$REPO/var/staticfiles/staticfiles.json")
 curl -s -D "$TMP/css.headers" -o "$TMP/css.body" -H 'Accept-Encoding: gzip' "$BASE/static/$CSS"

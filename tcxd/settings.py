@@ -137,7 +137,12 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'tcxd.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+DATABASES = {"default": dj_database_url.parse(
+    DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60),
+    # a kept connection is checked before reuse: after a PostgreSQL restart each web worker's first request would fail
+    conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+    # pgbouncer in transaction mode (docs/deployment.md): named cursors cannot outlive its transactions
+    disable_server_side_cursors=env_bool("PG_DISABLE_SERVER_SIDE_CURSORS", False))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -291,7 +296,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("tcxd.documents.urls")),
     path("", include("tcxd.exports.urls")),
     path("favicon.ico", common_views.favicon, name="favicon"),
+    path("healthz", common_views.healthz, name="healthz"),
     path("quan-tri/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -92,7 +92,7 @@ WRITE_PAGES |= {"documents:templates"}  # decision templates of the actor's leve
 TEMPLATE_PAGES = {"documents:template_detail", "documents:template_download", "documents:template_default",
                   "documents:template_revert"}
 POST_ONLY = {"members:saved_search_save", "members:saved_search_remove"}  # the user's own rows; tested in members
-PUBLIC = {"login", "logout", "favicon"}
+PUBLIC = {"login", "logout", "favicon", "healthz"}
 # A user's own export files: scoped by owner, not by org (another user's → 404, every role; tcxd/exports/tests). The
 # rows of an export come from the lists' own scoped selectors.
 OWN_PAGES = {"exports:start", "exports:detail", "exports:progress", "exports:download", "exports:remove"}
