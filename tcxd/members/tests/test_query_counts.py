@@ -161,7 +161,7 @@ def test_member_page_tabs_and_print_queries_do_not_grow_with_rows(tree, users, m
 def test_member_rows_api_queries_do_not_grow_with_rows(tree, users, member, media):
     client = api_client(users["commune_officer"])
     base = f"/api/members/{member.pk}"
-    urls = [f"{base}/events", f"{base}/attachments", *(f"{base}/rows/{kind}" for kind in ROWS)]
+    urls = [f"{base}/events", f"{base}/facts", f"{base}/attachments", *(f"{base}/rows/{kind}" for kind in ROWS)]
     _dossier_rows(tree, member, 0, 1, media=media)
     warm(client, urls)
     before = measure(client, urls)

@@ -99,3 +99,19 @@ def test_org_api_lists_queries_do_not_grow_with_rows(tree, users):
         f"/api/orgs/{p}/congresses", f"/api/orgs/{p}/committee", f"/api/orgs/{p}/counts",
         ("/api/orgs/congress-progress", {"org_id": p, "kind": "cell", "term_start_year": 2025,
                                          "term_end_year": 2027})])
+
+
+def test_org_move_form_queries_do_not_grow_with_candidate_parents(tree, users):
+    """The move form lists every org in scope the cell could move under."""
+    client = session_client(users["province_officer"])
+    urls = [reverse("orgs:move", args=[tree.cell_a1.pk]), reverse("orgs:move", args=[tree.gcell_a2.pk])]
+
+    def communes(start, n):
+        for i in range(start, start + n):
+            make_org(tree.admin, tree.province, OrgKind.COMMUNE, name=f"Đảng bộ xã Thêm {i}")
+
+    communes(0, 2)
+    warm(client, urls)
+    before = measure(client, urls)
+    communes(2, 10)
+    assert_flat(before, measure(client, urls))

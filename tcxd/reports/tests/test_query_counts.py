@@ -180,3 +180,24 @@ def test_cell_congress_progress_of_each_child_is_the_orgs_selectors_count(tree):
         assert found == {r.org.code: P.cells_with_congress(org=r.org, year=2025, day=day) for r in p.children}
         assert set(found) == {"XA", "XB", "XC", "XM"}
     assert found["XC"] == (3, 3) and found["XM"] == (0, 0)
+
+
+def test_package_templates_page_and_api_queries_do_not_grow_with_versions(tree, users):
+    """The administrators' templates page lists the live templates and every older version."""
+    def versions(n):
+        for i in range(n):
+            for code in ("BC-NAM", "BC-6T"):
+                old = _tpl(code)
+                S.package_template_save(actor=tree.admin, template=old, code=code, title=f"{old.title} ({i})",
+                                        kind=old.kind, form_codes=old.form_codes, cutoff_day=old.cutoff_day,
+                                        cutoff_month=old.cutoff_month, deadline_days=old.deadline_days + 1,
+                                        start_day=old.start_day, start_month=old.start_month, sections=old.sections)
+
+    session, api = session_client(users["admin"]), api_client(users["admin"])
+    pages, endpoints = [reverse("reports:package_templates")], ["/api/reports/package-templates"]
+    versions(1)
+    warm(session, pages)
+    warm(api, endpoints)
+    before = {**measure(session, pages), **measure(api, endpoints)}
+    versions(6)
+    assert_flat(before, {**measure(session, pages), **measure(api, endpoints)})

@@ -91,3 +91,30 @@ def test_operations_list_marks_only_the_latest_applied_operation_undoable(tree, 
     assert {i["id"]: i["undoable"] for i in items} == {pk: Sel.undoable(op) for pk, op in ops.items()}
     assert [i["status"] for i in items if i["undoable"]] == ["applied"]
     assert sum(i["status"] == "applied" for i in items) >= 2
+
+
+def test_operation_page_and_api_queries_do_not_grow_with_the_orgs_and_members_moved(tree, users):
+    """An applied merge of one cell, then one of eight cells with their members and a group each: the page
+    (parameters in words, the result's moves) and the endpoint cost the same."""
+    def merged(n):
+        cells = []
+        for _ in range(n):
+            i = next(_n)
+            cell = make_org(tree.admin, tree.commune_a, OrgKind.CELL, name=f"Chi bộ Khu {i}")
+            make_org(tree.admin, cell, OrgKind.GROUP, name=f"Tổ đảng {i}")
+            member(cell)
+            cells.append(cell.pk)
+        return apply(tree.admin, "merge", {"sources": cells, "target_id": tree.cell_a1.pk}, on=ON,
+                     title=f"Hợp nhất {n} chi bộ", decision_date=D(2025, 12, 20))
+
+    session, api = session_client(users["province_officer"]), api_client(users["province_officer"])
+
+    def measured(op):
+        urls = [(session, reverse("restructure:detail", args=[op.pk])),
+                (api, f"/api/restructure/operations/{op.pk}")]
+        return {url.replace(str(op.pk), "N"): measure(client, [url])[f"{url}?[]"] for client, url in urls}
+
+    one = merged(1)
+    measured(one)
+    before = measured(one)
+    assert_flat(before, measured(merged(8)))
