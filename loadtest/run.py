@@ -428,6 +428,14 @@ def _cpu_times() -> dict[int, tuple[str, float]]:
     return out
 
 
+def _machine_busy() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (/proc/stat: all but idle and iowait)."""
+    with open("/proc/stat") as fh:
+        ticks = [int(x) for x in fh.readline().split()[1:]]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return sum(ticks[:8]) - idle, sum(ticks[:8])
+
+
 def _children_cpu() -> float:
     """CPU seconds of the child processes that have ended and been waited for (locust, once it stopped)."""
     import resource
@@ -469,6 +477,7 @@ class Machine:
         self._cpu0: dict[int, tuple[str, float]] = {}
         self.foreign_cpu: dict[str, float] = {}
         self.own_cpu: dict[str, float] = {}
+        self.machine_busy: float | None = None  # cores busy on average, every process (also the ones that ended)
 
     def _sample(self) -> None:
         while not self._stop.wait(5):
@@ -476,6 +485,7 @@ class Machine:
 
     def start(self) -> None:
         self._cpu0 = _cpu_times()
+        self._busy0 = _machine_busy()
         self._thread.start()
 
     def stop(self, ours: set[int], seconds: float) -> None:
@@ -490,6 +500,8 @@ class Machine:
                 into = own if pid in mine else used
                 into[name] = into.get(name, 0.0) + total - before
         self.own_cpu = {k: round(v / seconds, 3) for k, v in sorted(own.items(), key=lambda kv: -kv[1])}
+        busy, total = (b - a for a, b in zip(self._busy0, _machine_busy(), strict=True))
+        self.machine_busy = round((os.cpu_count() or 1) * busy / total, 2) if total else None
         self.foreign_cpu = {k: round(v / seconds, 3) for k, v in sorted(used.items(), key=lambda kv: -kv[1])[:8]}
 
 
@@ -763,7 +775,10 @@ def main(argv: list[str] | None = None) -> int:
         "dataset": {**dataset, **db}, "machine": machine_info(),
         "load": {"before": loads_before, "during_max": max((v for _, v in machine.loads), default=None),
                  "during": [round(v, 2) for _, v in machine.loads],
-                 "foreign_cpu_cores": machine.foreign_cpu, "run_cpu_cores": machine.own_cpu},
+                 "machine_busy_cores": machine.machine_busy, "run_cpu_cores": machine.own_cpu,
+                 "run_cpu_ms_per_request": round(1000 * sum(machine.own_cpu.values()) * summary["overall"]["seconds"]
+                                                 / max(1, summary["overall"]["requests"]), 1),
+                 "other_cpu_cores": machine.foreign_cpu},
         "work": str(args.work),
     })
     summary.pop("start")
@@ -774,6 +789,10 @@ def main(argv: list[str] | None = None) -> int:
              f"{os.cpu_count()} cores")
     chart(args.out / "loadtest-latency.png", summary, title)
     print_table(summary)
+    load = summary["load"]
+    print(f"machine: {load['machine_busy_cores']} of {os.cpu_count()} cores busy on average during the run, "
+          f"{sum(machine.own_cpu.values()):.2f} of them the run's own ({load['run_cpu_ms_per_request']} ms CPU per "
+          f"request); load average before {load['before'][-1]}, during up to {load['during_max'] or 0:.1f}")
     log(f"results in {args.out} (loadtest.json, loadtest.csv, loadtest-latency.png); locust's own in {args.work}")
     return 0 if summary["verdict"] == "PASS" else 1
 
