@@ -83,7 +83,7 @@ def table(results: Iterable[dict]) -> str:
         ratio = r.get("ratio")
         lines.append(f"| `{r['bench']}` | {r.get('size', '')} | {r.get('backend', '')} | {r.get('n', '')} | "
                      f"{_seconds(r.get('median_s'))}{extra} | {_seconds(r.get('p95_s'))} | "
-                     f"{_seconds(r.get('floor_s'))} | {f'{ratio:.1f}'.replace('.', ',') if ratio else '—'} | "
+                     f"{_seconds(r.get('floor_s'))} | {_number(ratio, 2 if ratio < 1 else 1) if ratio else '—'} | "
                      f"{'; '.join(g.text() for g in goals) or '—'} | {met} |")
     return "\n".join(lines)
 
