@@ -411,7 +411,8 @@ def warm_up(base: str, plan: dict, workers: int) -> float:
 
 # -- machine --------------------------------------------------------------------------------------------------------
 def _cpu_times() -> dict[int, tuple[str, float]]:
-    """pid → (command name, CPU seconds so far) of every process."""
+    """pid → (command name, CPU seconds so far) of every process, with those of its ended children that it waited
+    for (a gunicorn worker recycled by max_requests counts in its master)."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for entry in os.scandir("/proc"):
@@ -424,7 +425,7 @@ def _cpu_times() -> dict[int, tuple[str, float]]:
             continue
         name = data[data.index("(") + 1:data.rindex(")")]
         fields = data[data.rindex(")") + 2:].split()
-        out[int(entry.name)] = (name, (int(fields[11]) + int(fields[12])) / tick)
+        out[int(entry.name)] = (name, sum(int(f) for f in fields[11:15]) / tick)
     return out
 
 
@@ -494,6 +495,7 @@ class Machine:
         mine = _descendants(ours | {os.getpid()})
         used: dict[str, float] = {}
         own: dict[str, float] = {}
+        cpu1[os.getpid()] = self._cpu0.get(os.getpid(), ("python", 0.0))  # its children: locust, counted apart
         for pid, (name, total) in cpu1.items():
             before = self._cpu0.get(pid, (name, 0.0))[1]
             if total - before > 0:
