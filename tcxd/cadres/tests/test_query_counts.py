@@ -9,7 +9,7 @@ import itertools
 from django.urls import reverse
 
 from tcxd.cadres import services as CS
-from tcxd.common.tests.queries import api_client, assert_flat, measure, session_client, warm
+from tcxd.common.tests.queries import api_client, flat, session_client
 from tcxd.conftest import make_org
 from tcxd.orgs.kinds import OrgKind
 
@@ -35,11 +35,7 @@ def _grow(tree, start, n):
 
 
 def _flat(client, tree, urls, small=4, large=16):
-    _grow(tree, 0, small)
-    warm(client, urls)
-    before = measure(client, urls)
-    _grow(tree, small, large - small)
-    assert_flat(before, measure(client, urls))
+    flat(client, urls, lambda start, n: _grow(tree, start, n), small, large)
 
 
 def test_cadre_list_queries_do_not_grow_with_rows(tree, users):

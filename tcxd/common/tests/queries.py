@@ -59,3 +59,13 @@ def assert_flat(small: dict[str, list[str]], large: dict[str, list[str]]) -> Non
             extra = [sql for sql in after if sql not in before] or after[len(before):]
             grown[key] = (len(before), len(after), extra[:3])
     assert not grown, f"query counts grow with the rows: {grown}"
+
+
+def flat(client: Client, urls, grow, small: int, large: int) -> None:
+    """The counts of ``urls`` equal with ``small`` rows and with ``large`` rows; ``grow(start, n)`` adds ``n`` rows
+    numbered from ``start`` (through the app's services or factories)."""
+    grow(0, small)
+    warm(client, urls)
+    before = measure(client, urls)
+    grow(small, large - small)
+    assert_flat(before, measure(client, urls))

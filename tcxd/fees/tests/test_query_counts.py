@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from tcxd.common.tests.queries import api_client, assert_flat, measure, session_client, warm
+from tcxd.common.tests.queries import api_client, assert_flat, flat, measure, session_client, warm
 from tcxd.conftest import make_org
 from tcxd.fees import services as S
 from tcxd.fees.models import FeePayment
@@ -45,11 +45,7 @@ def _grow(tree, start, n):
 
 
 def _flat(client, tree, urls, small=4, large=16):
-    _grow(tree, 0, small)
-    warm(client, urls)
-    before = measure(client, urls)
-    _grow(tree, small, large - small)
-    assert_flat(before, measure(client, urls))
+    flat(client, urls, lambda start, n: _grow(tree, start, n), small, large)
 
 
 def test_fee_report_page_and_downloads_queries_do_not_grow_with_rows(tree, users):

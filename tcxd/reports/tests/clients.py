@@ -1,18 +1,7 @@
-"""Test clients of the reports tests: a logged-in session, a bearer-token API client."""
+"""Test clients of the reports tests: a logged-in session, a bearer-token API client (the shared ones)."""
 
 from __future__ import annotations
 
-from django.test import Client
+from tcxd.common.tests.queries import api_client, session_client
 
-from tcxd.authz.services import api_token_create
-
-
-def session_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_client(user) -> Client:
-    key, _ = api_token_create(actor=user, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+__all__ = ["api_client", "session_client"]

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tcxd.common.tests.queries import api_client, assert_flat, measure, session_client, warm
+from tcxd.common.tests.queries import api_client, assert_flat, flat, measure, session_client, warm
 from tcxd.conftest import make_org
 from tcxd.members import services as MS
 from tcxd.orgs import committee as C
@@ -51,12 +51,7 @@ def _grow(tree, officer, start, n):
 
 
 def _flat(client, tree, urls, small=3, large=9):
-    officer = client.actor
-    _grow(tree, officer, 0, small)
-    warm(client, urls)
-    before = measure(client, urls)
-    _grow(tree, officer, small, large - small)
-    assert_flat(before, measure(client, urls))
+    flat(client, urls, lambda start, n: _grow(tree, client.actor, start, n), small, large)
 
 
 def _session(users):
