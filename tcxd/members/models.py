@@ -192,6 +192,10 @@ class MemberSpell(models.Model):
         indexes = [
             models.Index(fields=["member", "valid_from"], name="spell_member"),
             models.Index(fields=["org", "valid_from"], name="spell_org_from"),
+            # a past day's figures from today's tallies (``reports.stats._since_rows``): the spells counted today
+            # that began after the day, and the spells closed since the day
+            models.Index(fields=["valid_from"], name="spell_open_from", condition=models.Q(valid_to__isnull=True)),
+            models.Index(fields=["valid_to"], name="spell_closed_to", condition=models.Q(valid_to__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -305,12 +305,10 @@ def member_cube_of_subtrees(*, orgs: Sequence[Org], on: dt.date, dims: Sequence[
     return cube
 
 
-def _spell_rows(on: dt.date, dims: Sequence[str], ranges: Sequence[tuple[str, str]], big: bool = False) -> list:
-    """The spells covering ``on`` at the orgs whose version of that day lies in one of the path ``ranges``,
-    grouped by the member dimensions of ``dims`` (in order) and then by org when ``dims`` holds an organization
-    dimension: rows (values…, [org id], count)."""
+def _spell_columns(dims: Sequence[str], on: dt.date, params: list) -> list[str]:
+    """SQL of the member dimensions of ``dims`` (in order; organization dimensions left out) on a spell ``s``,
+    bands as of ``on``; their parameters appended to ``params``."""
     qn = connection.ops.quote_name
-    params: list = []
     columns: list[str] = []
     for d in dims:
         if d in ("exempted", "temporary"):
@@ -324,6 +322,15 @@ def _spell_rows(on: dt.date, dims: Sequence[str], ranges: Sequence[tuple[str, st
             codes_ = [c for c, _ in party_age_band_values(on) if c != NO_PARTY_AGE]
             band = _band_sql("s.party_age_start", bands(PARTY_AGE_KEY, on), on, codes_, params)
             columns.append(f"CASE WHEN s.party_age_start IS NULL THEN '{NO_PARTY_AGE}' ELSE {band} END")
+    return columns
+
+
+def _spell_rows(on: dt.date, dims: Sequence[str], ranges: Sequence[tuple[str, str]], big: bool = False) -> list:
+    """The spells covering ``on`` at the orgs whose version of that day lies in one of the path ``ranges``,
+    grouped by the member dimensions of ``dims`` (in order) and then by org when ``dims`` holds an organization
+    dimension: rows (values…, [org id], count)."""
+    params: list = []
+    columns = _spell_columns(dims, on, params)
     if any(d in ORG_DIMENSIONS for d in dims):
         columns.append("s.org_id")
     if not ranges:
@@ -341,10 +348,19 @@ def _spell_rows(on: dt.date, dims: Sequence[str], ranges: Sequence[tuple[str, st
     return rows if columns else [(n,) for _one, n in rows]
 
 
+# A past day within this many days of today is read from today's tallies corrected by the spells that changed
+# since (``_since_rows``); further back, the spells of that day are grouped (the changes outnumber a scan).
+DELTA_DAYS = 3 * 366
+
+
 def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
-    """The smallest cuboid that answers ``dims`` for ``org`` on ``on`` from the tallies, or None."""
-    if (on < timezone.localdate() or org.depth > T.UNIT_DEPTH or org.valid_from > on
-            or (org.valid_to is not None and org.valid_to < on)):
+    """The smallest cuboid that answers ``dims`` for ``org`` on ``on`` from the tallies, or None. A past day
+    (within ``DELTA_DAYS``) qualifies when ``org`` is a unit today whose version has not changed since."""
+    today = timezone.localdate()
+    if (on < today - dt.timedelta(days=DELTA_DAYS) or org.depth > T.UNIT_DEPTH or org.valid_from > on
+            or (org.valid_to is not None and org.valid_to < max(on, today))):
+        return None
+    if on < today and not _unchanged_since(org, on):
         return None
     if org.kind == OrgKind.DISTRICT:  # no unit (a pre-2025 tree): its communes are
         return None
@@ -358,6 +374,72 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
         if rest <= T.CUBOID_DIMS[cuboid]:
             return cuboid
     return None
+
+
+def _unchanged_since(org: Org, on: dt.date) -> bool:
+    """Whether ``org``'s version today was already its version on ``on`` (same path, same subtree range), so
+    today's tallies of the unit and the spells that changed since give its figures of that day. Memoized on
+    the instance (a form asks several times)."""
+    memo = org.__dict__.setdefault("_tcxd_unchanged_since", {})
+    if on not in memo:
+        memo[on] = not OrgVersion.objects.filter(org_id=org.pk).filter(
+            Q(valid_from__gt=on) | Q(valid_to__gte=on)).exists()
+    return memo[on]
+
+
+def _since_rows(org: Org, on: dt.date, dims: Sequence[str]) -> tuple[Cube, Cube]:
+    """The correction of today's tallies of the unit ``org`` (unchanged since ``on``, see ``_tally_plan``) to
+    its figures on ``on``, as two cubes keyed like ``_from_tallies``: the members counted today who were not
+    counted there in the same way on ``on`` (to take away), and the members counted on ``on`` who are not
+    counted today in the same way (to add).
+
+    A spell counted today (open) that already covered ``on`` at an org whose version has not changed since is
+    counted alike on both days: same org, same path under the unit, same columns (the dossier's columns are
+    kept on every spell), and its bands are computed for ``on`` on both sides. Every other spell is in one of
+    the two cubes: an open spell that began after ``on`` or is at a changed org (taken away, at its org today),
+    a spell of ``on`` that has closed since or is at a changed org (added, at its org on ``on``)."""
+    today = timezone.localdate()
+    low, high = path_range(org.path)
+    spells, versions = MemberSpell._meta.db_table, OrgVersion._meta.db_table
+    # the orgs of the unit (today or on ``on``) whose version changed in between: moved, renamed, created, closed
+    changed = (f"SELECT c.org_id FROM {versions} c WHERE c.path >= %s AND c.path < %s "
+               "AND (c.valid_from > %s OR (c.valid_to IS NOT NULL AND c.valid_to >= %s))")
+    changed_args = [low, high, on, on]
+    child = "child" in dims
+    member_dims = [d for d in dims if d != "child"]
+    at_changed = (f"s.valid_to IS NULL AND s.valid_from <= %s AND s.org_id IN ({changed})", [on, *changed_args])
+    sides = ((today, (("s.valid_to IS NULL AND s.valid_from > %s", [on]), at_changed)),  # counted today
+             (on, (("s.valid_from <= %s AND s.valid_to >= %s", [on, on]), at_changed)))  # counted on ``on``
+    out: list[Cube] = []
+    for day, parts in sides:
+        selects, args = [], []
+        for where, where_args in parts:
+            params: list = []
+            columns = _spell_columns(member_dims, on, params)
+            if child:
+                columns.append("s.org_id")
+            select = ", ".join(columns) if columns else "''"
+            selects.append(
+                f"SELECT {select}, COUNT(*) FROM {spells} s WHERE {where} AND s.org_id IN "
+                f"(SELECT v.org_id FROM {versions} v WHERE {_valid_on('v')} AND v.path >= %s AND v.path < %s) "
+                f"GROUP BY {', '.join(str(i + 1) for i in range(max(1, len(columns))))}")
+            args += [*params, *where_args, day, day, low, high]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), args)
+            rows = cursor.fetchall()
+        mapper = _org_mapper(["child"], org, day) if child else {}
+        cube: Cube = Cube()
+        for row in rows:
+            *values, n = row
+            if child:
+                org_id = values.pop()
+                values = iter(values)
+                key = tuple(mapper.get(org_id, ("",))[0] if d == "child" else next(values) for d in dims)
+            else:
+                key = tuple(values) if member_dims else ()
+            cube[key] += int(n)
+        out.append(cube)
+    return out[0], out[1]
 
 
 def _split_months(thresholds: list[int], on: dt.date) -> list[dt.date]:
@@ -443,6 +525,10 @@ def _from_tallies(org: Org, on: dt.date, dims: Sequence[str]) -> Cube | None:
             cube[tuple(values)] += int(n)
             values[at] = ""
             cube[tuple(values)] -= int(n)
+    if on < timezone.localdate():  # today's tallies, corrected to that day
+        away, back = _since_rows(org, on, dims)
+        cube.subtract(away)
+        cube.update(back)
     return Cube({k: n for k, n in cube.items() if n})
 
 
