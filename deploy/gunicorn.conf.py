@@ -106,11 +106,29 @@ if _statement_timeout and os.environ.get("DATABASE_URL", "").startswith(("postgr
     os.environ["PG_OPTIONS"] = f"{os.environ.get('PG_OPTIONS', '')} -c statement_timeout={_statement_timeout}s".strip()
 
 
+# Before the workers are forked, the master fills the work lists' engine memo for the whole country (reads only;
+# seconds at a province's scale, a minute or more at the national one): every worker, and every worker started
+# later to replace a recycled one, begins with the answers instead of judging each member again on its first work
+# list (~3–5 s). GUNICORN_WARM=0 turns it off.
+warm = _bool("GUNICORN_WARM", True)
+
+
 def when_ready(server) -> None:
     """With preload_app the master imported Django: it must hold no database connection the workers would
-    inherit (none is opened at import; this makes sure)."""
+    inherit (none is opened at import; the warm-up opens one and this closes it)."""
     try:
         from django.db import connections
     except ImportError:
         return
+    if warm and preload_app:
+        import time
+
+        started = time.monotonic()
+        try:
+            from tcxd.members.worklists import warm as warm_worklists
+
+            held = warm_worklists()
+            server.log.info("work lists warmed: %d answers in %.1f s", held, time.monotonic() - started)
+        except Exception:  # a database not reachable yet: the workers start cold, and say why in the log
+            server.log.exception("work lists not warmed")
     connections.close_all()

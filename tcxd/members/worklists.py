@@ -269,6 +269,23 @@ def worklist(*, actor, on: dt.date) -> list[WorkItem]:
     return [row.item() for row in rows]
 
 
+def warm(*, on: dt.date | None = None) -> int:
+    """Fill this process's engine memos (``DEADLINES``, ``NEXT_BADGES``) for every member the whole country's
+    work lists shortlist on ``on`` (default today); returns how many answers it holds. Run in a web server's
+    master process before it forks its workers (deploy/gunicorn.conf.py): every worker, the ones started later
+    to replace a recycled one too, begins with the answers and reads only the histories changed since."""
+    from django.utils import timezone
+
+    from tcxd.authz.models import Role, User
+
+    on = on or timezone.localdate()
+    system = User(username="tcxd-warm", role=Role.ADMIN, is_active=True)  # never saved: a reader of everything
+    scoped = WQ.ScopedRows(system)
+    _deadline_rows(scoped, on)
+    _badge_rows(scoped, on)
+    return sum(len(known) for memo in (DEADLINES, NEXT_BADGES) for key, known in memo.days.items() if key[0] == on)
+
+
 # -- dossiers and cells (SQL) ------------------------------------------------------------------------
 def _dossier_section(actor, offset: int, limit: int, scoped: WQ.ScopedRows | None = None) -> Section:
     scoped = scoped or WQ.ScopedRows(actor)

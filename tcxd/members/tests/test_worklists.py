@@ -233,6 +233,31 @@ def test_the_memo_follows_every_recorded_event(dataset):
     assert not [i for i in after if i[1] == member.pk and i[0] == "Tổ chức lễ kết nạp"]
 
 
+def test_a_warmed_process_judges_no_history_again_and_answers_the_same(dataset, monkeypatch):
+    """``warm`` (run by a web server's master before it forks) fills the memos for the whole country: a commune
+    officer's and the province's work lists then read no history; a member changed since is judged again."""
+    on, province, _ = dataset
+    commune = Org.objects.filter(path__startswith=province.path, kind=OrgKind.COMMUNE).order_by("path").first()
+    actors = [bench_officer(province), make_user("xa-warm", Role.OFFICER, commune)]
+    expected = [brute_force(actor, on) for actor in actors]
+    held = W.warm(on=on)
+    assert held > 50
+    read: list[int] = []
+    real = WQ.histories
+
+    def spy(ids):
+        read.extend(ids)
+        return real(ids)
+
+    monkeypatch.setattr(WQ, "histories", spy)
+    assert [engine_items(actor, on) for actor in actors] == expected
+    assert read == []
+    ceremony_due = next(m for s, m, *_ in sorted(expected[0]) if s == "Tổ chức lễ kết nạp")
+    Member.objects.filter(pk=ceremony_due).update(updated_at=timezone.now())  # as an event recorded since does
+    assert engine_items(actors[0], on) == expected[0]
+    assert read == [ceremony_due]
+
+
 def test_an_off_day_decision_recorded_later_is_found(dataset):
     on, province, _ = dataset
     officer = bench_officer(province)
