@@ -360,7 +360,7 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
     if (on < today - dt.timedelta(days=DELTA_DAYS) or org.depth > T.UNIT_DEPTH or org.valid_from > on
             or (org.valid_to is not None and org.valid_to < max(on, today))):
         return None
-    if on < today and not _unchanged_since(org, on):
+    if on < today and _unchanged_since(org, on) is None:
         return None
     if org.kind == OrgKind.DISTRICT:  # no unit (a pre-2025 tree): its communes are
         return None
@@ -376,14 +376,18 @@ def _tally_plan(org: Org, on: dt.date, dims: Sequence[str]) -> int | None:
     return None
 
 
-def _unchanged_since(org: Org, on: dt.date) -> bool:
-    """Whether ``org``'s version today was already its version on ``on`` (same path, same subtree range), so
-    today's tallies of the unit and the spells that changed since give its figures of that day. Memoized on
-    the instance (a form asks several times)."""
+def _unchanged_since(org: Org, on: dt.date) -> str | None:
+    """The path of ``org`` when its version today was already its version on ``on`` (same path, same subtree
+    range), so that today's tallies of the unit and the spells changed since give its figures of that day; None
+    otherwise. Read from the versions (the instance may predate a move). Memoized on the instance (a form asks
+    several times)."""
     memo = org.__dict__.setdefault("_tcxd_unchanged_since", {})
     if on not in memo:
-        memo[on] = not OrgVersion.objects.filter(org_id=org.pk).filter(
-            Q(valid_from__gt=on) | Q(valid_to__gte=on)).exists()
+        versions = list(OrgVersion.objects.filter(org_id=org.pk).filter(
+            Q(valid_from__gt=on) | Q(valid_to__gte=on) | Q(valid_to__isnull=True))
+            .values_list("path", "valid_from", "valid_to")[:2])
+        current = versions[0] if len(versions) == 1 else None
+        memo[on] = current[0] if current and current[2] is None and current[1] <= on else None
     return memo[on]
 
 
@@ -399,7 +403,7 @@ def _since_rows(org: Org, on: dt.date, dims: Sequence[str]) -> tuple[Cube, Cube]
     the two cubes: an open spell that began after ``on`` or is at a changed org (taken away, at its org today),
     a spell of ``on`` that has closed since or is at a changed org (added, at its org on ``on``)."""
     today = timezone.localdate()
-    low, high = path_range(org.path)
+    low, high = path_range(_unchanged_since(org, on))
     spells, versions = MemberSpell._meta.db_table, OrgVersion._meta.db_table
     # the orgs of the unit (today or on ``on``) whose version changed in between: moved, renamed, created, closed
     changed = (f"SELECT c.org_id FROM {versions} c WHERE c.path >= %s AND c.path < %s "

@@ -124,8 +124,11 @@ def solar_to_lunar(d: date, tz: float = VN_TIME_ZONE) -> LunarDate:
     day_number = _jdn(d)
     k = math.floor((day_number - 2415021.076998695) / _SYNODIC_MONTH)
     month_start = _new_moon_day(k + 1, tz)
-    if month_start > day_number:
-        month_start = _new_moon_day(k, tz)
+    # the last new moon on or before the day: k estimates it with the mean month, which the true new moons
+    # stray from by up to ~14 hours, so it may be one too late (e.g. 07/05/2054, the last day of month 3)
+    while month_start > day_number:
+        k -= 1
+        month_start = _new_moon_day(k + 1, tz)
     a11 = _lunar_month_11(d.year, tz)
     b11 = a11
     if a11 >= month_start:
