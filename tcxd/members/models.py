@@ -151,6 +151,12 @@ class Member(models.Model):
         return f"{'•' * 8}{self.cccd[-4:]}" if self.cccd else ""
 
 
+# the columns of a spell the statistics group by (``reports.stats``), with the org
+SPELL_FIGURES = ("org", "status", "sex", "birth_date", "party_age_start", "exempted", "temporary", "ethnicity",
+                 "religion", "general_education", "professional_level", "academic_title", "political_theory",
+                 "occupation_group")
+
+
 class MemberSpell(models.Model):
     """A period during which a member is counted (probationary or official, G-04) at one official org
     in one standing: what the statistics count, as of any date, without replaying events.
@@ -193,9 +199,12 @@ class MemberSpell(models.Model):
             models.Index(fields=["member", "valid_from"], name="spell_member"),
             models.Index(fields=["org", "valid_from"], name="spell_org_from"),
             # a past day's figures from today's tallies (``reports.stats._since_rows``): the spells counted today
-            # that began after the day, and the spells closed since the day
-            models.Index(fields=["valid_from"], name="spell_open_from", condition=models.Q(valid_to__isnull=True)),
-            models.Index(fields=["valid_to"], name="spell_closed_to", condition=models.Q(valid_to__isnull=False)),
+            # that began after the day, and the spells closed since the day, with every column the figures group
+            # by (PostgreSQL: read from the index alone; the changed spells lie all over the table)
+            models.Index(fields=["valid_from"], name="spell_open_from", condition=models.Q(valid_to__isnull=True),
+                         include=SPELL_FIGURES),
+            models.Index(fields=["valid_to"], name="spell_closed_to", condition=models.Q(valid_to__isnull=False),
+                         include=("valid_from", *SPELL_FIGURES)),
         ]
 
     def __str__(self) -> str:

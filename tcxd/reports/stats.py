@@ -225,6 +225,9 @@ def member_cubes(*, actor, org: Org, on: dt.date, dims_sets: Iterable[Sequence[s
         if cuboid is not None:
             by_cuboid.setdefault(cuboid, set()).update(dims)
     joint = {c: tuple(sorted(d)) for c, d in by_cuboid.items() if _tally_plan(org, on, tuple(d)) == c}
+    if len(joint) > 1 and on < timezone.localdate():  # a past day: the spells changed since, read once for all
+        union = tuple(sorted({d for dims in joint.values() for d in dims}))
+        org.__dict__.setdefault("_tcxd_since", {})[on] = (union, *_since_rows(org, on, union))
     cubes = {c: member_cube_unscoped(org=org, on=on, dims=d) for c, d in joint.items()}
     # the rest from the spells: one scan grouped by all their member dimensions at once (organization
     # dimensions multiply the groups by the orgs: those sets are read one by one)
@@ -401,7 +404,14 @@ def _since_rows(org: Org, on: dt.date, dims: Sequence[str]) -> tuple[Cube, Cube]
     counted alike on both days: same org, same path under the unit, same columns (the dossier's columns are
     kept on every spell), and its bands are computed for ``on`` on both sides. Every other spell is in one of
     the two cubes: an open spell that began after ``on`` or is at a changed org (taken away, at its org today),
-    a spell of ``on`` that has closed since or is at a changed org (added, at its org on ``on``)."""
+    a spell of ``on`` that has closed since or is at a changed org (added, at its org on ``on``).
+
+    ``member_cubes`` reads them once for the union of its sets of dimensions (kept on the instance): each set
+    is then that union summed down."""
+    primed = org.__dict__.get("_tcxd_since", {}).get(on)
+    if primed is not None and set(dims) <= set(primed[0]):
+        union, away, back = primed
+        return project(away, union, dims), project(back, union, dims)
     today = timezone.localdate()
     low, high = path_range(_unchanged_since(org, on))
     spells, versions = MemberSpell._meta.db_table, OrgVersion._meta.db_table
@@ -428,7 +438,7 @@ def _since_rows(org: Org, on: dt.date, dims: Sequence[str]) -> tuple[Cube, Cube]
                 f"(SELECT v.org_id FROM {versions} v WHERE {_valid_on('v')} AND v.path >= %s AND v.path < %s) "
                 f"GROUP BY {', '.join(str(i + 1) for i in range(max(1, len(columns))))}")
             args += [*params, *where_args, day, day, low, high]
-        with connection.cursor() as cursor:
+        with big_grouping(org.depth == 1), connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(selects), args)
             rows = cursor.fetchall()
         mapper = _org_mapper(["child"], org, day) if child else {}
