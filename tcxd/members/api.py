@@ -18,7 +18,7 @@ from tcxd.orgs import selectors as org_selectors
 
 from . import selectors as S
 from . import services
-from .models import MemberEvent
+from .models import MemberEvent, StatusChoices
 
 router = Router(tags=["Đảng viên"])
 
@@ -37,6 +37,7 @@ class MemberRow(Schema):
     official_on: dt.date | None
 
 
+STATUS_LABELS = {str(value): str(label) for value, label in StatusChoices.choices}
 # the columns MemberRow reads (a page of a search loads no more)
 ROW_FIELDS = ("id", "full_name", "sex", "birth_date", "status", "org_id", "temporary_org_id", "transfer_to_id",
               "admitted_on", "official_on")
@@ -279,8 +280,11 @@ def _writable(request, pk):
 def member_list(request, params: Query[SearchParams]):
     limit = max(1, min(params.limit, 200))
     filters = S.MemberFilters(**params.dict(exclude={"offset", "limit"}))
-    found = S.member_search(actor=request.auth, filters=filters).select_related(None).only(*ROW_FIELDS)
+    # plain rows, not model instances: the schema validates a page of them straight from the dicts
+    found = S.member_search(actor=request.auth, filters=filters).select_related(None).values(*ROW_FIELDS)
     rows = list(found[params.offset: params.offset + limit + 1])
+    for row in rows:
+        row["get_status_display"] = STATUS_LABELS.get(row["status"], row["status"])
     return {"items": rows[:limit], "next_offset": params.offset + limit if len(rows) > limit else None}
 
 
