@@ -393,11 +393,12 @@ def subtrees_moved(moves: Sequence[tuple[int, str, str]]) -> None:
             _drop_rows(units[path])
             continue
         if sign > 0:  # a unit emptied into this one whole: its own rows, not the sum of its children's
-            given = set(roots)
+            given, sources = set(roots), []
             for unit_id, unit_path in emptied.items():
                 if whole[unit_path] <= given:
-                    _copy_rows(unit_id, units[path])
+                    sources.append(unit_id)
                     given -= whole[unit_path]
+            _copy_rows(sources, units[path])
             roots = [r for r in roots if r in given]
         for i in range(0, len(roots), 500):
             _shift_rows(roots[i:i + 500], units[path], sign)
@@ -434,16 +435,26 @@ def _emptied(candidates: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def _copy_rows(source: int, unit_id: int) -> None:
-    """Add the rows of unit ``source`` to those of ``unit_id``."""
+def _copy_rows(sources: Sequence[int], unit_id: int) -> None:
+    """Add the rows of the units ``sources`` to those of ``unit_id``: summed in one grouped statement (provinces
+    merged into a new one: ~200 000 rows each at the national scale); into a unit with no rows yet (a new one)
+    without the per-row conflict test."""
+    if not sources:
+        return
     qn = connection.ops.quote_name
     table = qn(MemberTally._meta.db_table)
     keys = ", ".join(qn(f) for f in KEY_FIELDS[1:])
+    marks = ", ".join(["%s"] * len(sources))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) SELECT %s, {keys}, n FROM {table} "
-                       f"WHERE unit_id = %s AND n <> 0 "
-                       f"ON CONFLICT ({qn('unit_id')}, {keys}) DO UPDATE SET n = {table}.n + excluded.n",
-                       [unit_id, source])
+        cursor.execute(f"SELECT 1 FROM {table} WHERE unit_id = %s LIMIT 1", [unit_id])
+        empty = cursor.fetchone() is None
+        grouped = (f"INSERT INTO {table} ({qn('unit_id')}, {keys}, n) SELECT %s, {keys}, SUM(n) FROM {table} "
+                   f"WHERE unit_id IN ({marks}) GROUP BY {keys} HAVING SUM(n) <> 0")
+        if empty:
+            cursor.execute(grouped, [unit_id, *sources])
+            return
+        cursor.execute(f"{grouped} ON CONFLICT ({qn('unit_id')}, {keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                       [unit_id, *sources])
         cursor.execute(f"DELETE FROM {table} WHERE n = 0 AND unit_id = %s", [unit_id])
 
 

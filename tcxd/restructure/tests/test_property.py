@@ -89,7 +89,7 @@ def check_intact(members_before: int) -> None:
     assert misplaced() == []
 
 
-ACTIONS = ("merge", "merge_new", "split", "move", "dissolve", "undo")
+ACTIONS = ("merge", "merge_new", "absorb", "split", "move", "dissolve", "undo")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -127,6 +127,9 @@ def test_random_operations_keep_the_tree_the_members_and_the_past(world, data):
                     kind, spec = "merge", {"sources": [a.pk, b.pk], "new": {
                         "parent_id": tree.province.pk, "code": f"M{step}{a.pk}", "name": f"Đảng bộ xã Mới {step}",
                         "kind": OrgKind.COMMUNE}}
+                elif action == "absorb" and len(communes) >= 2:  # a commune into another: its tallies are added
+                    a, b = data.draw(st.lists(st.sampled_from(communes), min_size=2, max_size=2, unique=True))
+                    kind, spec = "merge", {"sources": [a.pk], "target_id": b.pk}
                 elif action == "split" and communes:
                     source = data.draw(st.sampled_from(communes))
                     children = [c.pk for c in cells if c.path.startswith(source.path)]
@@ -159,3 +162,38 @@ def test_random_operations_keep_the_tree_the_members_and_the_past(world, data):
             raise _Rollback
     except _Rollback:
         pass
+
+
+@pytest.mark.parametrize("into_new", [False, True])
+def test_provinces_merged_carry_their_tallies_exactly(tree, into_new):
+    """Two provinces merged, into the first or into a new one: the communes move whole (units before and after),
+    the emptied province's rows are added to the receiving province's (rows already there, or none yet) and the
+    nation's stay; every tally equals the recount from the spells, and the figures of the day before stand."""
+    other = make_org(tree.admin, tree.root, OrgKind.PROVINCIAL, name="Đảng bộ tỉnh Cao Bằng", code="T04")
+    for n in range(2):
+        commune = make_org(tree.admin, other, OrgKind.COMMUNE, name=f"Đảng bộ xã C{n}", code=f"C{n}")
+        cell = make_org(tree.admin, commune, OrgKind.CELL, name=f"Chi bộ C{n}", code=f"C{n}1")
+        for j in range(3):
+            member(cell, decided=D(2010 + j, 4, 1), sex="MF"[j % 2])
+    for cell in (tree.cell_a1, tree.cell_b1):
+        member(cell, decided=D(2012, 5, 2), sex="F")
+    day = START
+    before = stats.member_cube(actor=tree.admin, org=tree.root, on=day - dt.timedelta(days=1),
+                               dims=["child", "status", "sex"])
+    spec = ({"sources": [tree.province.pk, other.pk], "new": {"parent_id": tree.root.pk, "code": "T20M",
+                                                              "name": "Đảng bộ tỉnh Lạng Sơn mới",
+                                                              "kind": OrgKind.PROVINCIAL}}
+            if into_new else {"sources": [other.pk], "target_id": tree.province.pk})
+    op = S.restructure_draft(actor=tree.admin, kind="merge", title="Hợp nhất tỉnh", spec=spec, effective_on=day,
+                             decision_no="1-QĐ")
+    op = preview(tree.admin, op)
+    assert op.preview["ok"], op.preview["errors"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        S.restructure_apply(actor=tree.admin, operation=op)
+    op.refresh_from_db()
+    assert op.status == OperationStatus.APPLIED, op.error
+    assert tallies.stored() == tallies.expected()
+    receiver = Org.objects.get(code="T20M") if into_new else tree.province
+    assert sum(stats.member_cube(actor=tree.admin, org=receiver, on=day, dims=[]).values()) == 8
+    assert stats.member_cube(actor=tree.admin, org=tree.root, on=day - dt.timedelta(days=1),
+                             dims=["child", "status", "sex"]) == before
