@@ -214,10 +214,32 @@ def member_cube(*, actor, org: Org, on: dt.date, dims: Sequence[str]) -> Cube:
     return member_cube_unscoped(org=org, on=on, dims=dims)
 
 
+MEMOS = ("_tcxd_unchanged_since", "_tcxd_since")  # what one call keeps on the org instance (``_call_memos``)
+
+
+@contextmanager
+def _call_memos(org: Org):
+    """The answers kept on ``org`` during one outermost call (``_unchanged_since``, the changed spells read once by
+    ``member_cubes``), dropped when it returns: an instance kept longer (a test, a loop that writes) never reads
+    them after a change."""
+    outermost = not any(name in org.__dict__ for name in MEMOS)
+    try:
+        yield
+    finally:
+        if outermost:
+            for name in MEMOS:
+                org.__dict__.pop(name, None)
+
+
 def member_cubes(*, actor, org: Org, on: dt.date, dims_sets: Iterable[Sequence[str]]) -> dict[tuple, Cube]:
     """``member_cube`` for each dimension set, reading each cuboid of the tallies once: the sets one
     cuboid answers are computed together (their union) and summed down to each set."""
     require_read(actor, org.path)
+    with _call_memos(org):
+        return _member_cubes(org, on, dims_sets)
+
+
+def _member_cubes(org: Org, on: dt.date, dims_sets: Iterable[Sequence[str]]) -> dict[tuple, Cube]:
     wanted = [tuple(d) for d in dims_sets]
     by_cuboid: dict[int, set[str]] = {}
     for dims in wanted:
@@ -260,6 +282,11 @@ def member_cube_unscoped(*, org: Org, on: dt.date, dims: Sequence[str], tallies_
     """``member_cube`` without the scope check. Today's figures of a unit (an org near the top, see
     ``members.tallies``) come from its tallies when one cuboid holds every dimension asked; the rest
     from the spells (``tallies_ok=False`` forces the spells: the tests compare the two)."""
+    with _call_memos(org):
+        return _member_cube_unscoped(org, on, dims, tallies_ok)
+
+
+def _member_cube_unscoped(org: Org, on: dt.date, dims: Sequence[str], tallies_ok: bool) -> Cube:
     unknown = [d for d in dims if d not in ALL]
     if unknown:
         raise KeyError(f"unknown dimensions: {unknown}")

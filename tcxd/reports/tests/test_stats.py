@@ -575,3 +575,21 @@ def test_a_recent_past_day_reads_the_changes_not_every_spell(recent_world, djang
     root = recent_world["province"]
     with django_assert_max_num_queries(8):
         stats.member_cube_unscoped(org=root, on=day, dims=("status", "sex"))
+
+
+def test_an_org_instance_kept_across_a_write_reads_the_new_figures(recent_world, admin_user):
+    """What one call keeps on the org instance (its unchanged version, the changed spells read once) is dropped
+    when the call returns: the same instance asked again after a back-dated event gives the new figures."""
+    w = recent_world
+    root, day = w["province"], D(TODAY.year - 1, 12, 31)
+    sets = [("status", "sex"), ("age_band", "ethnicity"), ("political_theory",)]
+    before = stats.member_cubes(actor=admin_user, org=root, on=day, dims_sets=sets)
+    assert not {"_tcxd_since", "_tcxd_unchanged_since"} & set(root.__dict__)
+    member = Member.objects.filter(status=M.Status.OFFICIAL, org__in=w["cells"][1:3], transfer_to__isnull=True,
+                                   spells__valid_to__isnull=True, spells__temporary=False,
+                                   spells__valid_from__lt=day - dt.timedelta(days=30)).first()
+    MS.member_event_record(actor=admin_user, member=member, kind=K.DIED.value, on=day - dt.timedelta(days=20))
+    after = stats.member_cubes(actor=admin_user, org=root, on=day, dims_sets=sets)
+    assert after != before
+    for dims in sets:
+        assert after[dims] == stats.member_cube_unscoped(org=root, on=day, dims=dims, tallies_ok=False)
