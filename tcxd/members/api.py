@@ -15,10 +15,11 @@ from tcxd.common.schemas import ERRORS, READ_ERRORS
 from tcxd.geo.models import MapVersion
 from tcxd.geo.selectors import unit_from_choice, unit_label
 from tcxd.orgs import selectors as org_selectors
+from tcxd.rules.pure.membership.types import STATUS_LABELS
 
 from . import selectors as S
 from . import services
-from .models import MemberEvent, StatusChoices
+from .models import MemberEvent
 
 router = Router(tags=["Đảng viên"])
 
@@ -37,7 +38,6 @@ class MemberRow(Schema):
     official_on: dt.date | None
 
 
-STATUS_LABELS = {str(value): str(label) for value, label in StatusChoices.choices}
 # the columns MemberRow reads (a page of a search loads no more)
 ROW_FIELDS = ("id", "full_name", "sex", "birth_date", "status", "org_id", "temporary_org_id", "transfer_to_id",
               "admitted_on", "official_on")
@@ -284,7 +284,7 @@ def member_list(request, params: Query[SearchParams]):
     found = S.member_search(actor=request.auth, filters=filters).select_related(None).values(*ROW_FIELDS)
     rows = list(found[params.offset: params.offset + limit + 1])
     for row in rows:
-        row["get_status_display"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["get_status_display"] = STATUS_LABELS.get(row["status"], row["status"])  # StrEnum keys
     return {"items": rows[:limit], "next_offset": params.offset + limit if len(rows) > limit else None}
 
 

@@ -315,3 +315,18 @@ def test_a_province_emptied_into_another_keeps_its_members_rows_and_re_points_th
     assert MemberNameSlot.objects.get(pk=slot).top == tree.province.path
     assert set(MemberNameWord.objects.filter(member=mover).values_list("org_slot", flat=True)) == {new_slot}
     assert search(here, "nong") == [] and search(there, "nong") == [mover.pk, stayer.pk] and misplaced() == []
+
+
+def test_the_search_api_gives_each_row_its_status_label(tree, users):
+    """The list endpoint serializes plain rows: the status label comes from the rules' own table."""
+    from tcxd.common.tests.queries import api_client
+
+    admitted = new_candidate(tree, full_name="Nguyễn Văn Hùng", serial=801)
+    admit(tree, admitted)
+    admitted.refresh_from_db()
+    candidate = new_candidate(tree, full_name="Nguyễn Văn Hưng", serial=802)
+    found = api_client(users["province_officer"]).get("/api/members", {"q": "nguyen van h"}).json()["items"]
+    labels = {row["id"]: (row["status"], row["status_label"]) for row in found}
+    assert labels[admitted.pk] == (admitted.status, M.STATUS_LABELS[M.Status(admitted.status)])
+    assert labels[candidate.pk] == ("candidate", "Quần chúng ưu tú (đang xét kết nạp)")
+    assert admitted.status != "candidate"
